@@ -1,0 +1,51 @@
+# Revsight developer commands. `make demo` and `make test` are the whole quick start.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_BASE := $(VENV)/.installed-base
+STAMP_DEV := $(VENV)/.installed-dev
+PORT ?= 8000
+SEED ?= 1
+export REVSIGHT_HOME ?= $(CURDIR)/.revsight
+
+.PHONY: demo test test-postgres lint bench serve install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Revsight needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_BASE): $(BIN)/python requirements/base.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(STAMP_DEV): $(STAMP_BASE) requirements/dev.lock
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	touch $@
+
+install: $(STAMP_BASE)
+install-dev: $(STAMP_DEV)
+
+## demo: install, build the demo organisation (once) and serve it on http://127.0.0.1:$(PORT)
+demo: $(STAMP_BASE)
+	$(BIN)/revsight demo --seed $(SEED) --reuse
+	$(BIN)/revsight serve --port $(PORT)
+
+serve: $(STAMP_BASE)
+	$(BIN)/revsight serve --port $(PORT)
+
+## test: the whole suite on the embedded database (DATABASE_URL=postgresql://… for PostgreSQL)
+test: $(STAMP_DEV)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP_DEV)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-bench $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .revsight-test .revsight-bench .pytest_cache .mypy_cache .ruff_cache

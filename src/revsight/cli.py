@@ -1,0 +1,205 @@
+"""The `revsight` command: set-up, demo data, serving, and (later) import, metrics and exports."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+import click
+
+DEFAULT_PORT = 8000
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revsight.settings")
+    from revsight.config import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        raise click.ClickException(f"Configuration error: {exc}") from None
+
+
+def _migrate(verbose: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+def _pending_migrations() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _data_location() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"{db['NAME']} (SQLite)"
+    return f"PostgreSQL database {db['NAME']!r} on {db.get('HOST') or 'localhost'}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="revsight")
+def cli() -> None:
+    """Revsight: the sales leader's cockpit for predictable revenue.
+
+    All state lives in the data directory REVSIGHT_HOME (default: .revsight in the current
+    directory), or in PostgreSQL when DATABASE_URL is set.
+    """
+
+
+@cli.command()
+def init() -> None:
+    """Create or upgrade the database (safe to run again)."""
+    _setup_django()
+    _migrate(verbose=True)
+    click.echo(f"Database ready: {_data_location()}")
+
+
+@cli.command()
+@click.option("--seed", default=1, show_default=True, help="Same seed, same organisation.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The last day of the history (YYYY-MM-DD). Default: today.",
+)
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help="small: 25 salespeople; large: 2,000 salespeople, ~1M opportunities (benchmarks).",
+)
+@click.option(
+    "--reuse",
+    is_flag=True,
+    help="Keep an existing demo built with the same seed, date and scale instead of rebuilding.",
+)
+def demo(seed: int, as_of: Any, scale: str, reuse: bool) -> None:
+    """Build the demo organisation (Northwind Solutions) into the data directory."""
+    _setup_django()
+    from revsight.demo.build import RealDataPresent, build_demo
+
+    _migrate()
+    day: date = as_of.date() if as_of else date.today()
+    try:
+        result = build_demo(
+            seed=seed, as_of=day, scale=scale, reuse=reuse, progress=lambda m: click.echo(f"  {m}")
+        )
+    except RealDataPresent as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.reused:
+        click.echo(f"Demo organisation already built (seed {seed}, as of {day}); kept as it is.")
+    else:
+        total = sum(result.counts.values())
+        click.echo(
+            f"Demo organisation built in {result.seconds:.1f} s: {total:,} records, "
+            f"seed {seed}, as of {day}, {scale}."
+        )
+    _echo_logins()
+
+
+def _echo_logins() -> None:
+    from django.conf import settings
+
+    from revsight.demo.build import demo_logins
+
+    click.echo(f"Demo logins (password: {settings.REVSIGHT_DEMO_PASSWORD}):")
+    for role, email in demo_logins().items():
+        click.echo(f"  {role:<20} {email}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="REVSIGHT_HOST")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, envvar="REVSIGHT_PORT", type=int)
+@click.option("--workers", type=int, envvar="REVSIGHT_WORKERS", help="Default: 2.")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve the web application with a production WSGI server (gunicorn)."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from revsight.demo.build import existing_demo
+
+    if _pending_migrations():
+        raise click.ClickException("The database is not initialised: run `revsight init` first.")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    click.echo(f"Revsight is serving {_data_location()} at {address}")
+    if existing_demo() is not None:
+        _echo_logins()
+    click.echo("Press Ctrl+C to stop.")
+    from revsight.web.server import run
+
+    run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS)
+
+
+@cli.command()
+@click.option("--email", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["executive", "manager", "salesperson", "presales", "consultant", "admin"]),
+)
+@click.option("--password", required=True, help="At least 8 characters, not a common password.")
+@click.option("--name", default="", help="Full name as colleagues know it.")
+@click.option("--team", help="Team name; created if it does not exist yet.")
+@click.option("--manager", "manager_email", help="Email of this person's manager.")
+def createuser(
+    email: str, role: str, password: str, name: str, team: str | None, manager_email: str | None
+) -> None:
+    """Add a person who can log in."""
+    _setup_django()
+    from revsight.core.errors import InvalidInput
+    from revsight.org.services import create_user
+
+    _migrate()
+    try:
+        user, new_team = create_user(
+            email=email,
+            role=role,
+            password=password,
+            name=name,
+            team=team,
+            manager_email=manager_email,
+        )
+    except InvalidInput as exc:
+        raise click.ClickException(f"--{exc}") from None
+    if new_team:
+        click.echo(f"Created team {team!r}.")
+    click.echo(f"Created {user.email} ({user.get_role_display()}).")
+
+
+@cli.command()
+@click.option("--deploy", is_flag=True, help="Also run the checks for a server others reach.")
+def check(deploy: bool) -> None:
+    """Report configuration problems, each with a hint."""
+    _setup_django()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=deploy, fail_level="ERROR")
+    except SystemCheckError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    if _pending_migrations():
+        raise click.ClickException("The database needs initialising: run `revsight init`.")
+    click.echo(f"Data: {_data_location()}")
+
+
+def main() -> None:
+    cli(prog_name="revsight")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Typed readers for the environment: the only place settings come from.
+
+Each reader fails loudly with the variable's name and what it expected, so a typo in a
+deployment is an error at start-up rather than a silently ignored value.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+class ConfigError(Exception):
+    """An environment variable holds a value Revsight cannot use."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_home() -> Path:
+    """The data directory holding the database, the secret key and generated files."""
+    return Path(env_str("REVSIGHT_HOME", ".revsight")).expanduser().resolve()
+
+
+def secret_key(home: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into the data directory."""
+    given = env_str("SECRET_KEY")
+    if given:
+        if len(given) < 32:
+            raise ConfigError("SECRET_KEY is shorter than 32 characters; use a long random value.")
+        return given
+    key_file = home / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    home.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    # O_EXCL: two processes starting at once must not overwrite each other's key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,164 @@
+"""`revsight demo`: build the demo organisation into the current database."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+from revsight.core import audit
+from revsight.demo import bulk
+from revsight.demo.organisation import DEMO_LOGINS
+from revsight.demo.profiles import PROFILES
+from revsight.demo.records import Records
+from revsight.demo.simulate import simulate
+from revsight.org.models import Organisation, User
+
+# Tables the demo fills, children first, so they can be emptied in this order.
+DEMO_MODELS = [
+    "forecasting.ForecastSubmission",
+    "org.Goal",
+    "org.Quota",
+    "org.ActivityStandard",
+    "crm.SalesExpense",
+    "crm.ServiceBacklog",
+    "crm.TimeEntry",
+    "crm.Invoice",
+    "crm.Lead",
+    "crm.MarketingSpend",
+    "crm.Activity",
+    "crm.StageChange",
+    "crm.Opportunity",
+    "crm.Account",
+    "crm.Stage",
+    "core.AuditEntry",
+    "org.User",
+    "org.Team",
+]
+
+
+class RealDataPresent(Exception):
+    """The database holds data that is not the demo's; the demo never mixes into it."""
+
+
+@dataclass
+class DemoResult:
+    seed: int
+    as_of: date
+    scale: str
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    reused: bool = False
+
+
+def existing_demo() -> Organisation | None:
+    org = Organisation.objects.order_by("pk").first()
+    return org if org is not None and org.is_demo else None
+
+
+def ensure_no_real_data() -> None:
+    if existing_demo() is not None:
+        return
+    from revsight.crm.models import Account, Opportunity
+
+    counts = {
+        "people": User.objects.count(),
+        "accounts": Account.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+    }
+    if any(counts.values()):
+        held = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+        raise RealDataPresent(
+            f"This database already holds real data ({held}). The demo organisation is only "
+            "built into an empty data directory: point REVSIGHT_HOME at a new directory."
+        )
+
+
+def _empty_demo_tables() -> None:
+    with connection.cursor() as cursor:
+        for label in DEMO_MODELS:
+            table = apps.get_model(label)._meta.db_table
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
+def wipe_demo() -> None:
+    """Remove the demo organisation entirely (refuses when the data is not the demo's)."""
+    ensure_no_real_data()
+    with transaction.atomic():
+        _empty_demo_tables()
+        Organisation.objects.all().delete()
+
+
+def build_demo(
+    seed: int = 1,
+    as_of: date | None = None,
+    scale: str = "small",
+    reuse: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+) -> DemoResult:
+    """Build (or rebuild) the demo organisation. Deterministic for a seed and as-of date.
+
+    With `reuse`, an existing demo built with the same seed, date and scale is kept as it is.
+    """
+    as_of = as_of or date.today()
+    profile = PROFILES[scale]
+    ensure_no_real_data()
+    current = existing_demo()
+    if (
+        reuse
+        and current
+        and (current.demo_seed, current.demo_as_of, current.demo_scale)
+        == (
+            seed,
+            as_of,
+            scale,
+        )
+    ):
+        return DemoResult(seed, as_of, scale, reused=True)
+
+    started = time.perf_counter()
+    progress(f"Simulating {profile.reps} salespeople over {profile.months} months")
+    history = simulate(profile, seed, as_of)
+    # A salt from the seed keeps the build byte-for-byte reproducible; it guards demo logins only.
+    password_hash = make_password(_demo_password(), salt=f"revsightdemo{seed}")
+    tables = Records(history).build(password_hash)
+    result = DemoResult(seed, as_of, scale)
+    with transaction.atomic():
+        _empty_demo_tables()
+        for table in tables:
+            label = table.model._meta.verbose_name_plural
+            progress(f"Writing {len(table):,} {label}")
+            result.counts[str(label)] = result.counts.get(str(label), 0) + bulk.write(table)
+        bulk.reset_sequences(list({t.model for t in tables}))
+        Organisation.objects.all().delete()
+        Organisation.objects.create(
+            name="Northwind Solutions (demo)",
+            currency="USD",
+            time_zone="America/New_York",
+            is_demo=True,
+            demo_seed=seed,
+            demo_as_of=as_of,
+            demo_scale=scale,
+        )
+        audit.record(
+            "demo.build",
+            f"Demo organisation built: seed {seed}, as of {as_of}, {scale}",
+            details={"counts": result.counts},
+        )
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _demo_password() -> str:
+    from django.conf import settings
+
+    return str(settings.REVSIGHT_DEMO_PASSWORD)
+
+
+def demo_logins() -> dict[str, str]:
+    return {str(role.label): email for role, email in DEMO_LOGINS.items()}

@@ -1,0 +1,196 @@
+"""Who may see which records: the one place that decides it.
+
+- Executives and administrators see everything.
+- Anyone who manages a team sees the people of that team and of all its sub-teams
+  (transitively), and their records.
+- Everyone else (salespeople, presales engineers, consultants) sees their own records, plus the
+  names and headline numbers of their own team for the leaderboard.
+
+Views, the API and exports call `scope(viewer, queryset)`; nothing filters by role elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from revsight.core.models import AuditEntry
+from revsight.crm.models import (
+    Account,
+    Activity,
+    Invoice,
+    Lead,
+    MarketingSpend,
+    Opportunity,
+    SalesExpense,
+    ServiceBacklog,
+    Stage,
+    StageChange,
+    TimeEntry,
+)
+from revsight.forecasting.models import ForecastSubmission
+from revsight.org.models import ActivityStandard, Goal, Organisation, Quota, Team, User
+
+M = TypeVar("M", bound=Model)
+
+
+def managed_team_ids(viewer: User) -> set[int]:
+    """The teams the viewer manages, with every sub-team below them."""
+    parents = dict(Team.objects.values_list("id", "parent_id"))
+    managed = set(Team.objects.filter(manager=viewer).values_list("id", flat=True))
+    result = set(managed)
+    for team_id in parents:
+        seen: set[int] = set()
+        node: int | None = team_id
+        while node is not None and node not in seen:  # `seen` guards a cyclic parent chain
+            if node in managed:
+                result.add(team_id)
+                break
+            seen.add(node)
+            node = parents.get(node)
+    return result
+
+
+def visible_user_ids(viewer: User) -> set[int] | None:
+    """Ids of the people whose records the viewer sees; None means everyone."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return set()
+    if viewer.sees_everything:
+        return None
+    teams = managed_team_ids(viewer)
+    ids = {viewer.pk}
+    if teams:
+        ids |= set(User.objects.filter(team_id__in=teams).values_list("id", flat=True))
+        ids |= set(
+            Team.objects.filter(id__in=teams, manager__isnull=False).values_list(
+                "manager_id", flat=True
+            )
+        )
+    return ids
+
+
+def is_manager_or_above(viewer: User) -> bool:
+    return viewer.sees_everything or bool(managed_team_ids(viewer))
+
+
+def _by(field: str) -> Callable[[User, QuerySet[M]], QuerySet[M]]:
+    def rule(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+        ids = visible_user_ids(viewer)
+        return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+    return rule
+
+
+def _managers_only(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    return queryset if is_manager_or_above(viewer) else queryset.none()
+
+
+def _everyone(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    return queryset if viewer.is_authenticated and viewer.is_active else queryset.none()
+
+
+def _executives_only(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    return queryset if viewer.is_authenticated and viewer.sees_everything else queryset.none()
+
+
+def _teams(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    if viewer.sees_everything:
+        return queryset
+    ids = managed_team_ids(viewer)
+    if viewer.team_id:
+        ids.add(viewer.team_id)
+    return queryset.filter(id__in=ids)
+
+
+def _accounts(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    ids = visible_user_ids(viewer)
+    if ids is None:
+        return queryset
+    owned_deal_accounts = Opportunity.objects.filter(owner_id__in=ids).values("account_id")
+    return queryset.filter(Q(owner_id__in=ids) | Q(id__in=owned_deal_accounts))
+
+
+def _invoices(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    ids = visible_user_ids(viewer)
+    if ids is None:
+        return queryset
+    return queryset.filter(account__in=_accounts(viewer, Account.objects.all()))
+
+
+def _owned_or_unowned_for_managers(field: str) -> Callable[[User, QuerySet[M]], QuerySet[M]]:
+    """Records with an owner follow the owner; unowned ones (marketing leads, team backlog)
+    are management data."""
+
+    def rule(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+        ids = visible_user_ids(viewer)
+        if ids is None:
+            return queryset
+        owned = Q(**{f"{field}__in": ids})
+        if is_manager_or_above(viewer):
+            return queryset.filter(owned | Q(**{f"{field}__isnull": True}))
+        return queryset.filter(owned)
+
+    return rule
+
+
+def _quotas(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    ids = visible_user_ids(viewer)
+    if ids is None:
+        return queryset
+    teams = _teams(viewer, Team.objects.all())
+    return queryset.filter(Q(user_id__in=ids) | Q(team__in=teams))
+
+
+def _goals(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    ids = visible_user_ids(viewer)
+    if ids is None:
+        return queryset
+    teams = _teams(viewer, Team.objects.all())
+    return queryset.filter(Q(scope="company") | Q(team__in=teams) | Q(user_id__in=ids))
+
+
+RULES: dict[type[Model], Callable[[User, QuerySet], QuerySet]] = {
+    User: _by("id"),
+    Team: _teams,
+    Account: _accounts,
+    Opportunity: _by("owner_id"),
+    StageChange: _by("opportunity__owner_id"),
+    Activity: _by("owner_id"),
+    Quota: _quotas,
+    Goal: _goals,
+    ForecastSubmission: _by("user_id"),
+    Lead: _owned_or_unowned_for_managers("owner_id"),
+    MarketingSpend: _managers_only,
+    Invoice: _invoices,
+    TimeEntry: _by("consultant_id"),
+    ServiceBacklog: _owned_or_unowned_for_managers("consultant_id"),
+    SalesExpense: _by("user_id"),
+    Stage: _everyone,
+    ActivityStandard: _everyone,
+    Organisation: _everyone,
+    AuditEntry: _executives_only,
+}
+
+
+def scope(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Restrict `queryset` to the records `viewer` may see. Unknown models are refused."""
+    try:
+        rule = RULES[queryset.model]
+    except KeyError:
+        raise LookupError(f"No visibility rule for {queryset.model.__name__}") from None
+    return rule(viewer, queryset)
+
+
+def can_see(viewer: User, obj: Model) -> bool:
+    return scope(viewer, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def leaderboard_users(viewer: User) -> QuerySet[User]:
+    """People whose headline numbers the viewer may compare themselves with: their own team,
+    or everyone they can see if that is more."""
+    visible = scope(viewer, User.objects.all())
+    if viewer.team_id is None:
+        return visible
+    return User.objects.filter(Q(team_id=viewer.team_id) | Q(id__in=visible.values("id")))

@@ -1,0 +1,24 @@
+"""Template context shared by every page: the navigation for the logged-in user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Only pages that exist are linked; areas appear here as they are built."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Organisation", reverse("home"))]
+    if user.is_staff:
+        items.append(("Admin", reverse("admin:index")))
+    current = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "active": current == url} for label, url in items
+        ]
+    }

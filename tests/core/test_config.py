@@ -1,0 +1,75 @@
+"""Settings come from the environment, typed, and fail loudly with the variable's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from revsight import config
+
+
+def test_booleans_accept_the_usual_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    for word, value in [("1", True), ("Yes", True), ("off", False), ("", False)]:
+        monkeypatch.setenv("DEBUG", word)
+        assert config.env_bool("DEBUG") is value
+
+
+def test_a_misspelt_boolean_is_an_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(config.ConfigError, match="DEBUG='maybe' is not a boolean"):
+        config.env_bool("DEBUG")
+
+
+def test_a_non_numeric_integer_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVSIGHT_WORKERS", "two")
+    with pytest.raises(config.ConfigError, match="REVSIGHT_WORKERS='two' is not a whole number"):
+        config.env_int("REVSIGHT_WORKERS", 2)
+
+
+def test_the_secret_key_is_generated_once_into_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = config.secret_key(tmp_path / "home")
+    assert len(first) >= 50
+    assert config.secret_key(tmp_path / "home") == first
+    assert (tmp_path / "home" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_short_secret_key_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "abc")
+    with pytest.raises(config.ConfigError, match="SECRET_KEY is shorter than 32 characters"):
+        config.secret_key(tmp_path)
+
+
+def test_the_data_directory_defaults_to_dot_revsight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REVSIGHT_HOME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert config.data_home() == tmp_path / ".revsight"
+
+
+def test_database_url_must_name_postgresql() -> None:
+    from revsight.settings import _database
+
+    with pytest.raises(config.ConfigError, match="DATABASE_URL must name PostgreSQL"):
+        _database("mysql://root@localhost/revsight")
+    assert _database("postgresql://app@db:5432/sales")["NAME"] == "sales"
+
+
+@pytest.mark.django_db
+def test_the_embedded_database_uses_wal_and_immediate_transactions() -> None:
+    from django.db import connection
+
+    from revsight.settings import _database
+
+    options = _database("")["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 20_000

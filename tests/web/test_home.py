@@ -1,0 +1,89 @@
+"""The web shell: logging in, and the organisation each person is allowed to see."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from revsight.org.models import Quota
+from tests.people import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_pages_need_a_login() -> None:
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/"
+
+
+def test_logging_in_with_email_and_password_opens_the_home_page(cast: Cast) -> None:
+    client = Client()
+    response = client.post(
+        "/login/", {"username": "ann@acme.test", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_wrong_password_is_refused_with_a_message(cast: Cast) -> None:
+    response = Client().post("/login/", {"username": "ann@acme.test", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct email and password" in response.content
+
+
+def test_a_salesperson_sees_their_own_card_and_not_other_teams(cast: Cast) -> None:
+    Quota.objects.create(user=cast.east_rep, month=date(2026, 1, 1), amount=Decimal("50000"))
+    page = logged_in(cast.east_rep).get("/").content.decode()
+    assert "ann@acme.test" in page
+    assert "carla@acme.test" not in page  # West
+    assert "ben@acme.test" not in page  # a teammate's record is not theirs
+
+
+def test_a_manager_sees_their_team_and_its_quotas(cast: Cast) -> None:
+    for month in (1, 2):
+        Quota.objects.create(
+            user=cast.east_rep, month=date(2026, month, 1), amount=Decimal("50000")
+        )
+    page = logged_in(cast.east_manager).get("/").content.decode()
+    assert "ann@acme.test" in page
+    assert "ben@acme.test" in page
+    assert "carla@acme.test" not in page
+    assert "100,000" in page
+
+
+def test_the_vp_sees_every_sales_team_but_not_services(cast: Cast) -> None:
+    page = logged_in(cast.vp).get("/").content.decode()
+    assert "ann@acme.test" in page
+    assert "carla@acme.test" in page
+    assert "dev@acme.test" not in page
+
+
+def test_every_navigation_link_leads_to_a_working_page(cast: Cast) -> None:
+    for user in (cast.president, cast.admin, cast.east_rep):
+        client = logged_in(user)
+        page = client.get("/")
+        for item in page.context["nav_items"]:
+            assert client.get(item["url"]).status_code == 200, item
+
+
+def test_logging_out_ends_the_session(cast: Cast) -> None:
+    client = logged_in(cast.east_rep)
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_the_admin_offers_no_way_to_delete_people(cast: Cast) -> None:
+    client = logged_in(cast.admin)
+    response = client.get(f"/admin/org/user/{cast.east_rep.pk}/delete/")
+    assert response.status_code == 403
