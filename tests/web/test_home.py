@@ -87,3 +87,9 @@ def test_the_admin_offers_no_way_to_delete_people(cast: Cast) -> None:
     client = logged_in(cast.admin)
     response = client.get(f"/admin/org/user/{cast.east_rep.pk}/delete/")
     assert response.status_code == 403
+
+
+def test_role_counts_read_as_english(cast: Cast) -> None:
+    page = logged_in(cast.president).get("/").content.decode()
+    assert "3 salespeople" in page
+    assert "1 consultant<" in page

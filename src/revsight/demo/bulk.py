@@ -55,24 +55,27 @@ def _is_decimal_list(values: Any) -> bool:
     return not isinstance(values, np.ndarray) and bool(values) and isinstance(values[0], Decimal)
 
 
-def _column_values(table: Table) -> tuple[list[str], list[list[Any]]]:
+def _prepared_columns(table: Table) -> list[tuple[str, Callable[[Any], list[Any]], Any, Any]]:
+    """(column name, converter, values, null mask) for each column of the table."""
     fields = {f.attname: f for f in table.model._meta.concrete_fields}
-    names, columns = [], []
-    for name, values in table.columns.items():
-        field = fields[name]
-        converted = _converter(field)(values)
-        mask = table.nulls.get(name)
-        if mask is not None:
-            for i in np.flatnonzero(mask):
-                converted[i] = None
-        names.append(str(field.column))
-        columns.append(converted)
-    return names, columns
+    return [
+        (str(fields[name].column), _converter(fields[name]), values, table.nulls.get(name))
+        for name, values in table.columns.items()
+    ]
 
 
-def _rows(columns: list[list[Any]], count: int) -> Iterator[list[tuple[Any, ...]]]:
-    for start in range(0, count, CHUNK):
-        yield list(zip(*(c[start : start + CHUNK] for c in columns), strict=True))
+def _chunks(table: Table) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows ready for the driver, converted a chunk at a time so memory stays bounded."""
+    columns = _prepared_columns(table)
+    for start in range(0, len(table), CHUNK):
+        converted = []
+        for _, convert, values, mask in columns:
+            part = convert(values[start : start + CHUNK])
+            if mask is not None:
+                for i in np.flatnonzero(mask[start : start + CHUNK]):
+                    part[i] = None
+            converted.append(part)
+        yield list(zip(*converted, strict=True))
 
 
 def write(table: Table) -> int:
@@ -83,21 +86,26 @@ def write(table: Table) -> int:
     if table.model._meta.pk.attname not in table.columns:
         # Explicit ids from 1, so that a rebuild reproduces the same rows exactly.
         table.columns[table.model._meta.pk.attname] = np.arange(1, count + 1)
-    names, columns = _column_values(table)
+    names = [name for name, *_ in _prepared_columns(table)]
     quoted = ", ".join(connection.ops.quote_name(n) for n in names)
     db_table = connection.ops.quote_name(table.model._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor, for COPY
             with raw.copy(f"COPY {db_table} ({quoted}) FROM STDIN") as copy:
-                for chunk in _rows(columns, count):
+                for chunk in _chunks(table):
                     for row in chunk:
                         copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(names))
-            sql = f"INSERT INTO {db_table} ({quoted}) VALUES ({placeholders})"
-            for chunk in _rows(columns, count):
-                cursor.executemany(sql, chunk)
+    else:
+        # The sqlite3 cursor itself: Django's wrapper re-processes every row of executemany.
+        sql = f"INSERT INTO {db_table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
+        raw_cursor = connection.connection.cursor()
+        try:
+            for chunk in _chunks(table):
+                raw_cursor.executemany(sql, chunk)
+        finally:
+            raw_cursor.close()
     return count
 
 

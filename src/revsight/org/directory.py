@@ -13,6 +13,23 @@ from django.utils import timezone
 from revsight.org.models import Organisation, Quota, Role, Team, User
 from revsight.org.visibility import scope
 
+ROLE_SINGULARS: dict[str, str] = {
+    Role.EXECUTIVE: "executive",
+    Role.MANAGER: "sales manager",
+    Role.SALESPERSON: "salesperson",
+    Role.PRESALES: "presales engineer",
+    Role.CONSULTANT: "consultant",
+    Role.ADMIN: "administrator",
+}
+ROLE_PLURALS: dict[str, str] = {
+    Role.EXECUTIVE: "executives",
+    Role.MANAGER: "sales managers",
+    Role.SALESPERSON: "salespeople",
+    Role.PRESALES: "presales engineers",
+    Role.CONSULTANT: "consultants",
+    Role.ADMIN: "administrators",
+}
+
 
 @dataclass
 class PersonRow:
@@ -47,13 +64,17 @@ def organisation_overview(viewer: User, today: date | None = None) -> dict[str, 
         block.quota_this_year += quota or 0
     role_counts: dict[str, int] = {}
     for person in people:
-        role_counts[person.get_role_display()] = role_counts.get(person.get_role_display(), 0) + 1
+        role_counts[person.role] = role_counts.get(person.role, 0) + 1
+    labelled = [
+        (count, (ROLE_PLURALS if count > 1 else ROLE_SINGULARS)[role])
+        for role, count in sorted(role_counts.items())
+    ]
     ordered = sorted(blocks.values(), key=lambda b: (b.team is None, b.team.name if b.team else ""))
     return {
         "organisation": Organisation.current(),
         "year": today.year,
         "teams": ordered,
-        "role_counts": sorted(role_counts.items()),
+        "role_counts": labelled,
         "people_count": sum(role_counts.values()),
         "is_salesperson_view": viewer.role in (Role.SALESPERSON, Role.PRESALES, Role.CONSULTANT),
     }

@@ -1,0 +1,123 @@
+"""`make bench`: each benchmark prints its figure and the ratio to a baseline measured in the
+same run, because these machines are small and noisy: compare ratios, not seconds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2026, 6, 30)
+
+
+def median_seconds(work: Callable[[], object], repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def report(name: str, seconds: float, baseline_name: str, baseline: float) -> None:
+    print(f"{name:<48} {seconds * 1000:>10.1f} ms")
+    ratio = seconds / baseline
+    print(f"  baseline: {baseline_name:<38} {baseline * 1000:>10.1f} ms   ratio {ratio:6.2f}")
+
+
+def bench_demo_writer() -> None:
+    """The bulk writer against the ORM's bulk_create, on the demo's activity rows."""
+    from django.db import transaction
+
+    from revsight.crm.models import Activity
+    from revsight.demo import bulk
+    from revsight.demo.build import build_demo
+    from revsight.demo.profiles import SMALL
+    from revsight.demo.records import Records
+    from revsight.demo.simulate import simulate
+
+    started = time.perf_counter()
+    result = build_demo(seed=1, as_of=AS_OF)
+    total = time.perf_counter() - started
+    rows = sum(result.counts.values())
+    print(
+        f"demo build, small ({rows:,} rows)               {total:>10.2f} s   "
+        f"{rows / total:,.0f} rows/s"
+    )
+
+    table = Records(simulate(SMALL, 1, AS_OF)).activities()
+    sample = 20_000
+    table.columns = {k: v[:sample] for k, v in table.columns.items()}
+    table.nulls = {k: v[:sample] for k, v in table.nulls.items()}
+    table.columns["id"] = list(range(10_000_000, 10_000_000 + sample))
+
+    def with_bulk_writer() -> None:
+        with transaction.atomic():
+            bulk.write(table)
+            transaction.set_rollback(True)
+
+    def with_orm() -> None:
+        objects = [
+            Activity(
+                id=10_000_000 + i,
+                owner_id=int(table.columns["owner_id"][i]),
+                type=table.columns["type"][i],
+                date=date.fromordinal(int(table.columns["date"][i]) + 719163),
+                account_id=None,
+                opportunity_id=None,
+            )
+            for i in range(sample)
+        ]
+        with transaction.atomic():
+            Activity.objects.bulk_create(objects, batch_size=2000)
+            transaction.set_rollback(True)
+
+    report(
+        f"bulk writer, {sample:,} activities",
+        median_seconds(with_bulk_writer, 3),
+        "ORM bulk_create, same rows",
+        median_seconds(with_orm, 3),
+    )
+
+
+def bench_organisation_page() -> None:
+    """The organisation page for the demo's sales manager, against the login page."""
+    from django.test import Client
+
+    from revsight.org.models import User
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(email="manager@example.com"))
+    anonymous = Client(HTTP_HOST="localhost")
+    report(
+        "organisation page, demo sales manager",
+        median_seconds(lambda: client.get("/"), 15),
+        "login page",
+        median_seconds(lambda: anonymous.get("/login/"), 15),
+    )
+
+
+def main() -> None:
+    home = Path(os.environ.setdefault("REVSIGHT_HOME", ".revsight-bench")).resolve()
+    shutil.rmtree(home, ignore_errors=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revsight.settings")
+    os.environ.pop("DATABASE_URL", None)  # benchmarks run on the embedded database
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    print(f"Revsight benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    bench_demo_writer()
+    bench_organisation_page()
+    print("\nThe large demo (`revsight demo --scale large`) is timed by hand; see docs/demo.md.")
+    print("Metric and dashboard benchmarks are added with the metrics and dashboard issues.")
+
+
+if __name__ == "__main__":
+    main()
