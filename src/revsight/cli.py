@@ -82,7 +82,8 @@ def init() -> None:
 @click.option(
     "--reuse",
     is_flag=True,
-    help="Keep an existing demo built with the same seed, date and scale instead of rebuilding.",
+    help="Keep an existing demo of the same seed and scale (and any changes made in it) "
+    "instead of rebuilding; a different --as-of still rebuilds.",
 )
 def demo(seed: int, as_of: Any, scale: str, reuse: bool) -> None:
     """Build the demo organisation (Northwind Solutions) into the data directory."""
@@ -90,7 +91,7 @@ def demo(seed: int, as_of: Any, scale: str, reuse: bool) -> None:
     from revsight.demo.build import RealDataPresent, build_demo
 
     _migrate()
-    day: date = as_of.date() if as_of else date.today()
+    day: date | None = as_of.date() if as_of else None
     try:
         result = build_demo(
             seed=seed, as_of=day, scale=scale, reuse=reuse, progress=lambda m: click.echo(f"  {m}")
@@ -98,12 +99,14 @@ def demo(seed: int, as_of: Any, scale: str, reuse: bool) -> None:
     except RealDataPresent as exc:
         raise click.ClickException(str(exc)) from None
     if result.reused:
-        click.echo(f"Demo organisation already built (seed {seed}, as of {day}); kept as it is.")
+        click.echo(
+            f"Demo organisation already built (seed {seed}, as of {result.as_of}); kept as it is."
+        )
     else:
         total = sum(result.counts.values())
         click.echo(
             f"Demo organisation built in {result.seconds:.1f} s: {total:,} records, "
-            f"seed {seed}, as of {day}, {scale}."
+            f"seed {seed}, as of {result.as_of}, {scale}."
         )
     _echo_logins()
 

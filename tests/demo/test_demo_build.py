@@ -47,8 +47,12 @@ def test_reuse_keeps_a_demo_built_with_the_same_settings() -> None:
     marker.name = "Changed by hand"
     marker.save()
     assert build_demo(seed=1, as_of=AS_OF, reuse=True).reused
+    kept = build_demo(seed=1, reuse=True)  # no date: whatever date it was built for
+    assert kept.reused
+    assert kept.as_of == AS_OF
     assert User.objects.get(email="rep@example.com").name == "Changed by hand"
     assert not build_demo(seed=1, as_of=date(2026, 7, 31), reuse=True).reused
+    assert not build_demo(seed=2, as_of=date(2026, 7, 31), reuse=True).reused
 
 
 @pytest.mark.django_db

@@ -103,23 +103,20 @@ def build_demo(
 ) -> DemoResult:
     """Build (or rebuild) the demo organisation. Deterministic for a seed and as-of date.
 
-    With `reuse`, an existing demo built with the same seed, date and scale is kept as it is.
+    With `reuse`, an existing demo of the same seed and scale is kept as it is (and with it
+    whatever people did in it), unless an as-of date is given that differs from its own.
     """
-    as_of = as_of or date.today()
     profile = PROFILES[scale]
     ensure_no_real_data()
     current = existing_demo()
     if (
         reuse
-        and current
-        and (current.demo_seed, current.demo_as_of, current.demo_scale)
-        == (
-            seed,
-            as_of,
-            scale,
-        )
+        and current is not None
+        and (current.demo_seed, current.demo_scale) == (seed, scale)
+        and as_of in (None, current.demo_as_of)
     ):
-        return DemoResult(seed, as_of, scale, reused=True)
+        return DemoResult(seed, current.demo_as_of or date.today(), scale, reused=True)
+    as_of = as_of or date.today()
 
     started = time.perf_counter()
     progress(f"Simulating {profile.reps} salespeople over {profile.months} months")
