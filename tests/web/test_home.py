@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +15,12 @@ from revsight.org.models import Quota
 from tests.people import Cast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_march_2026() -> Iterator[None]:
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 def logged_in(user: object) -> Client:
@@ -42,12 +50,23 @@ def test_a_wrong_password_is_refused_with_a_message(cast: Cast) -> None:
     assert b"Please enter a correct email and password" in response.content
 
 
-def test_a_salesperson_sees_their_own_card_and_not_other_teams(cast: Cast) -> None:
-    Quota.objects.create(user=cast.east_rep, month=date(2026, 1, 1), amount=Decimal("50000"))
+def test_a_salesperson_sees_teammates_but_only_their_own_quota(cast: Cast) -> None:
+    Quota.objects.create(user=cast.east_rep, month=date(2026, 1, 1), amount=Decimal("51000"))
+    Quota.objects.create(user=cast.east_rep2, month=date(2026, 1, 1), amount=Decimal("47000"))
+    Quota.objects.create(team=cast.east, month=date(2026, 1, 1), amount=Decimal("98000"))
     page = logged_in(cast.east_rep).get("/").content.decode()
     assert "ann@acme.test" in page
+    assert "ben@acme.test" in page  # the team leaderboard
+    assert "51,000" in page
+    assert "47,000" not in page  # a teammate's quota is theirs
+    assert "team quota 2026: <strong>98,000" in page
     assert "carla@acme.test" not in page  # West
-    assert "ben@acme.test" not in page  # a teammate's record is not theirs
+
+
+def test_a_manager_does_not_see_peers_in_the_parent_team(cast: Cast) -> None:
+    page = logged_in(cast.east_manager).get("/").content.decode()
+    assert "west.manager@acme.test" not in page
+    assert "services@acme.test" not in page
 
 
 def test_a_manager_sees_their_team_and_its_quotas(cast: Cast) -> None:

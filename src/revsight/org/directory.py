@@ -11,70 +11,92 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from revsight.org.models import Organisation, Quota, Role, Team, User
-from revsight.org.visibility import scope
+from revsight.org.visibility import leaderboard_users, scope
 
-ROLE_SINGULARS: dict[str, str] = {
-    Role.EXECUTIVE: "executive",
-    Role.MANAGER: "sales manager",
-    Role.SALESPERSON: "salesperson",
-    Role.PRESALES: "presales engineer",
-    Role.CONSULTANT: "consultant",
-    Role.ADMIN: "administrator",
-}
-ROLE_PLURALS: dict[str, str] = {
-    Role.EXECUTIVE: "executives",
-    Role.MANAGER: "sales managers",
-    Role.SALESPERSON: "salespeople",
-    Role.PRESALES: "presales engineers",
-    Role.CONSULTANT: "consultants",
-    Role.ADMIN: "administrators",
+ROLE_NOUNS: dict[str, tuple[str, str]] = {
+    Role.EXECUTIVE: ("executive", "executives"),
+    Role.MANAGER: ("sales manager", "sales managers"),
+    Role.SALESPERSON: ("salesperson", "salespeople"),
+    Role.PRESALES: ("presales engineer", "presales engineers"),
+    Role.CONSULTANT: ("consultant", "consultants"),
+    Role.ADMIN: ("administrator", "administrators"),
 }
 
 
 @dataclass
 class PersonRow:
     user: User
-    quota_this_year: Decimal | None
+    quota_this_year: Decimal | None  # None when not set, or not the viewer's to see
 
 
 @dataclass
 class TeamBlock:
     team: Team | None
+    depth: int = 0
     people: list[PersonRow] = field(default_factory=list)
-    quota_this_year: Decimal = Decimal(0)
+    quota_this_year: Decimal | None = None
+
+
+def _tree_order(teams: list[Team]) -> list[tuple[Team, int]]:
+    """Teams depth first, each parent before its sub-teams, siblings by name."""
+    present = {t.pk for t in teams}
+    children: dict[int | None, list[Team]] = {}
+    for team in teams:
+        parent = team.parent_id if team.parent_id in present else None
+        children.setdefault(parent, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+
+    def visit(parent: int | None, depth: int) -> None:
+        for team in sorted(children.get(parent, []), key=lambda t: t.name):
+            ordered.append((team, depth))
+            visit(team.pk, depth + 1)
+
+    visit(None, 0)
+    return ordered
+
+
+def role_summary(people: list[User]) -> list[str]:
+    """ "2 executives", "1 sales manager", … in the order of the roles."""
+    counts = {role: sum(p.role == role for p in people) for role in Role.values}
+    return [f"{n} {ROLE_NOUNS[role][0 if n == 1 else 1]}" for role, n in counts.items() if n]
 
 
 def organisation_overview(viewer: User, today: date | None = None) -> dict[str, Any]:
-    """Teams with their visible people, each person's role and quota for the current year."""
+    """Teams in tree order with their people; each person's and each team's quota for the
+    current year where the viewer may see it. Salespeople also see their teammates' names."""
     today = today or timezone.localdate()
-    year_start = date(today.year, 1, 1)
-    year_end = date(today.year, 12, 31)
-    people = scope(viewer, User.objects.filter(is_active=True)).select_related("team", "manager")
-    quotas = dict(
-        scope(viewer, Quota.objects.filter(user__isnull=False, month__range=(year_start, year_end)))
+    year = (date(today.year, 1, 1), date(today.year, 12, 31))
+    people = list(
+        leaderboard_users(viewer)
+        .filter(is_active=True)
+        .select_related("team", "manager")
+        .order_by("name", "email")
+    )
+    visible_quotas = scope(viewer, Quota.objects.filter(month__range=year))
+    person_quota = dict(
+        visible_quotas.filter(user__isnull=False)
         .values("user_id")
         .annotate(total=Sum("amount"))
         .values_list("user_id", "total")
     )
+    team_quota = dict(
+        visible_quotas.filter(team__isnull=False)
+        .values("team_id")
+        .annotate(total=Sum("amount"))
+        .values_list("team_id", "total")
+    )
     blocks: dict[int | None, TeamBlock] = {}
-    for person in people.order_by("team__name", "name"):
-        block = blocks.setdefault(person.team_id, TeamBlock(team=person.team))
-        quota = quotas.get(person.pk)
-        block.people.append(PersonRow(person, quota))
-        block.quota_this_year += quota or 0
-    role_counts: dict[str, int] = {}
+    teams_shown = {p.team for p in people if p.team is not None}
+    for team, depth in _tree_order(list(teams_shown)):
+        blocks[team.pk] = TeamBlock(team, depth, quota_this_year=team_quota.get(team.pk))
     for person in people:
-        role_counts[person.role] = role_counts.get(person.role, 0) + 1
-    labelled = [
-        (count, (ROLE_PLURALS if count > 1 else ROLE_SINGULARS)[role])
-        for role, count in sorted(role_counts.items())
-    ]
-    ordered = sorted(blocks.values(), key=lambda b: (b.team is None, b.team.name if b.team else ""))
+        block = blocks.setdefault(person.team_id, TeamBlock(team=None))
+        block.people.append(PersonRow(person, person_quota.get(person.pk)))
     return {
         "organisation": Organisation.current(),
         "year": today.year,
-        "teams": ordered,
-        "role_counts": labelled,
-        "people_count": sum(role_counts.values()),
+        "teams": list(blocks.values()),
+        "role_summary": role_summary(people),
+        "people_count": len(people),
         "is_salesperson_view": viewer.role in (Role.SALESPERSON, Role.PRESALES, Role.CONSULTANT),
     }

@@ -188,9 +188,9 @@ def can_see(viewer: User, obj: Model) -> bool:
 
 
 def leaderboard_users(viewer: User) -> QuerySet[User]:
-    """People whose headline numbers the viewer may compare themselves with: their own team,
-    or everyone they can see if that is more."""
+    """People whose names the viewer may see beside their own numbers: everyone they can see,
+    and for someone who manages no team, also their own teammates (the team leaderboard)."""
     visible = scope(viewer, User.objects.all())
-    if viewer.team_id is None:
+    if viewer.team_id is None or is_manager_or_above(viewer):
         return visible
     return User.objects.filter(Q(team_id=viewer.team_id) | Q(id__in=visible.values("id")))
