@@ -200,6 +200,123 @@ def check(deploy: bool) -> None:
     click.echo(f"Data: {_data_location()}")
 
 
+@cli.command()
+@click.option(
+    "--period",
+    "period_id",
+    help="2026-W09, 2026-03, 2026-Q1, 2026 or 2026-YTD. Default: the month of the as-of date.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="What was known at the end of this day (YYYY-MM-DD). Default: today.",
+)
+@click.option(
+    "--by", type=click.Choice(["company", "team", "rep"]), default="company", show_default=True
+)
+@click.option(
+    "--metric",
+    "metric_ids",
+    multiple=True,
+    help="A metric id; repeat for several. Default: every metric (see docs/metrics.md).",
+)
+@click.option(
+    "--trend",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Also the same metrics over this many earlier periods.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "database"]),
+    envvar="REVSIGHT_ENGINE",
+    help="Where to compute: the DuckDB replica (default) or the database itself.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def metrics(
+    period_id: str | None,
+    as_of: Any,
+    by: str,
+    metric_ids: tuple[str, ...],
+    trend: int,
+    engine: str | None,
+    fmt: str,
+) -> None:
+    """Compute metrics from the catalogue for a period, by company, team or salesperson."""
+    _setup_django()
+    from revsight.analytics import compute
+    from revsight.analytics.output import render
+    from revsight.core.errors import InvalidInput
+
+    if _pending_migrations():
+        raise click.ClickException("The database is not initialised: run `revsight init` first.")
+    try:
+        result = compute(
+            list(metric_ids) or None, period_id, as_of.date() if as_of else None, by, trend, engine
+        )
+    except InvalidInput as exc:
+        raise click.ClickException(f"--{exc}") from None
+    click.echo(render(result, fmt), nl=fmt != "csv")
+
+
+@cli.group()
+def analytics() -> None:
+    """The analytics replica: its status, a rebuild, a Parquet export."""
+
+
+@analytics.command("status")
+def analytics_status() -> None:
+    """Show when the DuckDB replica was built and whether it is current."""
+    _setup_django()
+    from revsight.analytics.engine import replica_status
+
+    status = replica_status()
+    if not status.exists:
+        click.echo(f"No replica yet at {status.path}; the first metrics call builds it.")
+        return
+    state = "current" if status.fresh else "out of date (rebuilt on the next metrics call)"
+    click.echo(f"Replica {status.path}: {state}")
+    click.echo(f"Built {status.built_at:%Y-%m-%d %H:%M:%S} UTC in {status.seconds:.1f} s")
+    for name, count in status.rows.items():
+        click.echo(f"  {name:<15} {count:>12,} rows")
+
+
+@analytics.command("rebuild")
+def analytics_rebuild() -> None:
+    """Recreate the DuckDB replica from the database."""
+    _setup_django()
+    from revsight.analytics.engine import rebuild_replica
+
+    status = rebuild_replica()
+    click.echo(f"Replica rebuilt in {status.seconds:.1f} s: {sum(status.rows.values()):,} rows.")
+
+
+@analytics.command("export")
+@click.option(
+    "--parquet",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write one Parquet file per fact table into.",
+)
+def analytics_export(directory: str) -> None:
+    """Write the fact tables as Parquet files (for Spark or any other engine)."""
+    _setup_django()
+    from revsight.analytics.engine import export_parquet
+
+    written = export_parquet(directory)
+    for path, rows in written.items():
+        click.echo(f"{path}  {rows:,} rows")
+
+
 def main() -> None:
     cli(prog_name="revsight")
 

@@ -1,0 +1,187 @@
+"""Computing metrics: the one entry point the CLI, the web pages, the API and exports call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from revsight.analytics import periods
+from revsight.analytics.catalogue import BY_ID, METRICS, Metric
+from revsight.analytics.context import Context
+from revsight.analytics.engine import Engine, get_engine
+from revsight.analytics.measures import measure
+from revsight.analytics.scopes import Membership, membership
+from revsight.core.errors import InvalidInput
+from revsight.org.models import Goal, Organisation, Team, User
+
+DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0}
+
+
+@dataclass
+class Row:
+    metric: str
+    scope: str
+    key: str
+    value: float | int | None
+    goal: float | None
+    unit: str
+    trend: list[float | int | None] | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """How far the value is above (+) or below (−) its goal."""
+        if self.value is None or self.goal is None:
+            return None
+        return round(self.value - self.goal, DECIMALS[self.unit])
+
+
+@dataclass
+class Result:
+    as_of: date
+    engine: str
+    period: periods.Period
+    scope: str
+    metrics: list[Metric]
+    members: Membership | None = None
+    rows: list[Row] = field(default_factory=list)
+    trend_periods: list[periods.Period] = field(default_factory=list)
+
+    def label(self, key: str) -> str:
+        return self.members.label(key) if self.members else key
+
+    def value(self, metric: str, key: str = "company") -> float | int | None:
+        for row in self.rows:
+            if row.metric == metric and row.key == key:
+                return row.value
+        raise KeyError((metric, key))
+
+
+def _rounded(metric: Metric, value: float | int | None) -> float | int | None:
+    if value is None:
+        return None
+    places = DECIMALS[metric.unit]
+    return round(value) if places == 0 else round(float(value), places)
+
+
+def _values(ctx: Context, metrics: list[Metric]) -> dict[tuple[str, str], float | int | None]:
+    values = {}
+    for metric in metrics:
+        per_measure = {name: measure(ctx, name) for name in metric.measures}
+        for key in ctx.members.keys:
+            components = {name: rows.get(key, {}) for name, rows in per_measure.items()}
+            values[(metric.id, key)] = _rounded(metric, metric.value(components))
+    return values
+
+
+def _goals(
+    metrics: list[Metric], scope: Membership, period_id: str
+) -> dict[tuple[str, str], float]:
+    goals = Goal.objects.filter(metric__in=[m.id for m in metrics], period=period_id)
+    found: dict[tuple[str, str], float] = {}
+    if scope.scope == "company":
+        for metric, target in goals.filter(scope="company").values_list("metric", "target"):
+            found[(metric, "company")] = float(target)
+    elif scope.scope == "team":
+        names = dict(Team.objects.values_list("id", "name"))
+        for metric, team, target in goals.filter(scope="team").values_list(
+            "metric", "team_id", "target"
+        ):
+            found[(metric, names[team])] = float(target)
+    else:
+        emails = dict(User.objects.values_list("id", "email"))
+        for metric, user, target in goals.filter(scope="user").values_list(
+            "metric", "user_id", "target"
+        ):
+            found[(metric, emails[user])] = float(target)
+    return found
+
+
+def resolve_metrics(ids: list[str] | None) -> list[Metric]:
+    if not ids:
+        return list(METRICS)
+    unknown = [i for i in ids if i not in BY_ID]
+    if unknown:
+        raise InvalidInput("metric", unknown[0], "is not in the catalogue (see docs/metrics.md)")
+    return [BY_ID[i] for i in dict.fromkeys(ids)]
+
+
+def compute(
+    metric_ids: list[str] | None = None,
+    period_id: str | None = None,
+    as_of: date | None = None,
+    by: str = "company",
+    trend: int = 0,
+    engine: Engine | str | None = None,
+) -> Result:
+    """Metrics for one period and scope, with goals, and the trend over the `trend` periods
+    before it. Defaults: every metric, the month of the as-of date, the whole company."""
+    org = Organisation.current()
+    as_of = as_of or timezone.localdate()
+    fiscal = org.fiscal_year_start_month
+    period = (
+        periods.parse(period_id, as_of, fiscal)
+        if period_id
+        else periods.containing("month", as_of, fiscal)
+    )
+    if trend < 0:
+        raise InvalidInput("trend", str(trend), "must be 0 or more")
+    metrics = resolve_metrics(metric_ids)
+    runner = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
+    members = membership(by, period)
+
+    def context(p: periods.Period) -> Context:
+        return Context(runner, p, as_of, members, org.time_zone, fiscal)
+
+    values = _values(context(period), metrics)
+    earlier = periods.previous(period, trend, fiscal) if trend else []
+    earlier_values = [_values(context(p), metrics) for p in earlier]
+    goals = _goals(metrics, members, period.id)
+    result = Result(as_of, runner.name, period, by, metrics, members, trend_periods=earlier)
+    for metric in metrics:
+        for key in members.keys:
+            result.rows.append(
+                Row(
+                    metric=metric.id,
+                    scope=by,
+                    key=key,
+                    value=values[(metric.id, key)],
+                    goal=goals.get((metric.id, key)),
+                    unit=metric.unit,
+                    trend=[v[(metric.id, key)] for v in earlier_values] if trend else None,
+                )
+            )
+    return result
+
+
+def as_json(result: Result) -> dict[str, Any]:
+    """The `revsight metrics --format json` document."""
+    rows = []
+    for row in result.rows:
+        item: dict[str, Any] = {
+            "metric": row.metric,
+            "scope": row.scope,
+            "key": row.key,
+            "value": row.value,
+            "goal": row.goal,
+            "gap": row.gap,
+            "unit": row.unit,
+        }
+        if row.trend is not None:
+            item["trend"] = [
+                {"period": p.id, "value": v}
+                for p, v in zip(result.trend_periods, row.trend, strict=True)
+            ]
+        rows.append(item)
+    return {
+        "as_of": result.as_of.isoformat(),
+        "engine": result.engine,
+        "period": {
+            "id": result.period.id,
+            "start": result.period.start.isoformat(),
+            "end": result.period.end.isoformat(),
+        },
+        "rows": rows,
+    }

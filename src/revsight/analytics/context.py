@@ -1,0 +1,57 @@
+"""What every metric computation needs: the engine's facts, the period, the as-of moment and
+the scope's members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import ibis
+import ibis.expr.types as ir
+
+from revsight.analytics.engine import Engine
+from revsight.analytics.periods import Period
+from revsight.analytics.scopes import Membership
+
+
+def end_of_day_utc(day: date, zone: str) -> datetime:
+    """The first instant after `day` in the organisation's time zone, as naive UTC."""
+    local = datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(zone))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class Context:
+    engine: Engine
+    period: Period
+    as_of: date
+    members: Membership
+    time_zone: str = "UTC"
+    fiscal_start_month: int = 1
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def fact(self, name: str) -> ir.Table:
+        return self.engine.table(name)
+
+    def member_table(self) -> ir.Table:
+        pairs = self.members.pairs or [(-1, "")]
+        return ibis.memtable(
+            {"member_id": [p[0] for p in pairs], "key": [p[1] for p in pairs]},
+            schema={"member_id": "int64", "key": "string"},
+        )
+
+    def by_member(self, table: ir.Table, user_column: str) -> ir.Table:
+        """`table` joined to the scope's members, so it can be grouped by `key`."""
+        members = self.member_table()
+        return table.join(members, table[user_column] == members.member_id)
+
+    @property
+    def as_of_boundary(self) -> datetime:
+        return end_of_day_utc(self.as_of, self.time_zone)
+
+    @property
+    def last_day(self) -> date:
+        """Events count up to the period's end or the as-of date, whichever comes first."""
+        return min(self.period.end, self.as_of)

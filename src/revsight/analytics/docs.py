@@ -1,0 +1,71 @@
+"""Generate docs/metrics.md from the catalogue.
+
+    python -m revsight.analytics.docs > docs/metrics.md
+
+
+A test fails when the file in the repository differs from what this prints.
+"""
+
+from __future__ import annotations
+
+UNITS = {
+    "money": "money (organisation currency)",
+    "ratio": "ratio (a fraction: 0.42 is 42%)",
+    "count": "count",
+    "days": "days",
+}
+
+HEADER = """# The metric catalogue
+
+Every number Revsight shows is defined here, once; the web pages, the `revsight metrics`
+command, the API and the exports all compute it through the same code
+(`src/revsight/analytics/catalogue.py`, from which this page is generated).
+
+- **Periods**: `2026-W09` (ISO week), `2026-03` (month), `2026-Q1` (quarter), `2026` (year),
+  `2026-YTD` (the year's start to the as-of date). Quarters and years follow the organisation's
+  fiscal-year start month and are named by the calendar year they start in.
+- **As of**: metrics use what was known at the end of the as-of date (default: today). Deals,
+  activities and bookings count up to that date; the pipeline is rebuilt from stage history as it
+  stood then.
+- **Scopes**: the company, a team (pooling the records of its members and of all its sub-teams —
+  a team's win rate is its pooled wins over its pooled decided deals, not an average of rates),
+  or a salesperson (named by email). With `--by rep` every salesperson employed during the period
+  appears, also those with nothing in it.
+- **Goals**: a goal for the metric, scope and period id (the goals table) is shown beside the
+  value with the gap (value − goal).
+- **Null** means "not defined" (a ratio over nothing); sums and counts over nothing are 0.
+- **Engines**: `duckdb` (a replica of the fact tables in the data directory, the default) or
+  `database` (SQLite or PostgreSQL directly); `--engine` or `REVSIGHT_ENGINE` chooses. Both give
+  the same values (tested on the demo organisation for every metric, scope and period type).
+
+```
+revsight metrics [--period P] [--as-of DATE] [--by company|team|rep] [--metric ID]... [--trend N]
+                 [--engine duckdb|database] [--format table|json|csv]
+```
+
+| id | name | unit |
+|---|---|---|
+"""
+
+
+def render() -> str:
+    from revsight.analytics.catalogue import METRICS
+
+    lines = [HEADER.rstrip("\n")]
+    lines += [f"| `{m.id}` | {m.name} | {m.unit} |" for m in METRICS]
+    lines.append("")
+    lines.append("## Definitions")
+    for metric in METRICS:
+        lines += ["", f"### `{metric.id}` — {metric.name}", "", f"Unit: {UNITS[metric.unit]}.", ""]
+        lines.append(metric.definition)
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revsight.settings")
+    django.setup()
+    print(render(), end="")

@@ -1,0 +1,93 @@
+"""The fact tables every metric reads, defined once as Ibis expressions over the database.
+
+Both engines see the same facts: the `database` engine evaluates these expressions on the
+database itself; the DuckDB replica stores their results. Money becomes float64 here (SQLite
+keeps DecimalField as REAL anyway) and metric results are rounded to the cent on output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ibis
+import ibis.expr.types as ir
+from django.db.models import Model
+
+from revsight.core.models import AuditEntry
+from revsight.crm import models as crm
+from revsight.forecasting.models import ForecastSubmission
+from revsight.org import models as org
+
+MONEY = "float64"
+
+
+def _money(table: ir.Table, *names: str) -> dict[str, ir.Value]:
+    return {name: table[name].cast(MONEY) for name in names}
+
+
+def _users(t: ir.Table) -> ir.Table:
+    return t.select("id", "email", "name", "role", "team_id", "hire_date", "end_date", "is_active")
+
+
+def _teams(t: ir.Table) -> ir.Table:
+    return t.select("id", "name", "parent_id", "manager_id")
+
+
+def _stages(t: ir.Table) -> ir.Table:
+    return t.select("id", "name", "outcome", order=t["order"])
+
+
+def _opportunities(t: ir.Table) -> ir.Table:
+    return t.select(
+        "id",
+        "owner_id",
+        "account_id",
+        "status",
+        "created_date",
+        "close_date",
+        "type",
+        "stage_id",
+        "lead_source",
+        **_money(t, "amount", "gross_margin"),
+    )
+
+
+def _stage_changes(t: ir.Table) -> ir.Table:
+    return t.select(
+        "id", "opportunity_id", "to_stage_id", "close_date", "changed_at", **_money(t, "amount")
+    )
+
+
+def _activities(t: ir.Table) -> ir.Table:
+    return t.select("id", "owner_id", "type", "date", "account_id", "opportunity_id")
+
+
+def _quotas(t: ir.Table) -> ir.Table:
+    return t.select("user_id", "team_id", "month", **_money(t, "amount"))
+
+
+def _forecasts(t: ir.Table) -> ir.Table:
+    return t.select(
+        "user_id", "period_type", "period_start", "category", "submitted_at", **_money(t, "amount")
+    )
+
+
+# fact name -> (Django model, shaping expression)
+FACTS: dict[str, tuple[type[Model], Callable[[ir.Table], ir.Table]]] = {
+    "users": (org.User, _users),
+    "teams": (org.Team, _teams),
+    "stages": (crm.Stage, _stages),
+    "opportunities": (crm.Opportunity, _opportunities),
+    "stage_changes": (crm.StageChange, _stage_changes),
+    "activities": (crm.Activity, _activities),
+    "quotas": (org.Quota, _quotas),
+    "forecasts": (ForecastSubmission, _forecasts),
+}
+
+# Every service writes an audit entry: part of the data's version (see engine.data_version).
+VERSION_MODEL = AuditEntry
+
+
+def shaped(backend: ibis.BaseBackend, name: str) -> ir.Table:
+    model, shape = FACTS[name]
+    return shape(backend.table(model._meta.db_table))

@@ -1,0 +1,158 @@
+"""Metric results as a terminal table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from revsight.analytics.computation import Result, as_json
+
+# Sections of the table, each a pivot of keys × metrics, with short column headings.
+SECTIONS = [
+    (
+        "Results",
+        {
+            "bookings": "Bookings",
+            "quota": "Quota",
+            "quota_attainment": "Attain.",
+            "won_count": "Won",
+            "lost_count": "Lost",
+            "win_rate": "Win %",
+            "win_rate_value": "Win % $",
+            "average_order_value": "Avg order",
+            "sales_cycle_days_median": "Cycle med",
+            "sales_cycle_days_mean": "Cycle avg",
+        },
+    ),
+    (
+        "Pipeline",
+        {
+            "pipeline_value": "Pipeline",
+            "pipeline_count": "Deals",
+            "pipeline_coverage": "Coverage",
+        },
+    ),
+    ("Accounts", {"new_account_sales_pct": "New %", "existing_account_sales_pct": "Existing %"}),
+    (
+        "Activities",
+        {
+            "activity_count": "All",
+            "activities_new_prospect_call": "Prospect",
+            "activities_face_to_face_call": "F2F",
+            "activities_presales_call": "Presales",
+            "activities_discovery_call": "Discovery",
+            "activities_demonstration": "Demo",
+            "activities_executive_presentation": "Exec",
+            "activities_other": "Other",
+        },
+    ),
+    ("Forecast", {"forecast_accuracy": "Accuracy", "forecast_bias": "Bias"}),
+]
+
+
+# Ratios that read better as multiples ("2.4×") than as percentages.
+MULTIPLES = {"pipeline_coverage"}
+
+
+def format_value(value: float | int | None, unit: str, metric: str = "") -> str:
+    if value is None:
+        return "—"
+    if metric in MULTIPLES:
+        return f"{value:.1f}×"
+    if unit == "money":
+        return f"{value:,.0f}"
+    if unit == "ratio":
+        return f"{value * 100:.1f}%"
+    if unit == "days":
+        return f"{value:.1f} d"
+    return f"{value:,}"
+
+
+def _grid(headings: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
+    line = lambda cells: "  ".join(  # noqa: E731
+        c.ljust(w) if i == 0 else c.rjust(w)
+        for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    )
+    return "\n".join([line(headings), line(["─" * w for w in widths]), *map(line, rows)])
+
+
+def as_table(result: Result) -> str:
+    period = result.period
+    header = (
+        f"{period.id} ({period.start:%d %b %Y} – {period.end:%d %b %Y}), as of "
+        f"{result.as_of:%d %b %Y}, by {result.scope}, engine {result.engine}"
+    )
+    by_cell = {(r.metric, r.key): r for r in result.rows}
+    keys = list(dict.fromkeys(r.key for r in result.rows))
+    chosen = {m.id for m in result.metrics}
+    blocks = [header]
+    if keys == ["company"]:
+        rows = []
+        for metric in result.metrics:
+            row = by_cell[(metric.id, "company")]
+            cells = [format_value(v, row.unit, metric.id) for v in (row.value, row.goal, row.gap)]
+            if row.goal is None:
+                cells[1:] = ["", ""]
+            trend = ""
+            if row.trend is not None:
+                trend = "  ".join(format_value(v, row.unit, metric.id) for v in row.trend)
+            rows.append([metric.name, *cells, trend])
+        headings = [
+            "Metric",
+            "Value",
+            "Goal",
+            "Gap",
+            "Trend (oldest first)" if result.trend_periods else "",
+        ]
+        blocks.append(_grid(headings, rows))
+        return "\n\n".join(blocks)
+    shown = {m for _, cols in SECTIONS for m in cols}
+    extra = {m.id: m.name for m in result.metrics if m.id not in shown}
+    for title, columns in [*SECTIONS, ("Other", extra)]:
+        ids = [m for m in columns if m in chosen]
+        if not ids:
+            continue
+        rows = [
+            [result.label(key)]
+            + [format_value(by_cell[(m, key)].value, by_cell[(m, key)].unit, m) for m in ids]
+            for key in keys
+        ]
+        blocks.append(
+            f"{title}\n" + _grid([result.scope.title(), *(columns[m] for m in ids)], rows)
+        )
+    return "\n\n".join(blocks)
+
+
+def as_csv(result: Result) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["period", "as_of", "metric", "scope", "key", "value", "goal", "gap", "unit"])
+    for row in result.rows:
+        writer.writerow(
+            [
+                result.period.id,
+                result.as_of.isoformat(),
+                row.metric,
+                row.scope,
+                row.key,
+                _csv(row.value),
+                _csv(row.goal),
+                _csv(row.gap),
+                row.unit,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _csv(value: float | int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def render(result: Result, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(as_json(result))
+    if fmt == "csv":
+        return as_csv(result)
+    return as_table(result)

@@ -1,0 +1,127 @@
+"""Reporting periods: ISO weeks, months, quarters, years and year-to-date.
+
+Ids: `2026-W09` (ISO week), `2026-03` (month), `2026-Q1` (quarter), `2026` (year) and
+`2026-YTD` (the year's start up to the as-of date). Quarters and years follow the organisation's
+fiscal-year start month and are named by the calendar year in which they start: with an April
+start, `2026` runs from 2026-04-01 to 2027-03-31 and `2026-Q1` is April to June 2026.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from revsight.core.errors import InvalidInput
+
+_PATTERNS = {
+    "week": re.compile(r"^(\d{4})-W(\d{2})$"),
+    "month": re.compile(r"^(\d{4})-(\d{2})$"),
+    "quarter": re.compile(r"^(\d{4})-Q([1-4])$"),
+    "ytd": re.compile(r"^(\d{4})-YTD$"),
+    "year": re.compile(r"^(\d{4})$"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    kind: str  # week, month, quarter, year, ytd
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def fiscal_year_start(year: int, start_month: int) -> date:
+    return date(year, start_month, 1)
+
+
+def parse(period_id: str, as_of: date, fiscal_start_month: int = 1) -> Period:
+    """The period an id names. YTD ends on the as-of date (or its year's end, if earlier)."""
+    text = period_id.strip().upper()
+    for kind, pattern in _PATTERNS.items():
+        match = pattern.match(text)
+        if match:
+            return _build(kind, match.groups(), as_of, fiscal_start_month, text)
+    raise InvalidInput(
+        "period",
+        period_id,
+        "is not a period id; use 2026-W09, 2026-03, 2026-Q1, 2026 or 2026-YTD",
+    )
+
+
+def _build(kind: str, parts: tuple[str, ...], as_of: date, fiscal: int, text: str) -> Period:
+    year = int(parts[0])
+    if kind == "week":
+        week = int(parts[1])
+        try:
+            start = date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise InvalidInput("period", text, f"{year} has no ISO week {week}") from None
+        return Period(text, kind, start, start + timedelta(days=6))
+    if kind == "month":
+        month = int(parts[1])
+        if not 1 <= month <= 12:
+            raise InvalidInput("period", text, "has no such month")
+        start = date(year, month, 1)
+        return Period(text, kind, start, _add_months(start, 1) - timedelta(days=1))
+    year_start = fiscal_year_start(year, fiscal)
+    if kind == "quarter":
+        start = _add_months(year_start, 3 * (int(parts[1]) - 1))
+        return Period(text, kind, start, _add_months(start, 3) - timedelta(days=1))
+    year_end = _add_months(year_start, 12) - timedelta(days=1)
+    if kind == "year":
+        return Period(text, kind, year_start, year_end)
+    return Period(text, "ytd", year_start, min(as_of, year_end))
+
+
+def containing(kind: str, day: date, fiscal_start_month: int = 1) -> Period:
+    """The period of a kind (week, month, quarter, year, ytd) that contains a day."""
+    if kind == "week":
+        iso = day.isocalendar()
+        return parse(f"{iso.year}-W{iso.week:02d}", day)
+    if kind == "month":
+        return parse(f"{day:%Y-%m}", day)
+    fiscal_year = day.year if day.month >= fiscal_start_month else day.year - 1
+    if kind in ("year", "ytd"):
+        suffix = "-YTD" if kind == "ytd" else ""
+        return parse(f"{fiscal_year}{suffix}", day, fiscal_start_month)
+    if kind == "quarter":
+        months_in = (day.year * 12 + day.month) - (fiscal_year * 12 + fiscal_start_month)
+        return parse(f"{fiscal_year}-Q{months_in // 3 + 1}", day, fiscal_start_month)
+    raise InvalidInput("period kind", kind, "must be week, month, quarter, year or ytd")
+
+
+def previous(period: Period, count: int, fiscal_start_month: int = 1) -> list[Period]:
+    """The `count` periods of the same kind before `period`, oldest first. The year-to-date
+    trend compares the same span of earlier years."""
+    result: list[Period] = []
+    current = period
+    for _ in range(count):
+        if current.kind == "ytd":
+            start = _add_months(current.start, -12)
+            end = _add_months(current.end.replace(day=1), -12)
+            end = end.replace(day=min(current.end.day, _days_in_month(end)))
+            label = f"{int(current.id[:4]) - 1}-YTD"
+            current = Period(label, "ytd", start, end)
+        else:
+            current = containing(
+                current.kind, current.start - timedelta(days=1), fiscal_start_month
+            )
+        result.append(current)
+    return list(reversed(result))
+
+
+def _days_in_month(day: date) -> int:
+    return (_add_months(day.replace(day=1), 1) - timedelta(days=1)).day

@@ -1,0 +1,85 @@
+"""Scopes: which people's records make up each company, team or salesperson value.
+
+A team's value pools the records of everyone in the team and in its sub-teams; the company pools
+everyone. Salespeople are named by email, teams by name, the company by `company`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from revsight.analytics.periods import Period
+from revsight.core.errors import InvalidInput
+from revsight.org.models import Role, Team, User
+
+SCOPES = ("company", "team", "rep")
+
+
+@dataclass(frozen=True)
+class Membership:
+    scope: str
+    keys: list[str]  # every key that must appear in the output, in display order
+    pairs: list[tuple[int, str]]  # (user id, key)
+    labels: dict[str, str] = field(default_factory=dict)  # key -> what people call it
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+
+def _team_descendants() -> dict[int, set[int]]:
+    children: dict[int | None, list[int]] = {}
+    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(team_id)
+    result: dict[int, set[int]] = {}
+    for team_id in Team.objects.values_list("id", flat=True):
+        seen, stack = {team_id}, [team_id]
+        while stack:
+            for child in children.get(stack.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        result[team_id] = seen
+    return result
+
+
+def salespeople_in(period: Period) -> list[User]:
+    """Salespeople employed at some point in the period, by name."""
+    people = User.objects.filter(role=Role.SALESPERSON).order_by("name", "email")
+    return [
+        p
+        for p in people
+        if (p.hire_date is None or p.hire_date <= period.end)
+        and (p.end_date is None or p.end_date >= period.start)
+    ]
+
+
+def membership(scope: str, period: Period) -> Membership:
+    if scope == "rep":
+        people = salespeople_in(period)
+        return Membership(
+            "rep",
+            [p.email for p in people],
+            [(p.pk, p.email) for p in people],
+            {p.email: p.name or p.email for p in people},
+        )
+    users = list(User.objects.values_list("id", "team_id", "role"))
+    if scope == "company":
+        return Membership(
+            "company",
+            ["company"],
+            [(uid, "company") for uid, _, _ in users],
+            {"company": "Company"},
+        )
+    if scope != "team":
+        raise InvalidInput("by", scope, f"must be one of: {', '.join(SCOPES)}")
+    descendants = _team_descendants()
+    names = dict(Team.objects.values_list("id", "name"))
+    pairs: list[tuple[int, str]] = []
+    keys: list[str] = []
+    for team_id in sorted(names, key=lambda t: names[t]):
+        members = [uid for uid, team, _ in users if team in descendants[team_id]]
+        sells = any(role == Role.SALESPERSON for uid, team, role in users if uid in members)
+        if sells:  # teams without salespeople (presales, services) carry no sales metrics
+            keys.append(names[team_id])
+            pairs.extend((uid, names[team_id]) for uid in members)
+    return Membership("team", keys, pairs)

@@ -1,0 +1,61 @@
+"""The DuckDB replica follows the database and can always be rebuilt."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from revsight.analytics import compute
+from revsight.analytics.engine import replica_status
+from revsight.cli import cli
+from revsight.crm.models import Opportunity, Stage
+from tests.analytics.fixtures import build_sales
+from tests.people import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_change_in_the_database_reaches_the_next_computation(cast: Cast) -> None:
+    build_sales(cast)
+    before = compute(["bookings"], "2026-03", date(2026, 3, 31), engine="duckdb")
+    assert before.value("bookings") == 48000.0
+    Opportunity.objects.create(
+        owner=cast.west_rep,
+        name="Late win",
+        amount=Decimal("2000"),
+        status="won",
+        stage=Stage.objects.get(name="Closed Won"),
+        created_date=date(2026, 3, 2),
+        close_date=date(2026, 3, 30),
+    )
+    assert not replica_status().fresh
+    after = compute(["bookings"], "2026-03", date(2026, 3, 31), engine="duckdb")
+    assert after.value("bookings") == 50000.0
+    assert replica_status().fresh
+
+
+def test_status_and_rebuild_commands(cast: Cast) -> None:
+    build_sales(cast)
+    runner = CliRunner()
+    assert "No replica yet" in runner.invoke(cli, ["analytics", "status"]).output
+    rebuilt = runner.invoke(cli, ["analytics", "rebuild"])
+    assert rebuilt.exit_code == 0
+    assert "Replica rebuilt" in rebuilt.output
+    status = runner.invoke(cli, ["analytics", "status"]).output
+    assert ": current" in status
+    assert "opportunities" in status
+    assert "8 rows" in status
+
+
+def test_export_writes_one_parquet_file_per_fact(cast: Cast, tmp_path: object) -> None:
+    import pyarrow.parquet as pq
+
+    build_sales(cast)
+    result = CliRunner().invoke(cli, ["analytics", "export", "--parquet", f"{tmp_path}/facts"])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(f"{tmp_path}/facts/opportunities.parquet")
+    assert table.num_rows == 8
+    assert "amount" in table.column_names
