@@ -5,9 +5,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from revsight.crm.models import Account, Activity, Opportunity, Stage, StageChange
+from revsight.crm.models import (
+    Account,
+    Activity,
+    Invoice,
+    Lead,
+    MarketingSpend,
+    Opportunity,
+    SalesExpense,
+    ServiceBacklog,
+    Stage,
+    StageChange,
+    TimeEntry,
+)
 from revsight.forecasting.models import ForecastSubmission
-from revsight.org.models import Goal, Quota
+from revsight.org.models import ActivityStandard, Goal, Quota
 from tests.people import Cast
 
 
@@ -116,3 +128,55 @@ def build_sales(cast: Cast) -> dict[str, Opportunity]:
         metric="bookings", scope="team", team=cast.east, period="2026-03", target=Decimal("60000")
     )
     return deals
+
+
+def build_economics(cast: Cast, deals: dict[str, Opportunity]) -> None:
+    """Around the March sales, worked by hand:
+
+    Margins 3,000 (Globex), 9,000 (Initech), 2,000 (Carla's walk-in): 14,000 in March.
+    Ann earns 73,000 + 36,500 a year: 9,300 for March's 31 days. Expenses: Ann 700, Ben 300.
+    Invoices: Globex January 12,000 (paid 5 March), Globex March 10,000 (unpaid),
+    Initech 30,000 (22 March, paid 30 March).
+    Dev, consultant: 8 h billable (1,200 billed) on 2 March, 6 h billable (1,080) and 2 h
+    internal on 3 March, all at a 180 standard rate; backlog 150 h on 1 February, 200 h on
+    1 March. Leads: 2 Web and 1 Partner in March, 1 Web in February; spend 300 Web and 150
+    Partner in March. Standards: 8 discovery calls and 4 demonstrations a month.
+    """
+    for key, margin in (("globex", "3000"), ("initech", "9000"), ("carla_won", "2000")):
+        deals[key].gross_margin = Decimal(margin)
+        deals[key].save()
+    cast.east_rep.base_salary, cast.east_rep.variable_pay = Decimal("73000"), Decimal("36500")
+    cast.east_rep.save()
+    march = date(2026, 3, 1)
+    SalesExpense.objects.create(user=cast.east_rep, month=march, category="travel",
+                                amount=Decimal("700"))  # fmt: skip
+    SalesExpense.objects.create(user=cast.east_rep2, month=march, category="meals",
+                                amount=Decimal("300"))  # fmt: skip
+    for key, amount, invoiced, paid in (
+        ("globex_jan", "12000", "2026-01-25", "2026-03-05"),
+        ("globex", "10000", "2026-03-12", None),
+        ("initech", "30000", "2026-03-22", "2026-03-30"),
+    ):
+        day = date.fromisoformat(invoiced)
+        Invoice.objects.create(
+            account=deals[key].account, opportunity=deals[key], amount=Decimal(amount),
+            invoice_date=day, due_date=date.fromordinal(day.toordinal() + 30),
+            paid_date=date.fromisoformat(paid) if paid else None,
+        )  # fmt: skip
+    dev = cast.consultant
+    rate = Decimal("180")
+    TimeEntry.objects.create(consultant=dev, date=date(2026, 3, 2), hours=8, billable=True,
+                             billed_amount=Decimal("1200"), standard_rate=rate)  # fmt: skip
+    TimeEntry.objects.create(consultant=dev, date=date(2026, 3, 3), hours=6, billable=True,
+                             billed_amount=Decimal("1080"), standard_rate=rate)  # fmt: skip
+    TimeEntry.objects.create(consultant=dev, date=date(2026, 3, 3), hours=2, billable=False,
+                             standard_rate=rate)  # fmt: skip
+    ServiceBacklog.objects.create(as_of=date(2026, 2, 1), consultant=dev, hours=150)
+    ServiceBacklog.objects.create(as_of=march, consultant=dev, hours=200)
+    for source, day in (("Web", "2026-03-02"), ("Web", "2026-03-20"), ("Partner", "2026-03-09"),
+                        ("Web", "2026-02-11")):  # fmt: skip
+        Lead.objects.create(lead_source=source, created_date=date.fromisoformat(day))
+    MarketingSpend.objects.create(lead_source="Web", month=march, amount=Decimal("300"))
+    MarketingSpend.objects.create(lead_source="Partner", month=march, amount=Decimal("150"))
+    ActivityStandard.objects.create(activity_type="discovery_call", per="month", count=8)
+    ActivityStandard.objects.create(activity_type="demonstration", per="month", count=4)

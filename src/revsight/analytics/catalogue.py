@@ -114,6 +114,72 @@ def _sum(measure: str, name: str) -> Callable[[Measures], float]:
     return lambda m: _num(m[measure], name)
 
 
+def _dso(m: Measures) -> float | None:
+    c = m["invoicing"]
+    invoiced = _num(c, "invoiced")
+    return _num(c, "receivables") / invoiced * _num(c, "days") if invoiced else None
+
+
+def _consulting(numerator: str, denominator: str) -> Callable[[Measures], float | None]:
+    return lambda m: _ratio(_num(m["consulting"], numerator), _num(m["consulting"], denominator))
+
+
+def _backlog_days(m: Measures) -> float | None:
+    c = m["consulting"]
+    per_day = _ratio(_num(c, "billable_hours"), _num(c, "workdays"))
+    if not per_day or not m["backlog"]:
+        return None
+    return _num(m["backlog"], "backlog_hours") / per_day
+
+
+def _expense_share(measure: str, name: str) -> Callable[[Measures], float | None]:
+    return lambda m: _ratio(_num(m["expenses"], "expenses"), _num(m[measure], name))
+
+
+def _profitability(m: Measures) -> float | None:
+    bookings = _num(m["closed"], "won_amount")
+    if not bookings:
+        return None
+    cost = _num(m["pay"], "pay") + _num(m["expenses"], "expenses")
+    return (_num(m["closed"], "won_margin") - cost) / bookings
+
+
+def _cost_per_lead(m: Measures) -> float | None:
+    if not m["marketing"]:
+        return None
+    return _ratio(_num(m["marketing"], "spend"), _num(m["marketing"], "leads"))
+
+
+def _revenue_per_customer(m: Measures) -> float | None:
+    return _ratio(_num(m["customers"], "year_bookings"), _num(m["customers"], "customers"))
+
+
+def _against_standard(kind: str) -> Callable[[Measures], float | None]:
+    def finish(m: Measures) -> float | None:
+        expected = m["standards"].get(f"expected_{kind}")
+        return _ratio(_num(m["activities"], f"n_{kind}"), expected) if expected else None
+
+    return finish
+
+
+def _window_coverage(days: int) -> Callable[[Measures], float | None]:
+    def finish(m: Measures) -> float | None:
+        pipeline = _num(m[f"pipeline@{days}"], "pipeline_value")
+        return _ratio(pipeline, _num(m[f"quota@{days}"], "quota"))
+
+    return finish
+
+
+STANDARD_TYPES = [
+    "new_prospect_call",
+    "face_to_face_call",
+    "presales_call",
+    "discovery_call",
+    "demonstration",
+    "executive_presentation",
+]
+
+
 IN_PERIOD = (
     "A deal's decision date is its close date; it counts in a period when that date falls "
     "inside the period and on or before the as-of date."
@@ -295,6 +361,150 @@ METRICS: list[Metric] = [
         _bias,
         "(F − A) / A with F and A as for forecast_accuracy: positive when the commit was "
         "optimistic, negative when sandbagged. None when A = 0 or nobody submitted.",
+    ),
+    *[
+        Metric(
+            f"pipeline_coverage_{days}d",
+            f"Pipeline coverage, next {days} days",
+            "ratio",
+            (f"pipeline@{days}", f"quota@{days}"),
+            _window_coverage(days),
+            f"Open pipeline due in the {days} days after the as-of date / the quota for those "
+            "days (monthly quotas prorated by day). The period does not matter. None without a "
+            "quota in the window.",
+        )
+        for days in (30, 60, 90)
+    ],
+    *[
+        Metric(
+            f"activities_vs_standard_{kind}",
+            f"{ActivityType(kind).label}s against standard",
+            "ratio",
+            ("activities", "standards"),
+            _against_standard(kind),
+            f"{ActivityType(kind).label} activities in the period (up to the as-of date) / what "
+            "the salesperson activity standard expects over the same days for the salespeople "
+            "in scope (a weekly standard × days / 7, a monthly one × days × 12 / 365). 1.0 is on "
+            "standard. None without a standard or without salespeople.",
+        )
+        for kind in STANDARD_TYPES
+    ],
+    Metric(
+        "gross_margin",
+        "Gross margin",
+        "money",
+        ("closed",),
+        _sum("closed", "won_margin"),
+        f"Sum of the gross margin of won opportunities closed in the period. {IN_PERIOD}",
+    ),
+    Metric(
+        "profitability_to_volume",
+        "Profitability to volume",
+        "ratio",
+        ("closed", "pay", "expenses"),
+        _profitability,
+        "(gross margin of the period's won deals − the salespeople's base and variable pay for "
+        "the days of the period they were employed − their direct sales expenses) / bookings. "
+        "None when bookings are 0.",
+    ),
+    Metric(
+        "sales_expense",
+        "Direct sales expense",
+        "money",
+        ("expenses",),
+        _sum("expenses", "expenses"),
+        "Sum of the direct sales expenses of the people in scope for the period (monthly "
+        "amounts, prorated by day for periods that are not whole months).",
+    ),
+    Metric(
+        "sales_expense_pct_volume",
+        "Sales expense / volume",
+        "ratio",
+        ("expenses", "closed"),
+        _expense_share("closed", "won_amount"),
+        "sales_expense / bookings. None when bookings are 0.",
+    ),
+    Metric(
+        "sales_expense_pct_margin",
+        "Sales expense / margin",
+        "ratio",
+        ("expenses", "closed"),
+        _expense_share("closed", "won_margin"),
+        "sales_expense / gross_margin. None when the gross margin is 0.",
+    ),
+    Metric(
+        "sales_expense_pct_quota",
+        "Sales expense / quota",
+        "ratio",
+        ("expenses", "quota"),
+        _expense_share("quota", "quota"),
+        "sales_expense / quota. None without a quota.",
+    ),
+    Metric(
+        "revenue_per_customer",
+        "Revenue per customer (12 months)",
+        "money",
+        ("customers",),
+        _revenue_per_customer,
+        "Bookings of the 365 days ending with the period's last day (or the as-of date) / the "
+        "number of distinct accounts with a won deal in those days: what a current customer "
+        "buys in a year. Deals without an account are left out. None without customers.",
+    ),
+    Metric(
+        "cost_per_lead",
+        "Cost per lead",
+        "money",
+        ("marketing",),
+        _cost_per_lead,
+        "Marketing spend in the period (monthly, prorated by day) / leads created in the period, "
+        "over every lead source. Company scope only (spend belongs to a source, not a person); "
+        "None for teams and salespeople, and when no lead was created.",
+    ),
+    Metric(
+        "days_sales_outstanding",
+        "Days sales outstanding",
+        "days",
+        ("invoicing",),
+        _dso,
+        "Receivables open at the end of the period (or the as-of date: invoiced by then and not "
+        "paid by then) / amount invoiced in the period × days in the period. Invoices belong to "
+        "the owner of the deal invoiced, else of the account. None when nothing was invoiced.",
+    ),
+    Metric(
+        "consultant_utilization",
+        "Consultant utilisation",
+        "ratio",
+        ("consulting",),
+        _consulting("billable_hours", "hours"),
+        "Billable hours / all hours the consultants logged in the period. None without hours.",
+    ),
+    Metric(
+        "consultant_realization",
+        "Consultant realisation",
+        "ratio",
+        ("consulting",),
+        _consulting("billed", "standard_value"),
+        "Amount billed / billable hours × standard rate: the share of list price actually "
+        "billed. None without billable hours.",
+    ),
+    Metric(
+        "consultant_blended_rate",
+        "Blended billing rate",
+        "money",
+        ("consulting",),
+        _consulting("billed", "billable_hours"),
+        "Amount billed / billable hours: the average hourly rate earned. None without billable "
+        "hours.",
+    ),
+    Metric(
+        "consultant_backlog_days",
+        "Backlog in days",
+        "days",
+        ("backlog", "consulting"),
+        _backlog_days,
+        "Signed-but-undelivered service hours (each consultant's latest backlog on or before the "
+        "period's end) / billable hours delivered per working day in the period: how many "
+        "working days the backlog would last. None without billable hours or backlog.",
     ),
 ]
 

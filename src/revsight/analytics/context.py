@@ -3,7 +3,7 @@ the scope's members."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,7 +51,20 @@ class Context:
     def as_of_boundary(self) -> datetime:
         return end_of_day_utc(self.as_of, self.time_zone)
 
+    def window(self, days: int) -> Context:
+        """The same computation over the `days` days after the as-of date."""
+        span = Period(
+            f"next-{days}d",
+            "window",
+            self.as_of + timedelta(days=1),
+            self.as_of + timedelta(days=days),
+        )
+        return replace(self, period=span, cache={})
+
     @property
     def last_day(self) -> date:
-        """Events count up to the period's end or the as-of date, whichever comes first."""
+        """Events count up to the period's end or the as-of date, whichever comes first (a
+        forward window looks at what is planned in it, so it keeps its end)."""
+        if self.period.kind == "window":
+            return self.period.end
         return min(self.period.end, self.as_of)

@@ -9,6 +9,7 @@ half a replica. `revsight analytics rebuild` recreates it; it can always be dele
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -22,11 +23,14 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Model
 
+from revsight.analytics import facts as facts_module
 from revsight.analytics.facts import FACTS, VERSION_MODEL, shaped
 from revsight.config import env_str
 from revsight.core.errors import InvalidInput
 
 ENGINES = ("duckdb", "database")
+# A replica built by another version of the fact definitions is out of date too.
+FACTS_FINGERPRINT = hashlib.sha256(Path(facts_module.__file__).read_bytes()).hexdigest()[:12]
 META_TABLE = "revsight_replica"
 
 
@@ -102,7 +106,8 @@ def data_version() -> str:
     from django.contrib.admin.models import LogEntry
 
     parts: list[type[Model]] = [VERSION_MODEL, LogEntry, *(model for model, _ in FACTS.values())]
-    return ".".join(str(m._default_manager.aggregate(v=Max("pk"))["v"] or 0) for m in parts)
+    highest = [str(m._default_manager.aggregate(v=Max("pk"))["v"] or 0) for m in parts]
+    return ".".join([FACTS_FINGERPRINT, *highest])
 
 
 def replica_status() -> ReplicaStatus:
@@ -112,6 +117,11 @@ def replica_status() -> ReplicaStatus:
         return ReplicaStatus(path, False, None, None, current, {}, None)
     con = ibis.duckdb.connect(str(path), read_only=True)
     try:
+        # (ibis' list_tables calls fetch_arrow_table, which DuckDB 2.0 removed)
+        listed = con.raw_sql("SELECT table_name FROM information_schema.tables").fetchall()
+        present = {row[0] for row in listed}
+        if not {META_TABLE, *FACTS} <= present:  # built by an older Revsight
+            return ReplicaStatus(path, True, None, None, current, {}, None)
         meta = con.table(META_TABLE).execute().iloc[0]
         rows = {name: int(con.table(name).count().execute()) for name in FACTS}
     finally:

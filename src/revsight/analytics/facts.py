@@ -26,7 +26,17 @@ def _money(table: ir.Table, *names: str) -> dict[str, ir.Value]:
 
 
 def _users(t: ir.Table) -> ir.Table:
-    return t.select("id", "email", "name", "role", "team_id", "hire_date", "end_date", "is_active")
+    return t.select(
+        "id",
+        "email",
+        "name",
+        "role",
+        "team_id",
+        "hire_date",
+        "end_date",
+        "is_active",
+        **_money(t, "base_salary", "variable_pay"),
+    )
 
 
 def _teams(t: ir.Table) -> ir.Table:
@@ -72,6 +82,49 @@ def _forecasts(t: ir.Table) -> ir.Table:
     )
 
 
+def _accounts(t: ir.Table) -> ir.Table:
+    return t.select("id", "owner_id", "created_date", "segment")
+
+
+def _invoices(t: ir.Table) -> ir.Table:
+    return t.select(
+        "id",
+        "account_id",
+        "opportunity_id",
+        "invoice_date",
+        "due_date",
+        "paid_date",
+        **_money(t, "amount"),
+    )
+
+
+def _time_entries(t: ir.Table) -> ir.Table:
+    return t.select(
+        "id",
+        "consultant_id",
+        "date",
+        "billable",
+        hours=t.hours.cast("float64"),
+        **_money(t, "billed_amount", "standard_rate"),
+    )
+
+
+def _backlog(t: ir.Table) -> ir.Table:
+    return t.select("id", "as_of", "consultant_id", hours=t.hours.cast("float64"))
+
+
+def _expenses(t: ir.Table) -> ir.Table:
+    return t.select("id", "user_id", "month", "category", **_money(t, "amount"))
+
+
+def _leads(t: ir.Table) -> ir.Table:
+    return t.select("id", "lead_source", "created_date", "owner_id", "converted_opportunity_id")
+
+
+def _marketing_spend(t: ir.Table) -> ir.Table:
+    return t.select("id", "lead_source", "month", **_money(t, "amount"))
+
+
 # fact name -> (Django model, shaping expression)
 FACTS: dict[str, tuple[type[Model], Callable[[ir.Table], ir.Table]]] = {
     "users": (org.User, _users),
@@ -82,6 +135,13 @@ FACTS: dict[str, tuple[type[Model], Callable[[ir.Table], ir.Table]]] = {
     "activities": (crm.Activity, _activities),
     "quotas": (org.Quota, _quotas),
     "forecasts": (ForecastSubmission, _forecasts),
+    "accounts": (crm.Account, _accounts),
+    "invoices": (crm.Invoice, _invoices),
+    "time_entries": (crm.TimeEntry, _time_entries),
+    "backlog": (crm.ServiceBacklog, _backlog),
+    "expenses": (crm.SalesExpense, _expenses),
+    "leads": (crm.Lead, _leads),
+    "marketing_spend": (crm.MarketingSpend, _marketing_spend),
 }
 
 # Every service writes an audit entry: part of the data's version (see engine.data_version).

@@ -55,6 +55,7 @@ def closed(ctx: Context) -> ir.Table:
     lost = joined.status == "lost"
     return joined.group_by("key").aggregate(
         won_amount=won.ifelse(joined.amount, 0).sum(),
+        won_margin=won.ifelse(joined.gross_margin, 0).sum(),
         won_count=won.ifelse(1, 0).sum(),
         lost_amount=lost.ifelse(joined.amount, 0).sum(),
         lost_count=lost.ifelse(1, 0).sum(),
@@ -121,16 +122,149 @@ def quota_fractions(start: date, end: date) -> dict[date, float]:
     return fractions
 
 
-def quota(ctx: Context) -> ir.Table:
+def prorated(ctx: Context, table: ir.Table, month_column: str) -> ir.Table:
+    """Monthly rows with the share of each month that falls in the period, as `weight`."""
     fractions = quota_fractions(ctx.period.start, ctx.period.end)
     weights = ibis.memtable(
         {"weight_month": list(fractions), "weight": list(fractions.values())},
         schema={"weight_month": "date", "weight": "float64"},
     )
-    quotas = ctx.fact("quotas").filter(_.user_id.notnull())
-    quotas = quotas.join(weights, quotas.month == weights.weight_month)
+    return table.join(weights, table[month_column] == weights.weight_month)
+
+
+def quota(ctx: Context) -> ir.Table:
+    quotas = prorated(ctx, ctx.fact("quotas").filter(_.user_id.notnull()), "month")
     joined = ctx.by_member(quotas, "user_id")
     return joined.group_by("key").aggregate(quota=(joined.amount * joined.weight).sum())
+
+
+def expenses(ctx: Context) -> ir.Table:
+    rows = ctx.by_member(prorated(ctx, ctx.fact("expenses"), "month"), "user_id")
+    return rows.group_by("key").aggregate(expenses=(rows.amount * rows.weight).sum())
+
+
+def pay(ctx: Context) -> ir.Table:
+    """Salespeople's base and variable pay for the period: annual pay × days / 365, for the
+    days of the period each was employed."""
+    people = ctx.fact("users").filter(_.role == "salesperson")
+    start, end = ctx.period.start, ctx.period.end
+    first = people.hire_date.isnull().ifelse(start, ibis.greatest(people.hire_date, start))
+    last = people.end_date.isnull().ifelse(end, ibis.least(people.end_date, end))
+    days = (last.delta(first, unit="day") + 1).clip(lower=0)
+    annual = people.base_salary.fill_null(0) + people.variable_pay.fill_null(0)
+    people = people.mutate(cost=annual * days / 365.0)
+    joined = ctx.by_member(people, "id")
+    return joined.group_by("key").aggregate(pay=joined.cost.sum())
+
+
+def invoicing(ctx: Context) -> ir.Table:
+    """Invoiced sales in the period and receivables open at its end (or the as-of date), owned
+    through the deal invoiced, or else the account."""
+    invoices = ctx.fact("invoices")
+    deals = ctx.fact("opportunities").select(deal_id="id", deal_owner="owner_id")
+    accounts = ctx.fact("accounts").select(account_ref="id", account_owner="owner_id")
+    owned = invoices.left_join(deals, invoices.opportunity_id == deals.deal_id).left_join(
+        accounts, invoices.account_id == accounts.account_ref
+    )
+    owned = owned.mutate(owner=owned.deal_owner.fill_null(owned.account_owner))
+    end = ctx.last_day
+    joined = ctx.by_member(owned, "owner")
+    in_period = (joined.invoice_date >= ctx.period.start) & (joined.invoice_date <= end)
+    open_at_end = (joined.invoice_date <= end) & (
+        joined.paid_date.isnull() | (joined.paid_date > end)
+    )
+    return joined.group_by("key").aggregate(
+        invoiced=in_period.ifelse(joined.amount, 0).sum(),
+        receivables=open_at_end.ifelse(joined.amount, 0).sum(),
+        days=ibis.literal((end - ctx.period.start).days + 1),
+    )
+
+
+def consulting(ctx: Context) -> ir.Table:
+    entries = ctx.fact("time_entries")
+    entries = entries.filter((entries.date >= ctx.period.start) & (entries.date <= ctx.last_day))
+    joined = ctx.by_member(entries, "consultant_id")
+    billable = joined.billable
+    return joined.group_by("key").aggregate(
+        hours=joined.hours.sum(),
+        billable_hours=billable.ifelse(joined.hours, 0).sum(),
+        billed=billable.ifelse(joined.billed_amount, 0).sum(),
+        standard_value=billable.ifelse(joined.hours * joined.standard_rate, 0).sum(),
+        workdays=ibis.literal(_weekdays(ctx.period.start, ctx.last_day)),
+    )
+
+
+def backlog(ctx: Context) -> ir.Table:
+    """Each consultant's latest backlog on or before the period's end (or the as-of date)."""
+    rows = ctx.fact("backlog").filter(_.as_of <= ctx.last_day)
+    latest = rows.mutate(
+        position=ibis.row_number().over(group_by="consultant_id", order_by=rows.as_of.desc())
+    ).filter(_.position == 0)
+    joined = ctx.by_member(latest, "consultant_id")
+    return joined.group_by("key").aggregate(backlog_hours=joined.hours.sum())
+
+
+def marketing(ctx: Context) -> ir.Table:
+    """Leads created and marketing spend in the period: company-wide, since spend belongs to a
+    lead source rather than to a person."""
+    if ctx.members.scope != "company":
+        return _empty(leads="int64", spend="float64")
+    leads = ctx.fact("leads")
+    count = leads.filter(
+        (leads.created_date >= ctx.period.start) & (leads.created_date <= ctx.last_day)
+    ).count()
+    spend = prorated(ctx, ctx.fact("marketing_spend"), "month")
+    total = (spend.amount * spend.weight).sum()
+    return ibis.memtable({"key": ["company"]}).mutate(
+        leads=count.as_scalar(), spend=total.as_scalar()
+    )
+
+
+def customers(ctx: Context) -> ir.Table:
+    """Bookings and distinct customers over the year ending with the period."""
+    end = ctx.last_day
+    deals = ctx.fact("opportunities")
+    won = deals.filter(
+        (deals.status == "won")
+        & (deals.close_date > end - timedelta(days=365))
+        & (deals.close_date <= end)
+        & deals.account_id.notnull()
+    )
+    joined = ctx.by_member(won, "owner_id")
+    return joined.group_by("key").aggregate(
+        year_bookings=joined.amount.sum(), customers=joined.account_id.nunique()
+    )
+
+
+def standards(ctx: Context) -> dict[str, dict[str, Any]]:
+    """What the activity standards expect of each key's salespeople over the period so far."""
+    from revsight.org.models import ActivityStandard, Role, User
+
+    days = (ctx.last_day - ctx.period.start).days + 1
+    if days <= 0:
+        return {}
+    sellers = set(User.objects.filter(role=Role.SALESPERSON).values_list("id", flat=True))
+    per_key: dict[str, int] = {}
+    for user_id, key in ctx.members.pairs:
+        if user_id in sellers:
+            per_key[key] = per_key.get(key, 0) + 1
+    expected: dict[str, dict[str, Any]] = {}
+    for standard in ActivityStandard.objects.filter(role=Role.SALESPERSON):
+        periods = days / 7 if standard.per == "week" else days * 12 / 365
+        for key, people in per_key.items():
+            expected.setdefault(key, {})[f"expected_{standard.activity_type}"] = (
+                float(standard.count) * periods * people
+            )
+    return expected
+
+
+def _weekdays(start: date, end: date) -> int:
+    return sum(1 for n in range((end - start).days + 1) if (start + timedelta(n)).weekday() < 5)
+
+
+def _empty(**columns: str) -> ir.Table:
+    schema = {"key": "string", **columns}
+    return ibis.memtable({name: [] for name in schema}, schema=schema)
 
 
 def account_mix(ctx: Context) -> ir.Table:
@@ -201,7 +335,7 @@ def _first_moment_after(ctx: Context, day: date) -> Any:
     return end_of_day_utc(day, ctx.time_zone)
 
 
-MEASURES: dict[str, Callable[[Context], ir.Table]] = {
+MEASURES: dict[str, Callable[[Context], Any]] = {
     "closed": closed,
     "cycle": cycle,
     "pipeline": pipeline,
@@ -209,23 +343,43 @@ MEASURES: dict[str, Callable[[Context], ir.Table]] = {
     "account_mix": account_mix,
     "activities": activities,
     "forecast": forecast,
+    "expenses": expenses,
+    "pay": pay,
+    "invoicing": invoicing,
+    "consulting": consulting,
+    "backlog": backlog,
+    "marketing": marketing,
+    "customers": customers,
+    "standards": standards,
 }
 
 
 def measure(ctx: Context, name: str) -> dict[str, dict[str, Any]]:
-    """The measure's components per key, computed once per context."""
+    """The measure's components per key, computed once per context.
+
+    `pipeline@30` is the measure `pipeline` over the 30 days after the as-of date (a window
+    rather than the period)."""
     if name not in ctx.cache:
-        frame = MEASURES[name](ctx).execute()
-        ctx.cache[name] = {
-            row["key"]: {k: _plain(v) for k, v in row.items() if k != "key"}
-            for row in frame.to_dict("records")
-        }
+        base, _, window = name.partition("@")
+        run_on = ctx.window(int(window)) if window else ctx
+        produced = MEASURES[base](run_on)
+        if isinstance(produced, dict):
+            ctx.cache[name] = produced
+        else:
+            ctx.cache[name] = {
+                row["key"]: {k: _plain(v) for k, v in row.items() if k != "key"}
+                for row in produced.execute().to_dict("records")
+            }
     result: dict[str, dict[str, Any]] = ctx.cache[name]
     return result
 
 
+COMPONENT_DECIMALS = 4
+
+
 def _plain(value: Any) -> Any:
-    """numpy / pandas scalars to Python, NaN and NA to None."""
+    """numpy / pandas scalars to Python, NaN and NA to None. Floats are rounded to 4 places:
+    engines add floats in different orders, and the last bits must not reach a metric."""
     if value is None:
         return None
     try:
@@ -233,4 +387,5 @@ def _plain(value: Any) -> Any:
             return None
     except (TypeError, ValueError):
         return None
-    return value.item() if hasattr(value, "item") else value
+    plain = value.item() if hasattr(value, "item") else value
+    return round(plain, COMPONENT_DECIMALS) if isinstance(plain, float) else plain

@@ -47,12 +47,51 @@ SECTIONS = [
             "activities_other": "Other",
         },
     ),
+    (
+        "Activities against standard",
+        {
+            "activities_vs_standard_new_prospect_call": "Prospect",
+            "activities_vs_standard_face_to_face_call": "F2F",
+            "activities_vs_standard_presales_call": "Presales",
+            "activities_vs_standard_discovery_call": "Discovery",
+            "activities_vs_standard_demonstration": "Demo",
+            "activities_vs_standard_executive_presentation": "Exec",
+        },
+    ),
     ("Forecast", {"forecast_accuracy": "Accuracy", "forecast_bias": "Bias"}),
+    (
+        "Economics",
+        {
+            "gross_margin": "Margin",
+            "profitability_to_volume": "Profit/vol",
+            "sales_expense": "Expense",
+            "sales_expense_pct_volume": "Exp/vol",
+            "sales_expense_pct_margin": "Exp/margin",
+            "sales_expense_pct_quota": "Exp/quota",
+            "revenue_per_customer": "Rev/customer",
+            "days_sales_outstanding": "DSO",
+            "cost_per_lead": "Cost/lead",
+        },
+    ),
+    (
+        "Services",
+        {
+            "consultant_utilization": "Utilisation",
+            "consultant_realization": "Realisation",
+            "consultant_blended_rate": "Rate",
+            "consultant_backlog_days": "Backlog",
+        },
+    ),
 ]
 
 
 # Ratios that read better as multiples ("2.4×") than as percentages.
-MULTIPLES = {"pipeline_coverage"}
+MULTIPLES = {
+    "pipeline_coverage",
+    "pipeline_coverage_30d",
+    "pipeline_coverage_60d",
+    "pipeline_coverage_90d",
+}
 
 
 def format_value(value: float | int | None, unit: str, metric: str = "") -> str:

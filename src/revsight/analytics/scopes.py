@@ -78,8 +78,10 @@ def membership(scope: str, period: Period) -> Membership:
     keys: list[str] = []
     for team_id in sorted(names, key=lambda t: names[t]):
         members = [uid for uid, team, _ in users if team in descendants[team_id]]
-        sells = any(role == Role.SALESPERSON for uid, team, role in users if uid in members)
-        if sells:  # teams without salespeople (presales, services) carry no sales metrics
+        roles = {role for uid, team, role in users if team in descendants[team_id]}
+        # Teams of salespeople carry the sales metrics, teams of consultants the service ones;
+        # a presales-only team carries neither.
+        if roles & {Role.SALESPERSON, Role.CONSULTANT}:
             keys.append(names[team_id])
             pairs.extend((uid, names[team_id]) for uid in members)
     return Membership("team", keys, pairs)
