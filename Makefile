@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED ?= 1
 export REVSIGHT_HOME ?= $(CURDIR)/.revsight
 
-.PHONY: demo test test-postgres lint bench serve install install-dev clean
+.PHONY: demo test lint bench serve install install-dev install-spark clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Revsight needs Python 3.11 or newer")'
@@ -26,6 +26,10 @@ $(STAMP_DEV): $(STAMP_BASE) requirements/dev.lock
 
 install: $(STAMP_BASE)
 install-dev: $(STAMP_DEV)
+
+## install-spark: the optional Spark engine (pyspark builds from source, about a minute; needs Java 17)
+install-spark: $(STAMP_DEV)
+	$(BIN)/pip install --quiet -r requirements/spark.lock
 
 ## demo: install, build the demo organisation (once) and serve it on http://127.0.0.1:$(PORT)
 demo: $(STAMP_BASE)

@@ -39,3 +39,12 @@ def test_the_readme_gives_the_two_command_quick_start() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "make demo" in readme
     assert "make test" in readme
+
+
+def test_the_metric_catalogue_page_is_current() -> None:
+    from revsight.analytics.docs import render
+
+    written = (ROOT / "docs" / "metrics.md").read_text()
+    assert written == render(), (
+        "docs/metrics.md is stale: python -m revsight.analytics.docs > docs/metrics.md"
+    )

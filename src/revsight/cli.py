@@ -230,9 +230,10 @@ def check(deploy: bool) -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["duckdb", "database"]),
+    type=click.Choice(["duckdb", "database", "spark"]),
     envvar="REVSIGHT_ENGINE",
-    help="Where to compute: the DuckDB replica (default) or the database itself.",
+    help="Where to compute: the DuckDB replica (default), the database itself, or Apache Spark "
+    "over the fact tables as Parquet (needs revsight[spark]).",
 )
 @click.option(
     "--format",

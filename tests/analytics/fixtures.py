@@ -148,10 +148,12 @@ def build_economics(cast: Cast, deals: dict[str, Opportunity]) -> None:
     cast.east_rep.base_salary, cast.east_rep.variable_pay = Decimal("73000"), Decimal("36500")
     cast.east_rep.save()
     march = date(2026, 3, 1)
-    SalesExpense.objects.create(user=cast.east_rep, month=march, category="travel",
-                                amount=Decimal("700"))  # fmt: skip
-    SalesExpense.objects.create(user=cast.east_rep2, month=march, category="meals",
-                                amount=Decimal("300"))  # fmt: skip
+    SalesExpense.objects.create(
+        user=cast.east_rep, month=march, category="travel", amount=Decimal("700")
+    )
+    SalesExpense.objects.create(
+        user=cast.east_rep2, month=march, category="meals", amount=Decimal("300")
+    )
     for key, amount, invoiced, paid in (
         ("globex_jan", "12000", "2026-01-25", "2026-03-05"),
         ("globex", "10000", "2026-03-12", None),
@@ -159,22 +161,42 @@ def build_economics(cast: Cast, deals: dict[str, Opportunity]) -> None:
     ):
         day = date.fromisoformat(invoiced)
         Invoice.objects.create(
-            account=deals[key].account, opportunity=deals[key], amount=Decimal(amount),
-            invoice_date=day, due_date=date.fromordinal(day.toordinal() + 30),
+            account=deals[key].account,
+            opportunity=deals[key],
+            amount=Decimal(amount),
+            invoice_date=day,
+            due_date=date.fromordinal(day.toordinal() + 30),
             paid_date=date.fromisoformat(paid) if paid else None,
-        )  # fmt: skip
+        )
     dev = cast.consultant
     rate = Decimal("180")
-    TimeEntry.objects.create(consultant=dev, date=date(2026, 3, 2), hours=8, billable=True,
-                             billed_amount=Decimal("1200"), standard_rate=rate)  # fmt: skip
-    TimeEntry.objects.create(consultant=dev, date=date(2026, 3, 3), hours=6, billable=True,
-                             billed_amount=Decimal("1080"), standard_rate=rate)  # fmt: skip
-    TimeEntry.objects.create(consultant=dev, date=date(2026, 3, 3), hours=2, billable=False,
-                             standard_rate=rate)  # fmt: skip
+    TimeEntry.objects.create(
+        consultant=dev,
+        date=date(2026, 3, 2),
+        hours=8,
+        billable=True,
+        billed_amount=Decimal("1200"),
+        standard_rate=rate,
+    )
+    TimeEntry.objects.create(
+        consultant=dev,
+        date=date(2026, 3, 3),
+        hours=6,
+        billable=True,
+        billed_amount=Decimal("1080"),
+        standard_rate=rate,
+    )
+    TimeEntry.objects.create(
+        consultant=dev, date=date(2026, 3, 3), hours=2, billable=False, standard_rate=rate
+    )
     ServiceBacklog.objects.create(as_of=date(2026, 2, 1), consultant=dev, hours=150)
     ServiceBacklog.objects.create(as_of=march, consultant=dev, hours=200)
-    for source, day in (("Web", "2026-03-02"), ("Web", "2026-03-20"), ("Partner", "2026-03-09"),
-                        ("Web", "2026-02-11")):  # fmt: skip
+    for source, day in (
+        ("Web", "2026-03-02"),
+        ("Web", "2026-03-20"),
+        ("Partner", "2026-03-09"),
+        ("Web", "2026-02-11"),
+    ):
         Lead.objects.create(lead_source=source, created_date=date.fromisoformat(day))
     MarketingSpend.objects.create(lead_source="Web", month=march, amount=Decimal("300"))
     MarketingSpend.objects.create(lead_source="Partner", month=march, amount=Decimal("150"))

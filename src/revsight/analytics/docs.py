@@ -34,13 +34,15 @@ command, the API and the exports all compute it through the same code
 - **Goals**: a goal for the metric, scope and period id (the goals table) is shown beside the
   value with the gap (value − goal).
 - **Null** means "not defined" (a ratio over nothing); sums and counts over nothing are 0.
-- **Engines**: `duckdb` (a replica of the fact tables in the data directory, the default) or
-  `database` (SQLite or PostgreSQL directly); `--engine` or `REVSIGHT_ENGINE` chooses. Both give
-  the same values (tested on the demo organisation for every metric, scope and period type).
+- **Engines**: `duckdb` (a replica of the fact tables in the data directory, the default),
+  `database` (SQLite or PostgreSQL directly) or `spark` (Apache Spark over the fact tables as
+  Parquet, for organisations beyond one machine; `pip install 'revsight[spark]'` and Java 17);
+  `--engine` or `REVSIGHT_ENGINE` chooses. All give the same values: tested on the demo
+  organisation for every metric, scope and period type.
 
 ```
 revsight metrics [--period P] [--as-of DATE] [--by company|team|rep] [--metric ID]... [--trend N]
-                 [--engine duckdb|database] [--format table|json|csv]
+                 [--engine duckdb|database|spark] [--format table|json|csv]
 ```
 
 | id | name | unit |

@@ -28,7 +28,7 @@ from revsight.analytics.facts import FACTS, VERSION_MODEL, shaped
 from revsight.config import env_str
 from revsight.core.errors import InvalidInput
 
-ENGINES = ("duckdb", "database")
+ENGINES = ("duckdb", "database", "spark")
 # A replica built by another version of the fact definitions is out of date too.
 FACTS_FINGERPRINT = hashlib.sha256(Path(facts_module.__file__).read_bytes()).hexdigest()[:12]
 META_TABLE = "revsight_replica"
@@ -179,6 +179,43 @@ class DuckDBEngine:
         return self.backend.table(fact)
 
 
+class SparkEngine:
+    """The same expressions on Apache Spark (ibis' pyspark backend), over the fact tables as
+    Parquet: REVSIGHT_SPARK_PARQUET names a directory written by `revsight analytics export`
+    (shared storage, for a cluster); without it, the replica is exported into the data
+    directory first. REVSIGHT_SPARK_MASTER chooses the cluster (default `local[2]`)."""
+
+    name = "spark"
+
+    def __init__(self) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise InvalidInput(
+                "engine", "spark", "needs pyspark: pip install 'revsight[spark]' (and Java 17)"
+            ) from None
+        directory = env_str("REVSIGHT_SPARK_PARQUET")
+        if not directory:
+            directory = str(Path(settings.REVSIGHT_HOME) / "parquet")
+            export_parquet(directory)
+        session = (
+            SparkSession.builder.master(env_str("REVSIGHT_SPARK_MASTER", "local[2]"))
+            .appName("revsight")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        self.backend = ibis.pyspark.connect(session)
+        for fact in FACTS:
+            self.backend.read_parquet(str(Path(directory) / f"{fact}.parquet"), table_name=fact)
+
+    def table(self, fact: str) -> ir.Table:
+        return self.backend.table(fact)
+
+
 def get_engine(name: str | None = None) -> Engine:
     """The engine named, else REVSIGHT_ENGINE, else the DuckDB replica."""
     chosen = (name or env_str("REVSIGHT_ENGINE", "duckdb")).lower()
@@ -186,6 +223,8 @@ def get_engine(name: str | None = None) -> Engine:
         return DuckDBEngine()
     if chosen == "database":
         return DatabaseEngine()
+    if chosen == "spark":
+        return SparkEngine()
     raise InvalidInput("engine", chosen, f"must be one of: {', '.join(ENGINES)}")
 
 
