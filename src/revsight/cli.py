@@ -242,6 +242,12 @@ def check(deploy: bool) -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--split",
+    type=click.Choice(["stage", "lead_source"]),
+    help="Divide the metrics that allow it: the pipeline by stage, leads and marketing by lead "
+    "source. Each JSON row then names its stage or lead_source.",
+)
 def metrics(
     period_id: str | None,
     as_of: Any,
@@ -250,6 +256,7 @@ def metrics(
     trend: int,
     engine: str | None,
     fmt: str,
+    split: str | None,
 ) -> None:
     """Compute metrics from the catalogue for a period, by company, team or salesperson."""
     _setup_django()
@@ -261,7 +268,13 @@ def metrics(
         raise click.ClickException("The database is not initialised: run `revsight init` first.")
     try:
         result = compute(
-            list(metric_ids) or None, period_id, as_of.date() if as_of else None, by, trend, engine
+            list(metric_ids) or None,
+            period_id,
+            as_of.date() if as_of else None,
+            by,
+            trend,
+            engine,
+            split,
         )
     except InvalidInput as exc:
         raise click.ClickException(f"--{exc}") from None

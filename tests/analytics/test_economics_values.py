@@ -84,3 +84,23 @@ def test_coverage_of_the_next_thirty_days(books: Cast, engine: str) -> None:
     # On 25 March the pushed deal is 50,000 due 15 April; only 6 days of March quota remain.
     later = values(engine, as_of=date(2026, 3, 25))
     assert later["pipeline_coverage_30d", "company"] == round(57000 / (90000 * 6 / 31), 6)
+
+
+def test_lost_deals_have_their_own_cycle(books: Cast, engine: str) -> None:
+    v = values(engine)
+    # Ann's lost deal took 43 days (10 February to 25 March), Ben's 42 (1 February to 15 March).
+    assert v["sales_cycle_days_lost_median", "company"] == 42.5
+    assert v["sales_cycle_days_lost_mean", "company"] == 42.5
+    assert values(engine, period="2026-02")["sales_cycle_days_lost_median", "company"] is None
+
+
+def test_leading_indicators_are_rates_per_salesperson(books: Cast, engine: str) -> None:
+    month_share = 31 * 12 / 365
+    reps = values(engine, by="rep")
+    assert reps["discovery_calls_per_rep_per_month", "ann@acme.test"] == round(2 / month_share, 2)
+    assert reps["demonstrations_per_rep_per_month", "ben@acme.test"] == 0.0
+    company = values(engine)
+    assert company["discovery_calls_per_rep_per_month", "company"] == round(
+        2 / (3 * month_share), 2
+    )
+    assert company["new_prospect_calls_per_rep_per_week", "company"] == 0.0

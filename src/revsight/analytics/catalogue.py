@@ -29,6 +29,7 @@ class Metric:
     measures: tuple[str, ...]
     finish: Callable[[Measures], float | int | None]
     definition: str
+    splits: tuple[str, ...] = ()  # dimensions the metric can be divided by
 
     def value(self, measures: Measures) -> float | int | None:
         """The metric for one key; a measure with no row for the key is empty ({})."""
@@ -156,7 +157,7 @@ def _revenue_per_customer(m: Measures) -> float | None:
 
 def _against_standard(kind: str) -> Callable[[Measures], float | None]:
     def finish(m: Measures) -> float | None:
-        expected = m["standards"].get(f"expected_{kind}")
+        expected = m["staffing"].get(f"expected_{kind}")
         return _ratio(_num(m["activities"], f"n_{kind}"), expected) if expected else None
 
     return finish
@@ -169,6 +170,26 @@ def _window_coverage(days: int) -> Callable[[Measures], float | None]:
 
     return finish
 
+
+def _rate_per_rep(kind: str, per: str) -> Callable[[Measures], float | None]:
+    def finish(m: Measures) -> float | None:
+        staff = m["staffing"]
+        spans = _num(staff, "salespeople") * _num(staff, per)
+        return _ratio(_num(m["activities"], f"n_{kind}"), spans)
+
+    return finish
+
+
+# The leading indicators and the span each is counted over (SPEC: calls per week, meetings per
+# month).
+LEADING_INDICATORS = [
+    ("new_prospect_call", "weeks"),
+    ("face_to_face_call", "weeks"),
+    ("presales_call", "weeks"),
+    ("discovery_call", "months"),
+    ("demonstration", "months"),
+    ("executive_presentation", "months"),
+]
 
 STANDARD_TYPES = [
     "new_prospect_call",
@@ -266,6 +287,7 @@ METRICS: list[Metric] = [
         "close date falls in the period. When the as-of date is in the past, each deal's state "
         "(stage, amount, close date) is its last recorded change up to then; deals without "
         "history use their current fields. Deals without an amount add nothing.",
+        splits=("stage",),
     ),
     Metric(
         "pipeline_count",
@@ -275,6 +297,7 @@ METRICS: list[Metric] = [
         _count("pipeline", "pipeline_count"),
         "Number of opportunities open at the end of the as-of date whose expected close date "
         "falls in the period (state reconstructed as for pipeline_value).",
+        splits=("stage",),
     ),
     Metric(
         "quota",
@@ -380,7 +403,7 @@ METRICS: list[Metric] = [
             f"activities_vs_standard_{kind}",
             f"{ActivityType(kind).label}s against standard",
             "ratio",
-            ("activities", "standards"),
+            ("activities", "staffing"),
             _against_standard(kind),
             f"{ActivityType(kind).label} activities in the period (up to the as-of date) / what "
             "the salesperson activity standard expects over the same days for the salespeople "
@@ -459,6 +482,7 @@ METRICS: list[Metric] = [
         "Marketing spend in the period (monthly, prorated by day) / leads created in the period, "
         "over every lead source. Company scope only (spend belongs to a source, not a person); "
         "None for teams and salespeople, and when no lead was created.",
+        splits=("lead_source",),
     ),
     Metric(
         "days_sales_outstanding",
@@ -506,7 +530,63 @@ METRICS: list[Metric] = [
         "period's end) / billable hours delivered per working day in the period: how many "
         "working days the backlog would last. None without billable hours or backlog.",
     ),
+    Metric(
+        "sales_cycle_days_lost_median",
+        "Sales cycle of lost deals, median",
+        "days",
+        ("lost_cycle",),
+        _field("lost_cycle", "cycle_median"),
+        "Median number of days from created date to close date over lost deals closed in the "
+        "period: how long a deal takes to be lost. None when nothing was lost.",
+    ),
+    Metric(
+        "sales_cycle_days_lost_mean",
+        "Sales cycle of lost deals, mean",
+        "days",
+        ("lost_cycle",),
+        _field("lost_cycle", "cycle_mean"),
+        "Mean number of days from created date to close date over lost deals closed in the "
+        "period. None when nothing was lost.",
+    ),
+    *[
+        Metric(
+            f"{kind}s_per_rep_per_{per[:-1]}",
+            f"{ActivityType(kind).label}s per salesperson per {per[:-1]}",
+            "rate",
+            ("activities", "staffing"),
+            _rate_per_rep(kind, per),
+            f"A leading indicator: {ActivityType(kind).label.lower()} activities in the period "
+            f"(up to the as-of date) / salespeople in scope / {per} in the period so far "
+            f"({'days / 7' if per == 'weeks' else 'days × 12 / 365'}). A rate, with decimals. "
+            "None without salespeople.",
+        )
+        for kind, per in LEADING_INDICATORS
+    ],
 ]
 
+
+METRICS += [
+    Metric(
+        "lead_count",
+        "Leads",
+        "count",
+        ("marketing",),
+        _sum("marketing", "leads"),
+        "Leads created in the period (up to the as-of date). Company scope only, like "
+        "cost_per_lead; 0 for teams and salespeople.",
+        splits=("lead_source",),
+    ),
+    Metric(
+        "marketing_spend",
+        "Marketing spend",
+        "money",
+        ("marketing",),
+        _sum("marketing", "spend"),
+        "Marketing spend in the period (monthly amounts prorated by day). Company scope only.",
+        splits=("lead_source",),
+    ),
+]
+
+SPLITS = ("stage", "lead_source")
 
 BY_ID = {m.id: m for m in METRICS}

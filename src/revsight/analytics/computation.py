@@ -9,15 +9,15 @@ from typing import Any
 from django.utils import timezone
 
 from revsight.analytics import periods
-from revsight.analytics.catalogue import BY_ID, METRICS, Metric
+from revsight.analytics.catalogue import BY_ID, METRICS, SPLITS, Metric
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.measures import measure
+from revsight.analytics.measures import measure, split_key
 from revsight.analytics.scopes import Membership, membership
 from revsight.core.errors import InvalidInput
 from revsight.org.models import Goal, Organisation, Team, User
 
-DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0}
+DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0, "rate": 2}
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Row:
     goal: float | None
     unit: str
     trend: list[float | int | None] | None = None
+    split: str | None = None  # the value of the split dimension (a stage, a lead source)
 
     @property
     def gap(self) -> float | None:
@@ -46,17 +47,20 @@ class Result:
     scope: str
     metrics: list[Metric]
     members: Membership | None = None
+    split: str | None = None
     rows: list[Row] = field(default_factory=list)
     trend_periods: list[periods.Period] = field(default_factory=list)
 
     def label(self, key: str) -> str:
         return self.members.label(key) if self.members else key
 
-    def value(self, metric: str, key: str = "company") -> float | int | None:
+    def value(
+        self, metric: str, key: str = "company", split: str | None = None
+    ) -> float | int | None:
         for row in self.rows:
-            if row.metric == metric and row.key == key:
+            if (row.metric, row.key, row.split) == (metric, key, split):
                 return row.value
-        raise KeyError((metric, key))
+        raise KeyError((metric, key, split))
 
 
 def _rounded(metric: Metric, value: float | int | None) -> float | int | None:
@@ -66,13 +70,35 @@ def _rounded(metric: Metric, value: float | int | None) -> float | int | None:
     return round(value) if places == 0 else round(float(value), places)
 
 
-def _values(ctx: Context, metrics: list[Metric]) -> dict[tuple[str, str], float | int | None]:
-    values = {}
+def split_values(split: str | None) -> list[str | None]:
+    """The values a split divides into: open stages in order, or every lead source seen."""
+    from revsight.crm.models import Lead, MarketingSpend, Stage
+
+    if split is None:
+        return [None]
+    values: list[str | None] = []
+    if split == "stage":
+        stages = Stage.objects.filter(outcome="open").order_by("order", "name")
+        values.extend(stages.values_list("name", flat=True))
+        return values
+    sources = set(Lead.objects.values_list("lead_source", flat=True).distinct())
+    sources |= set(MarketingSpend.objects.values_list("lead_source", flat=True).distinct())
+    values.extend(sorted(sources))
+    return values
+
+
+Cell = tuple[str, str, str | None]  # metric, key, split value
+
+
+def _values(ctx: Context, metrics: list[Metric], splits: list[str | None]) -> dict[Cell, Any]:
+    values: dict[Cell, Any] = {}
     for metric in metrics:
         per_measure = {name: measure(ctx, name) for name in metric.measures}
         for key in ctx.members.keys:
-            components = {name: rows.get(key, {}) for name, rows in per_measure.items()}
-            values[(metric.id, key)] = _rounded(metric, metric.value(components))
+            for value in splits:
+                cell = split_key(key, value)
+                components = {name: rows.get(cell, {}) for name, rows in per_measure.items()}
+                values[(metric.id, key, value)] = _rounded(metric, metric.value(components))
     return values
 
 
@@ -115,6 +141,7 @@ def compute(
     by: str = "company",
     trend: int = 0,
     engine: Engine | str | None = None,
+    split: str | None = None,
 ) -> Result:
     """Metrics for one period and scope, with goals, and the trend over the `trend` periods
     before it. Defaults: every metric, the month of the as-of date, the whole company."""
@@ -128,31 +155,44 @@ def compute(
     )
     if trend < 0:
         raise InvalidInput("trend", str(trend), "must be 0 or more")
+    if split is not None and split not in SPLITS:
+        raise InvalidInput("split", split, f"must be one of: {', '.join(SPLITS)}")
+    if split is not None and not metric_ids:
+        metric_ids = [m.id for m in METRICS if split in m.splits]
     metrics = resolve_metrics(metric_ids)
+    if split is not None:
+        unable = [m.id for m in metrics if split not in m.splits]
+        if unable:
+            able = ", ".join(m.id for m in METRICS if split in m.splits)
+            raise InvalidInput("split", split, f"applies only to {able} (not {unable[0]})")
+    splits = split_values(split)
     runner = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
     members = membership(by, period)
 
     def context(p: periods.Period) -> Context:
-        return Context(runner, p, as_of, members, org.time_zone, fiscal)
+        return Context(runner, p, as_of, members, org.time_zone, fiscal, split)
 
-    values = _values(context(period), metrics)
+    values = _values(context(period), metrics, splits)
     earlier = periods.previous(period, trend, fiscal) if trend else []
-    earlier_values = [_values(context(p), metrics) for p in earlier]
+    earlier_values = [_values(context(p), metrics, splits) for p in earlier]
     goals = _goals(metrics, members, period.id)
-    result = Result(as_of, runner.name, period, by, metrics, members, trend_periods=earlier)
+    result = Result(as_of, runner.name, period, by, metrics, members, split, trend_periods=earlier)
     for metric in metrics:
         for key in members.keys:
-            result.rows.append(
-                Row(
-                    metric=metric.id,
-                    scope=by,
-                    key=key,
-                    value=values[(metric.id, key)],
-                    goal=goals.get((metric.id, key)),
-                    unit=metric.unit,
-                    trend=[v[(metric.id, key)] for v in earlier_values] if trend else None,
+            for value in splits:
+                cell = (metric.id, key, value)
+                result.rows.append(
+                    Row(
+                        metric=metric.id,
+                        scope=by,
+                        key=key,
+                        value=values[cell],
+                        goal=goals.get((metric.id, key)) if value is None else None,
+                        unit=metric.unit,
+                        trend=[v[cell] for v in earlier_values] if trend else None,
+                        split=value,
+                    )
                 )
-            )
     return result
 
 
@@ -169,6 +209,8 @@ def as_json(result: Result) -> dict[str, Any]:
             "gap": row.gap,
             "unit": row.unit,
         }
+        if result.split is not None:
+            item[result.split] = row.split
         if row.trend is not None:
             item["trend"] = [
                 {"period": p.id, "value": v}

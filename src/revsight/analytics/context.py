@@ -30,10 +30,15 @@ class Context:
     members: Membership
     time_zone: str = "UTC"
     fiscal_start_month: int = 1
+    split: str | None = None  # a dimension to divide the metrics by ("stage", "lead_source")
     cache: dict[str, Any] = field(default_factory=dict)
 
     def fact(self, name: str) -> ir.Table:
         return self.engine.table(name)
+
+    def group_keys(self) -> list[str]:
+        """What measures group by: the scope key, and the split's value when there is one."""
+        return ["key", "split"] if self.split else ["key"]
 
     def member_table(self) -> ir.Table:
         pairs = self.members.pairs or [(-1, "")]

@@ -13,6 +13,7 @@ UNITS = {
     "ratio": "ratio (a fraction: 0.42 is 42%)",
     "count": "count",
     "days": "days",
+    "rate": "rate (a count per salesperson per week or month)",
 }
 
 HEADER = """# The metric catalogue
@@ -40,9 +41,15 @@ command, the API and the exports all compute it through the same code
   `--engine` or `REVSIGHT_ENGINE` chooses. All give the same values: tested on the demo
   organisation for every metric, scope and period type.
 
+- **Splits**: `--split stage` divides `pipeline_value` and `pipeline_count` by the stage each
+  deal stood in on the as-of date; `--split lead_source` divides `lead_count`,
+  `marketing_spend` and `cost_per_lead` by lead source. Each JSON row then carries `stage` or
+  `lead_source`.
+
 ```
 revsight metrics [--period P] [--as-of DATE] [--by company|team|rep] [--metric ID]... [--trend N]
                  [--engine duckdb|database|spark] [--format table|json|csv]
+                 [--split stage|lead_source]
 ```
 
 | id | name | unit |

@@ -35,12 +35,7 @@ def median_by(table: ir.Table, value: str, name: str) -> ir.Table:
 
 
 def won_in_period(ctx: Context) -> ir.Table:
-    deals = ctx.fact("opportunities")
-    return deals.filter(
-        (deals.status == "won")
-        & (deals.close_date >= ctx.period.start)
-        & (deals.close_date <= ctx.last_day)
-    )
+    return decided_in_period(ctx, "won")
 
 
 def closed(ctx: Context) -> ir.Table:
@@ -62,12 +57,29 @@ def closed(ctx: Context) -> ir.Table:
     )
 
 
-def cycle(ctx: Context) -> ir.Table:
-    won = ctx.by_member(won_in_period(ctx), "owner_id")
-    won = won.mutate(days=won.close_date.delta(won.created_date, unit="day"))
-    mean = won.group_by("key").aggregate(cycle_mean=won.days.cast("float64").mean())
-    median = median_by(won, "days", "cycle_median")
+def decided_in_period(ctx: Context, status: str) -> ir.Table:
+    deals = ctx.fact("opportunities")
+    return deals.filter(
+        (deals.status == status)
+        & (deals.close_date >= ctx.period.start)
+        & (deals.close_date <= ctx.last_day)
+    )
+
+
+def _cycle_of(ctx: Context, status: str) -> ir.Table:
+    deals = ctx.by_member(decided_in_period(ctx, status), "owner_id")
+    deals = deals.mutate(days=deals.close_date.delta(deals.created_date, unit="day"))
+    mean = deals.group_by("key").aggregate(cycle_mean=deals.days.cast("float64").mean())
+    median = median_by(deals, "days", "cycle_median")
     return mean.join(median, "key")
+
+
+def cycle(ctx: Context) -> ir.Table:
+    return _cycle_of(ctx, "won")
+
+
+def lost_cycle(ctx: Context) -> ir.Table:
+    return _cycle_of(ctx, "lost")
 
 
 def pipeline_state(ctx: Context) -> ir.Table:
@@ -83,7 +95,11 @@ def pipeline_state(ctx: Context) -> ir.Table:
     ).filter(_.position == 0)
     stages = ctx.fact("stages").select(stage_id="id", stage_outcome="outcome")
     latest = latest.join(stages, latest.to_stage_id == stages.stage_id).select(
-        "opportunity_id", "stage_outcome", last_amount="amount", last_close="close_date"
+        "opportunity_id",
+        "stage_outcome",
+        last_amount="amount",
+        last_close="close_date",
+        last_stage="to_stage_id",
     )
     state = deals.left_join(latest, deals.id == latest.opportunity_id)
     known = state.opportunity_id.notnull()
@@ -93,6 +109,7 @@ def pipeline_state(ctx: Context) -> ir.Table:
         is_open=known.ifelse(state.stage_outcome, state.status) == "open",
         amount=known.ifelse(state.last_amount, state.amount),
         close_date=known.ifelse(state.last_close, state.close_date),
+        stage_id=known.ifelse(state.last_stage, state.stage_id),
     )
 
 
@@ -103,8 +120,11 @@ def pipeline(ctx: Context) -> ir.Table:
         & (state.close_date >= ctx.period.start)
         & (state.close_date <= ctx.period.end)
     )
+    if ctx.split == "stage":
+        names = ctx.fact("stages").select(split_stage="id", split="name")
+        open_in_period = open_in_period.join(names, open_in_period.stage_id == names.split_stage)
     joined = ctx.by_member(open_in_period, "owner_id")
-    return joined.group_by("key").aggregate(
+    return joined.group_by(ctx.group_keys()).aggregate(
         pipeline_value=joined.amount.sum(), pipeline_count=joined.count()
     )
 
@@ -206,18 +226,28 @@ def backlog(ctx: Context) -> ir.Table:
 
 def marketing(ctx: Context) -> ir.Table:
     """Leads created and marketing spend in the period: company-wide, since spend belongs to a
-    lead source rather than to a person."""
+    lead source rather than to a person; by lead source when split by it."""
     if ctx.members.scope != "company":
         return _empty(leads="int64", spend="float64")
+    group = ["lead_source"] if ctx.split == "lead_source" else []
     leads = ctx.fact("leads")
-    count = leads.filter(
+    leads = leads.filter(
         (leads.created_date >= ctx.period.start) & (leads.created_date <= ctx.last_day)
-    ).count()
-    spend = prorated(ctx, ctx.fact("marketing_spend"), "month")
-    total = (spend.amount * spend.weight).sum()
-    return ibis.memtable({"key": ["company"]}).mutate(
-        leads=count.as_scalar(), spend=total.as_scalar()
     )
+    counted = leads.mutate(key=ibis.literal("company")).group_by(["key", *group])
+    counted = counted.aggregate(leads=_.count())
+    spend = prorated(ctx, ctx.fact("marketing_spend"), "month")
+    spent = spend.mutate(key=ibis.literal("company")).group_by(["key", *group])
+    spent = spent.aggregate(spend=(_.amount * _.weight).sum())
+    both = counted.outer_join(spent, ["key", *group])
+    columns = {
+        "key": ibis.coalesce(both.key, both.key_right),
+        "leads": both.leads.fill_null(0),
+        "spend": both.spend.fill_null(0),
+    }
+    if group:
+        columns["split"] = ibis.coalesce(both.lead_source, both.lead_source_right)
+    return both.select(**columns)
 
 
 def customers(ctx: Context) -> ir.Table:
@@ -236,8 +266,9 @@ def customers(ctx: Context) -> ir.Table:
     )
 
 
-def standards(ctx: Context) -> dict[str, dict[str, Any]]:
-    """What the activity standards expect of each key's salespeople over the period so far."""
+def staffing(ctx: Context) -> dict[str, dict[str, Any]]:
+    """Salespeople per key, the weeks and months of the period so far, and what the activity
+    standards expect of them over it."""
     from revsight.org.models import ActivityStandard, Role, User
 
     days = (ctx.last_day - ctx.period.start).days + 1
@@ -248,7 +279,10 @@ def standards(ctx: Context) -> dict[str, dict[str, Any]]:
     for user_id, key in ctx.members.pairs:
         if user_id in sellers:
             per_key[key] = per_key.get(key, 0) + 1
-    expected: dict[str, dict[str, Any]] = {}
+    expected: dict[str, dict[str, Any]] = {
+        key: {"salespeople": people, "weeks": days / 7, "months": days * 12 / 365}
+        for key, people in per_key.items()
+    }
     for standard in ActivityStandard.objects.filter(role=Role.SALESPERSON):
         periods = days / 7 if standard.per == "week" else days * 12 / 365
         for key, people in per_key.items():
@@ -338,6 +372,7 @@ def _first_moment_after(ctx: Context, day: date) -> Any:
 MEASURES: dict[str, Callable[[Context], Any]] = {
     "closed": closed,
     "cycle": cycle,
+    "lost_cycle": lost_cycle,
     "pipeline": pipeline,
     "quota": quota,
     "account_mix": account_mix,
@@ -350,12 +385,13 @@ MEASURES: dict[str, Callable[[Context], Any]] = {
     "backlog": backlog,
     "marketing": marketing,
     "customers": customers,
-    "standards": standards,
+    "staffing": staffing,
 }
 
 
 def measure(ctx: Context, name: str) -> dict[str, dict[str, Any]]:
-    """The measure's components per key, computed once per context.
+    """The measure's components per key (per key and split value when split), computed once
+    per context.
 
     `pipeline@30` is the measure `pipeline` over the 30 days after the as-of date (a window
     rather than the period)."""
@@ -367,11 +403,18 @@ def measure(ctx: Context, name: str) -> dict[str, dict[str, Any]]:
             ctx.cache[name] = produced
         else:
             ctx.cache[name] = {
-                row["key"]: {k: _plain(v) for k, v in row.items() if k != "key"}
+                split_key(row["key"], row.get("split")): {
+                    k: _plain(v) for k, v in row.items() if k not in ("key", "split")
+                }
                 for row in produced.execute().to_dict("records")
             }
     result: dict[str, dict[str, Any]] = ctx.cache[name]
     return result
+
+
+def split_key(key: str, split: str | None) -> str:
+    """The cache key of one scope key and one value of the split dimension."""
+    return key if split is None else f"{key}\x1f{split}"
 
 
 COMPONENT_DECIMALS = 4

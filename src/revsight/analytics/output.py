@@ -23,6 +23,8 @@ SECTIONS = [
             "average_order_value": "Avg order",
             "sales_cycle_days_median": "Cycle med",
             "sales_cycle_days_mean": "Cycle avg",
+            "sales_cycle_days_lost_median": "Lost med",
+            "sales_cycle_days_lost_mean": "Lost avg",
         },
     ),
     (
@@ -56,6 +58,17 @@ SECTIONS = [
             "activities_vs_standard_discovery_call": "Discovery",
             "activities_vs_standard_demonstration": "Demo",
             "activities_vs_standard_executive_presentation": "Exec",
+        },
+    ),
+    (
+        "Leading indicators (per salesperson)",
+        {
+            "new_prospect_calls_per_rep_per_week": "Prospect/wk",
+            "face_to_face_calls_per_rep_per_week": "F2F/wk",
+            "presales_calls_per_rep_per_week": "Presales/wk",
+            "discovery_calls_per_rep_per_month": "Discovery/mo",
+            "demonstrations_per_rep_per_month": "Demo/mo",
+            "executive_presentations_per_rep_per_month": "Exec/mo",
         },
     ),
     ("Forecast", {"forecast_accuracy": "Accuracy", "forecast_bias": "Bias"}),
@@ -105,15 +118,21 @@ def format_value(value: float | int | None, unit: str, metric: str = "") -> str:
         return f"{value * 100:.1f}%"
     if unit == "days":
         return f"{value:.1f} d"
+    if unit == "rate":
+        return f"{value:,.1f}"
     return f"{value:,}"
 
 
-def _grid(headings: list[str], rows: list[list[str]]) -> str:
+def _grid(headings: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
+    """Aligned columns: the first `text_columns` to the left, numbers to the right."""
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
-    line = lambda cells: "  ".join(  # noqa: E731
-        c.ljust(w) if i == 0 else c.rjust(w)
-        for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-    )
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i < text_columns else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
     return "\n".join([line(headings), line(["─" * w for w in widths]), *map(line, rows)])
 
 
@@ -123,6 +142,8 @@ def as_table(result: Result) -> str:
         f"{period.id} ({period.start:%d %b %Y} – {period.end:%d %b %Y}), as of "
         f"{result.as_of:%d %b %Y}, by {result.scope}, engine {result.engine}"
     )
+    if result.split is not None:
+        return "\n\n".join([header, _split_table(result)])
     by_cell = {(r.metric, r.key): r for r in result.rows}
     keys = list(dict.fromkeys(r.key for r in result.rows))
     chosen = {m.id for m in result.metrics}
@@ -164,10 +185,25 @@ def as_table(result: Result) -> str:
     return "\n\n".join(blocks)
 
 
+def _split_table(result: Result) -> str:
+    """One row per scope key and split value, one column per metric."""
+    cells = {(r.metric, r.key, r.split): r for r in result.rows}
+    lines = list(dict.fromkeys((r.key, r.split) for r in result.rows))
+    headings = [result.scope.title(), (result.split or "").replace("_", " ").title()]
+    headings += [m.name for m in result.metrics]
+    rows = [
+        [result.label(key), str(value)]
+        + [format_value(cells[(m.id, key, value)].value, m.unit, m.id) for m in result.metrics]
+        for key, value in lines
+    ]
+    return _grid(headings, rows, text_columns=2)
+
+
 def as_csv(result: Result) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["period", "as_of", "metric", "scope", "key", "value", "goal", "gap", "unit"])
+    header = ["period", "as_of", "metric", "scope", "key", "value", "goal", "gap", "unit"]
+    writer.writerow(header + ([result.split] if result.split else []))
     for row in result.rows:
         writer.writerow(
             [
@@ -180,6 +216,7 @@ def as_csv(result: Result) -> str:
                 _csv(row.goal),
                 _csv(row.gap),
                 row.unit,
+                *([row.split or ""] if result.split else []),
             ]
         )
     return buffer.getvalue()

@@ -78,6 +78,25 @@ class _Builder:
         self.org.people.append(person)
         return person
 
+    def add_staff(
+        self,
+        role: str,
+        title: str,
+        count: int,
+        team: int,
+        manager: int,
+        hire_day: Callable[[], int],
+    ) -> list[int]:
+        """`count` people of a role in one team; the first gets the role's demo login."""
+        ids = []
+        for n in range(count):
+            email = DEMO_LOGINS[Role(role)] if n == 0 else None
+            person = self.add_person(
+                role, title, email, team=team, manager=manager, hire_day=hire_day()
+            )
+            ids.append(person.id)
+        return ids
+
     def add_team(
         self, name: str, manager: Person | None, parent: int | None, segment: str = ""
     ) -> int:
@@ -153,34 +172,17 @@ def build_organisation(profile: Profile, rng: np.random.Generator, start_day: in
         b.org.rep_team.append(team)
 
     presales_team = b.add_team("Presales", vp, sales)
-    for p in range(profile.presales):
-        email = DEMO_LOGINS[Role.PRESALES] if p == 0 else None
-        person = b.add_person(
-            Role.PRESALES,
-            "Presales engineer",
-            email,
-            team=presales_team,
-            manager=vp.id,
-            hire_day=veteran(),
-        )
-        b.org.presales_ids.append(person.id)
-
+    b.org.presales_ids = b.add_staff(
+        Role.PRESALES, "Presales engineer", profile.presales, presales_team, vp.id, veteran
+    )
     services_head = b.add_person(
         Role.MANAGER, "Head of professional services", manager=president.id, hire_day=veteran()
     )
     services = b.add_team("Professional Services", services_head, None)
     services_head.team = services
-    for c in range(profile.consultants):
-        email = DEMO_LOGINS[Role.CONSULTANT] if c == 0 else None
-        person = b.add_person(
-            Role.CONSULTANT,
-            "Consultant",
-            email,
-            team=services,
-            manager=services_head.id,
-            hire_day=veteran(),
-        )
-        b.org.consultant_ids.append(person.id)
+    b.org.consultant_ids = b.add_staff(
+        Role.CONSULTANT, "Consultant", profile.consultants, services, services_head.id, veteran
+    )
     return b.org
 
 
