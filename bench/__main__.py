@@ -106,7 +106,8 @@ def bench_metrics() -> None:
     """Every catalogue metric by salesperson for a quarter: the DuckDB replica against the
     database engine (both warm: the replica is built before timing)."""
     from revsight.analytics import compute
-    from revsight.analytics.engine import DatabaseEngine, DuckDBEngine, rebuild_replica
+    from revsight.analytics.engine import DatabaseEngine, DuckDBEngine
+    from revsight.analytics.replica import rebuild_replica
 
     started = time.perf_counter()
     status = rebuild_replica()

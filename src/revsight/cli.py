@@ -290,15 +290,24 @@ def analytics() -> None:
 def analytics_status() -> None:
     """Show when the DuckDB replica was built and whether it is current."""
     _setup_django()
-    from revsight.analytics.engine import replica_status
+    from revsight.analytics.replica import replica_status
 
     status = replica_status()
     if not status.exists:
         click.echo(f"No replica yet at {status.path}; the first metrics call builds it.")
         return
-    state = "current" if status.fresh else "out of date (rebuilt on the next metrics call)"
+    if status.built_at is None:
+        click.echo(
+            f"Replica {status.path} was built by an older Revsight; it is rebuilt on the "
+            "next metrics call."
+        )
+        return
+    if status.fresh:
+        state = "current"
+    else:
+        state = f"out of date ({', '.join(status.stale)} copied again on the next metrics call)"
     click.echo(f"Replica {status.path}: {state}")
-    click.echo(f"Built {status.built_at:%Y-%m-%d %H:%M:%S} UTC in {status.seconds:.1f} s")
+    click.echo(f"Last refreshed {status.built_at:%Y-%m-%d %H:%M:%S} UTC in {status.seconds:.1f} s")
     for name, count in status.rows.items():
         click.echo(f"  {name:<15} {count:>12,} rows")
 
@@ -307,7 +316,7 @@ def analytics_status() -> None:
 def analytics_rebuild() -> None:
     """Recreate the DuckDB replica from the database."""
     _setup_django()
-    from revsight.analytics.engine import rebuild_replica
+    from revsight.analytics.replica import rebuild_replica
 
     status = rebuild_replica()
     click.echo(f"Replica rebuilt in {status.seconds:.1f} s: {sum(status.rows.values()):,} rows.")

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "revsight.org",
     "revsight.crm",
     "revsight.forecasting",
+    "revsight.analytics",
     "revsight.web",
 ]
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from revsight.analytics import compute
-from revsight.analytics.engine import replica_status
+from revsight.analytics.replica import replica_status
 from revsight.cli import cli
 from revsight.crm.models import Opportunity, Stage
 from tests.analytics.fixtures import build_sales
@@ -59,3 +59,45 @@ def test_export_writes_one_parquet_file_per_fact(cast: Cast, tmp_path: object) -
     table = pq.read_table(f"{tmp_path}/facts/opportunities.parquet")
     assert table.num_rows == 8
     assert "amount" in table.column_names
+
+
+def test_only_the_tables_a_service_changed_are_copied_again(cast: Cast) -> None:
+    from revsight.analytics.changes import mark_changed
+    from revsight.forecasting.models import ForecastSubmission
+
+    build_sales(cast)
+    march = compute(["forecast_accuracy"], "2026-03", date(2026, 3, 31), "rep", engine="duckdb")
+    assert march.value("forecast_accuracy", "ann@acme.test") == 0.875
+    ForecastSubmission.objects.filter(user=cast.east_rep, amount=35000).update(amount=40000)
+    mark_changed("forecasts")
+    assert replica_status().stale == ["forecasts"]
+    again = compute(["forecast_accuracy"], "2026-03", date(2026, 3, 31), "rep", engine="duckdb")
+    assert again.value("forecast_accuracy", "ann@acme.test") == 1.0
+    assert replica_status().fresh
+
+
+def test_new_rows_are_noticed_without_being_marked(cast: Cast) -> None:
+    from revsight.crm.models import Activity
+
+    build_sales(cast)
+    compute(["activity_count"], "2026-03", date(2026, 3, 31), engine="duckdb")
+    Activity.objects.create(owner=cast.west_rep, type="other", date=date(2026, 3, 9))
+    assert replica_status().stale == ["activities"]
+    after = compute(["activity_count"], "2026-03", date(2026, 3, 31), engine="duckdb")
+    assert after.value("activity_count") == 4
+
+
+def test_an_edit_in_the_admin_copies_everything_again(cast: Cast) -> None:
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    build_sales(cast)
+    compute(["bookings"], "2026-03", date(2026, 3, 31), engine="duckdb")
+    LogEntry.objects.create(
+        user=cast.admin,
+        content_type=ContentType.objects.get_for_model(cast.west_rep),
+        object_id=str(cast.west_rep.pk),
+        object_repr=str(cast.west_rep),
+        action_flag=CHANGE,
+    )
+    assert len(replica_status().stale) == len(replica_status().rows)

@@ -13,7 +13,6 @@ import ibis
 import ibis.expr.types as ir
 from django.db.models import Model
 
-from revsight.core.models import AuditEntry
 from revsight.crm import models as crm
 from revsight.forecasting.models import ForecastSubmission
 from revsight.org import models as org
@@ -143,9 +142,6 @@ FACTS: dict[str, tuple[type[Model], Callable[[ir.Table], ir.Table]]] = {
     "leads": (crm.Lead, _leads),
     "marketing_spend": (crm.MarketingSpend, _marketing_spend),
 }
-
-# Every service writes an audit entry: part of the data's version (see engine.data_version).
-VERSION_MODEL = AuditEntry
 
 
 def shaped(backend: ibis.BaseBackend, name: str) -> ir.Table:

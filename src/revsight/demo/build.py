@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from revsight.analytics.changes import mark_all_changed
 from revsight.core import audit
 from revsight.demo import bulk
 from revsight.demo.organisation import DEMO_LOGINS
@@ -92,6 +93,7 @@ def wipe_demo() -> None:
     with transaction.atomic():
         _empty_demo_tables()
         Organisation.objects.all().delete()
+        mark_all_changed()
 
 
 def build_demo(
@@ -142,6 +144,7 @@ def build_demo(
             demo_as_of=as_of,
             demo_scale=scale,
         )
+        mark_all_changed()
         audit.record(
             "demo.build",
             f"Demo organisation built: seed {seed}, as of {as_of}, {scale}",

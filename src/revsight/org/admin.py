@@ -28,7 +28,10 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Deactivate the selected people")
     def deactivate(self, request, queryset):  # type: ignore[no-untyped-def]
+        from revsight.analytics.changes import mark_changed
+
         queryset.update(is_active=False)
+        mark_changed("users")
 
 
 @admin.register(Team)

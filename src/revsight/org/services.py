@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from revsight.analytics.changes import mark_changed
 from revsight.core import audit
 from revsight.core.errors import InvalidInput
 from revsight.org.models import Role, Team, User
@@ -60,6 +61,7 @@ def create_user(
             is_staff=role == Role.ADMIN,
             is_superuser=role == Role.ADMIN,
         )
+        mark_changed("users", "teams")
         audit.record(
             "user.create",
             f"{user.email} added as {user.get_role_display()}"
