@@ -136,3 +136,14 @@ def test_bad_input_is_named_and_exits_non_zero(sales: Cast, args: list[str], mes
 def test_an_unknown_engine_or_scope_is_a_usage_error() -> None:
     assert run("--engine", "oracle")[0] == 2
     assert run("--by", "region")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("by", "sentence"),
+    [("rep", "No salespeople employed in this period."), ("team", "No teams with salespeople")],
+)
+def test_an_empty_organisation_gets_a_sentence_not_a_crash(by: str, sentence: str) -> None:
+    code, output = run("--by", by, "--metric", "bookings")
+    assert code == 0, output
+    assert sentence in output
+    assert json.loads(run("--by", by, "--format", "json")[1])["rows"] == []

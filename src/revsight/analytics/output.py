@@ -125,7 +125,7 @@ def format_value(value: float | int | None, unit: str, metric: str = "") -> str:
 
 def _grid(headings: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
     """Aligned columns: the first `text_columns` to the left, numbers to the right."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headings)]
 
     def line(cells: list[str]) -> str:
         return "  ".join(
@@ -142,6 +142,9 @@ def as_table(result: Result) -> str:
         f"{period.id} ({period.start:%d %b %Y} – {period.end:%d %b %Y}), as of "
         f"{result.as_of:%d %b %Y}, by {result.scope}, engine {result.engine}"
     )
+    if not result.rows:
+        nobody = {"rep": "salespeople employed", "team": "teams with salespeople or consultants"}
+        return f"{header}\n\nNo {nobody.get(result.scope, 'records')} in this period."
     if result.split is not None:
         return "\n\n".join([header, _split_table(result)])
     by_cell = {(r.metric, r.key): r for r in result.rows}
