@@ -20,10 +20,7 @@ pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
 AS_OF = date(2026, 6, 30)
 
 
-@pytest.fixture(scope="module")
-def spark(
-    demo_org: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Any]:
+def require_pyspark() -> None:
     try:
         import pyspark  # noqa: F401
     except ImportError:
@@ -31,6 +28,13 @@ def spark(
         if env_bool("REVSIGHT_REQUIRE_SPARK", False):
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def spark(
+    demo_org: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    require_pyspark()
     from django.test import override_settings
 
     from revsight.analytics.engine import SparkEngine
