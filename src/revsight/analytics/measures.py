@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from revsight.analytics.context import Context
+from revsight.analytics.context import Context, end_of_day_utc
 from revsight.crm.models import ActivityType
 
 ACTIVITY_TYPES = [t.value for t in ActivityType]
@@ -341,7 +341,7 @@ def forecast(ctx: Context) -> ir.Table:
             },
         )
     subs = ctx.fact("forecasts")
-    cutoff = ibis.timestamp(_first_moment_after(ctx, ctx.period.start))
+    cutoff = ibis.timestamp(end_of_day_utc(ctx.period.start, ctx.time_zone))
     subs = subs.filter(
         (subs.period_type == ctx.period.kind)
         & (subs.period_start == ctx.period.start)
@@ -361,12 +361,6 @@ def forecast(ctx: Context) -> ir.Table:
         actual=joined.booked.sum(),
         forecasters=joined.count(),
     )
-
-
-def _first_moment_after(ctx: Context, day: date) -> Any:
-    from revsight.analytics.context import end_of_day_utc
-
-    return end_of_day_utc(day, ctx.time_zone)
 
 
 MEASURES: dict[str, Callable[[Context], Any]] = {

@@ -8,7 +8,6 @@ bounded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -117,7 +116,3 @@ def reset_sequences(models_written: list[type[models.Model]]) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
