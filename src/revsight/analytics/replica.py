@@ -91,7 +91,22 @@ def _stale(
     return [fact for fact, current in state.tables.items() if tables.get(fact) != current]
 
 
+def stale_tables(state: SourceState) -> list[str]:
+    """The fact tables to copy again, read from the replica's bookkeeping alone (the refresh
+    before every metrics call must not scan the tables themselves)."""
+    path = replica_path()
+    if not path.exists():
+        return list(FACTS)
+    con = ibis.duckdb.connect(str(path), read_only=True)
+    try:
+        found = _read_meta(con)
+    finally:
+        con.disconnect()
+    return _stale(state, *found) if found else list(FACTS)
+
+
 def replica_status(state: SourceState | None = None) -> ReplicaStatus:
+    """Freshness, last refresh and row counts, for `revsight analytics status`."""
     path = replica_path()
     if not path.exists():
         return ReplicaStatus(path, False, stale=list(FACTS))
@@ -115,20 +130,19 @@ def replica_status(state: SourceState | None = None) -> ReplicaStatus:
     )
 
 
-def refresh_replica(whole: bool = False) -> ReplicaStatus:
-    """Copy the stale fact tables (every one with `whole`) and swap the new file in."""
+def refresh_replica(whole: bool = False) -> list[str]:
+    """Copy the stale fact tables (every one with `whole`) and swap the new file in; returns
+    the tables copied."""
     started = time.perf_counter()
     state = source_state()  # before copying: a change made meanwhile is caught next time
     path = replica_path()
-    status = replica_status(state)
-    stale = list(FACTS) if whole else status.stale
+    stale = list(FACTS) if whole else stale_tables(state)
     if not stale:
-        return status
+        return []
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".building-{os.getpid()}")
     temporary.unlink(missing_ok=True)
-    keep_rest = path.exists() and len(stale) < len(FACTS)
-    if keep_rest:
+    if path.exists() and len(stale) < len(FACTS):
         shutil.copyfile(path, temporary)
     target = ibis.duckdb.connect(str(temporary))
     try:
@@ -141,11 +155,12 @@ def refresh_replica(whole: bool = False) -> ReplicaStatus:
     finally:
         target.disconnect()
     os.replace(temporary, path)
-    return replica_status(state)
+    return stale
 
 
 def rebuild_replica() -> ReplicaStatus:
-    return refresh_replica(whole=True)
+    refresh_replica(whole=True)
+    return replica_status()
 
 
 def _write_meta(target: Any, state: SourceState, seconds: float) -> None:
