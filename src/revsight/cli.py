@@ -1,4 +1,4 @@
-"""The `revsight` command: set-up, demo data, serving, and (later) import, metrics and exports."""
+"""The `revsight` command: set-up, demo data, serving, import, metrics and exports."""
 
 from __future__ import annotations
 
@@ -338,6 +338,16 @@ def analytics_export(directory: str) -> None:
     written = export_parquet(directory)
     for path, rows in written.items():
         click.echo(f"{path}  {rows:,} rows")
+
+
+def _register_importers() -> None:
+    from revsight.importers.commands import import_group, template
+
+    cli.add_command(import_group)
+    cli.add_command(template)
+
+
+_register_importers()
 
 
 def main() -> None:

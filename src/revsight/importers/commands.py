@@ -1,0 +1,150 @@
+"""`revsight import …` and `revsight template …`: the command-line contract of the importers.
+
+Exit codes: 0 imported (or a clean dry run), 2 the input is invalid and nothing was written,
+1 any other failure, also with nothing written. `--format json` prints exactly one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+DRY_RUN = click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
+PATH = click.argument("path", type=click.Path(path_type=Path))
+
+
+def _run(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None = None) -> None:
+    from revsight.cli import _pending_migrations, _setup_django
+
+    _setup_django()
+    from revsight.importers.classify import RulesError
+    from revsight.importers.mapping import MappingError, load
+    from revsight.importers.registry import get
+    from revsight.importers.report import Problem, Report
+    from revsight.importers.run import ImportRefused
+    from revsight.importers.sources.spreadsheet import Spreadsheet
+
+    if _pending_migrations():
+        _fail("The database is not initialised: run `revsight init` first.")
+    report: Report
+    try:
+        if source == "csv":
+            importer: Any = Spreadsheet(load(mapping) if mapping else None)
+        else:
+            importer = get(source)
+        if not path.exists():
+            report = Report(source, dry_run)
+            report.error(Problem(str(path), None, "", "", "does not exist"))
+        else:
+            report = _with_progress(importer, path, dry_run)
+    except MappingError as exc:
+        report = Report(source, dry_run)
+        report.error(Problem(mapping.name if mapping else "", None, "", "", str(exc)))
+    except (ImportRefused, RulesError) as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+    else:
+        click.echo(report.as_text())
+    sys.exit(0 if report.ok else 2)
+
+
+def _with_progress(importer: Any, path: Path, dry_run: bool) -> Any:
+    from revsight.importers.files import estimated_records
+    from revsight.importers.run import run_import
+
+    if not sys.stderr.isatty():
+        return run_import(importer, path, dry_run=dry_run)
+    with click.progressbar(
+        length=max(estimated_records(path), 1), label="Importing", file=sys.stderr
+    ) as bar:
+        return run_import(importer, path, dry_run=dry_run, progress=bar.update)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import a CRM export or spreadsheets: validated first, all or nothing, re-runnable."""
+
+
+@import_group.command("salesforce")
+@PATH
+@DRY_RUN
+@FORMAT
+def import_salesforce(path: Path, dry_run: bool, fmt: str) -> None:
+    """A Salesforce Data Export: a directory, a .zip or Opportunity.csv alone."""
+    _run("salesforce", path, dry_run, fmt)
+
+
+@import_group.command("hubspot")
+@PATH
+@DRY_RUN
+@FORMAT
+def import_hubspot(path: Path, dry_run: bool, fmt: str) -> None:
+    """HubSpot deals (with owners, calls and meetings when present)."""
+    _run("hubspot", path, dry_run, fmt)
+
+
+@import_group.command("pipedrive")
+@PATH
+@DRY_RUN
+@FORMAT
+def import_pipedrive(path: Path, dry_run: bool, fmt: str) -> None:
+    """Pipedrive deal and activity exports."""
+    _run("pipedrive", path, dry_run, fmt)
+
+
+@import_group.command("csv")
+@PATH
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML file mapping the files' columns onto Revsight's templates (docs/import.md). "
+    "Without it, files must be named and laid out like the templates.",
+)
+@DRY_RUN
+@FORMAT
+def import_csv(path: Path, mapping: Path | None, dry_run: bool, fmt: str) -> None:
+    """CSV or XLSX files: Revsight's templates, or anything through a mapping file."""
+    _run("csv", path, dry_run, fmt, mapping)
+
+
+@click.command("template")
+@click.argument("entity")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it. Default: ENTITY.csv or ENTITY.xlsx in the current directory.",
+)
+def template(entity: str, fmt: str, output: Path | None) -> None:
+    """Write an empty import template for ENTITY, with its columns explained.
+
+    Entities: users, teams, accounts, opportunities, stage_changes, activities, quotas,
+    forecast_submissions, leads, marketing_spend, invoices, time_entries, service_backlog,
+    sales_expenses, goals.
+    """
+    from revsight.importers.schema import ENTITIES
+    from revsight.importers.templates import describe, write_template
+
+    if entity not in ENTITIES:
+        raise click.BadParameter(
+            f"{entity!r} is not one of: {', '.join(ENTITIES)}", param_hint="ENTITY"
+        )
+    target = output or Path(f"{entity}.{fmt}")
+    write_template(entity, fmt, target)
+    click.echo(f"Wrote {target}. Columns of {entity} (* required):")
+    click.echo(describe(entity))

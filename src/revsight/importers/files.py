@@ -1,0 +1,254 @@
+"""What a person points an importer at: a directory, a `.zip` or one file.
+
+Files are found by name case-insensitively (Salesforce writes `Opportunity.csv` one week and
+`opportunity.csv` the next) and read as a stream of rows, never whole. Row numbers are the ones
+a spreadsheet shows for the record: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from revsight.importers.report import Problem
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+TABULAR = (".csv", ".txt", ".xlsx")
+_CHUNK = 1 << 20
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as a table at all; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    number: int
+    values: dict[str, str]
+
+    def get(self, *columns: str) -> str:
+        """The first non-blank of these columns, stripped ("" when none is)."""
+        for column in columns:
+            value = self.values.get(column)
+            if value is not None and value.strip():
+                return value.strip()
+        return ""
+
+
+class Bundle:
+    """The files of one import, by their base name."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist")
+        self._openers: dict[str, Callable[[], IO[bytes]]] = {}
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in TABULAR:
+                    self._openers.setdefault(child.name, _file_opener(child))
+        elif path.suffix.lower() == ".zip":
+            try:
+                archive = zipfile.ZipFile(path)
+            except zipfile.BadZipFile:
+                raise UnreadableFile(
+                    Problem(path.name, None, "", "", "is not a readable zip archive")
+                ) from None
+            with archive:
+                for member in archive.namelist():
+                    name = PurePosixPath(member).name
+                    if not member.endswith("/") and PurePosixPath(name).suffix.lower() in TABULAR:
+                        self._openers.setdefault(name, _zip_opener(path, member))
+        else:
+            self._openers[path.name] = _file_opener(path)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._openers)
+
+    def find(self, *stems: str) -> str | None:
+        """The file whose name without extension is one of `stems`, ignoring case."""
+        wanted = {stem.lower() for stem in stems}
+        for name in self._openers:
+            if PurePosixPath(name).stem.lower() in wanted:
+                return name
+        return None
+
+    def find_containing(self, *words: str) -> list[str]:
+        """Files whose name contains any of `words`, ignoring case."""
+        return [name for name in self._openers if any(word in name.lower() for word in words)]
+
+    def header(self, name: str) -> list[str]:
+        return next(self._tables(name))[1]
+
+    def rows(self, name: str) -> Iterator[Row]:
+        """Each record of the file as a Row; a malformed record raises UnreadableFile."""
+        number = 1
+        tables = self._tables(name)
+        _, header = next(tables)
+        width = len(header)
+        for number, cells in tables:
+            if not cells or all(not cell.strip() for cell in cells):
+                continue
+            if len(cells) != width:
+                if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
+                    cells = cells[:width]
+                else:
+                    raise UnreadableFile(
+                        Problem(
+                            name,
+                            number,
+                            header[-1] if len(cells) > width else header[len(cells)],
+                            "",
+                            f"has {len(cells)} fields where the header has {width}; "
+                            "a quote may be missing or unbalanced",
+                        )
+                    )
+            yield Row(name, number, dict(zip(header, cells, strict=True)))
+
+    def _tables(self, name: str) -> Iterator[tuple[int, list[str]]]:
+        opener = self._openers[name]
+        if name.lower().endswith(".xlsx"):
+            yield from _xlsx_rows(name, opener)
+            return
+        encoding = _encoding(name, opener)
+        with opener() as raw:
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            reader = csv.reader(text)
+            number = 0
+            try:
+                for number, cells in enumerate(reader, start=1):
+                    if number == 1:
+                        header = [cell.strip() for cell in cells]
+                        if not any(header):
+                            raise UnreadableFile(Problem(name, 1, "", "", "has no header row"))
+                        _check_header(name, header)
+                        yield number, header
+                    else:
+                        yield number, cells
+            except csv.Error as exc:
+                raise UnreadableFile(
+                    Problem(name, number + 1, "", "", f"cannot be read as CSV: {exc}")
+                ) from None
+            if number == 0:
+                raise UnreadableFile(Problem(name, None, "", "", "is empty"))
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    seen: set[str] = set()
+    for column in header:
+        if column in seen and column:
+            raise UnreadableFile(
+                Problem(name, 1, column, column, "appears twice in the header row")
+            )
+        seen.add(column)
+
+
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: path.open("rb")
+
+
+def _zip_opener(archive: Path, member: str) -> Callable[[], IO[bytes]]:
+    def opener() -> IO[bytes]:
+        zipped = zipfile.ZipFile(archive)
+        return zipped.open(member)
+
+    return opener
+
+
+def _encoding(name: str, opener: Callable[[], IO[bytes]]) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252, decided on the whole file."""
+    with opener() as raw:
+        first = raw.read(_CHUNK)
+        if first.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        chunk = first
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = raw.read(_CHUNK)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    with opener() as raw:
+        windows = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while chunk := raw.read(_CHUNK):
+                windows.decode(chunk)
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                Problem(name, None, "", "", "is neither UTF-8 nor Windows-1252 text")
+            ) from None
+    return "cp1252"
+
+
+def _xlsx_rows(name: str, opener: Callable[[], IO[bytes]]) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    with opener() as raw:
+        try:
+            book = load_workbook(io.BytesIO(raw.read()), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise UnreadableFile(
+                Problem(name, None, "", "", f"is not a readable XLSX workbook ({exc})")
+            ) from None
+    sheet = book.worksheets[0]
+    width = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(value) for value in values]
+        if number == 1:
+            while cells and not cells[-1]:
+                cells.pop()
+            width = len(cells)
+            header = [cell.strip() for cell in cells]
+            _check_header(name, header)
+            yield number, header
+        else:
+            cells = cells[:width] + [""] * (width - len(cells))
+            yield number, cells
+    book.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def estimated_records(path: Path) -> int:
+    """Roughly how many records an import holds (its CSV lines), for a progress bar."""
+    total = 0
+    try:
+        bundle = Bundle(path)
+    except (UnreadableFile, FileNotFoundError):
+        return 0
+    for name in bundle.names:
+        if name.lower().endswith(".xlsx"):
+            continue
+        with bundle._openers[name]() as raw:
+            while chunk := raw.read(_CHUNK):
+                total += chunk.count(b"\n")
+    return total

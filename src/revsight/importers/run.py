@@ -1,0 +1,108 @@
+"""Running one import: the transaction, the dry run, the audit entry and the report.
+
+Everything happens inside one transaction. It is rolled back when the input has any error, on a
+dry run, and on any unexpected failure, so stored data is either fully updated or untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from revsight.core import audit
+from revsight.importers.base import Context, Importer, Record
+from revsight.importers.classify import configured
+from revsight.importers.currency import load_rates
+from revsight.importers.files import Bundle, UnreadableFile
+from revsight.importers.report import Problem, Report
+from revsight.importers.write import Writer
+from revsight.org.models import Organisation
+
+
+class ImportRefused(Exception):
+    """The import cannot run at all here (not a problem of the input's rows)."""
+
+
+def run_import(
+    importer: Importer,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    actor: Any = None,
+    options: dict[str, Any] | None = None,
+    file_label: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Import `path` with `importer`; nothing is stored unless the report says ok."""
+    organisation = Organisation.current()
+    if organisation.is_demo:
+        raise ImportRefused(
+            "This installation holds the demo organisation; real data does not mix into it. "
+            "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
+        )
+    report = Report(getattr(importer, "report_as", importer.source), dry_run)
+    for entity in getattr(importer, "entities", ()):
+        report.count(entity)
+    label = file_label or path.name
+    try:
+        bundle = Bundle(path)
+    except UnreadableFile as exc:
+        report.error(exc.problem)
+        return report
+    if not importer.detect(bundle):
+        found = ", ".join(bundle.names) or "no CSV or XLSX files"
+        report.error(
+            Problem(
+                label,
+                None,
+                "",
+                "",
+                f"does not look like a {importer.label} "
+                f"(expected {getattr(importer, 'required', 'its files')}; found {found})",
+            )
+        )
+        return report
+    context = Context(
+        report=report,
+        time_zone=organisation.time_zone,
+        currency=organisation.currency,
+        classifier=configured(),
+        rates=load_rates(bundle, organisation.currency, report),
+        options=options or {},
+    )
+    with transaction.atomic():
+        writer = Writer(importer, context, timezone.now())
+        try:
+            for count, item in enumerate(_items(importer, bundle, context), start=1):
+                if isinstance(item, Problem):
+                    report.error(item)
+                else:
+                    writer.add(item)
+                if progress is not None and count % 1000 == 0:
+                    progress(1000)
+        except UnreadableFile as exc:
+            report.error(exc.problem)
+        writer.finish()
+        if report.ok and not dry_run:
+            audit.record(
+                "import",
+                f"Imported {label} from {importer.label}",
+                actor=actor,
+                details={
+                    "source": importer.source,
+                    "file": label,
+                    "entities": {k: v.as_json() for k, v in report.entities.items()},
+                    "warnings": len(report.warnings) + report.warnings_left_out,
+                },
+            )
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+    return report
+
+
+def _items(importer: Importer, bundle: Bundle, context: Context) -> Iterator[Record | Problem]:
+    yield from importer.records(bundle, context)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.importers import exports
+from tests.importers.helpers import SHARED_DATA
+
+
+@pytest.fixture
+def salesforce_export(tmp_path: Path) -> Path:
+    return exports.salesforce(tmp_path / "salesforce")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not (SHARED_DATA / "README.md").exists():
+        pytest.skip(f"the public sales data sets are not beside the project ({SHARED_DATA})")
+    return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def organisation(request: pytest.FixtureRequest) -> None:
+    """The organisation row exists before any import, as after `revsight init`."""
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from revsight.org.models import Organisation
+
+        Organisation.current()
