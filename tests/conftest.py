@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -37,3 +38,14 @@ def demo_org(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) ->
         yield
         wipe_demo()
         connection.close()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The public sales data sets beside the project (../shared/data); tests using them skip,
+    saying why, where the folder is absent."""
+    from tests.importers.helpers import SHARED_DATA
+
+    if not (SHARED_DATA / "README.md").exists():
+        pytest.skip(f"the public sales data sets are not beside the project ({SHARED_DATA})")
+    return SHARED_DATA

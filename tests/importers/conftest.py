@@ -5,19 +5,11 @@ from pathlib import Path
 import pytest
 
 from tests.importers import exports
-from tests.importers.helpers import SHARED_DATA
 
 
 @pytest.fixture
 def salesforce_export(tmp_path: Path) -> Path:
     return exports.salesforce(tmp_path / "salesforce")
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    if not (SHARED_DATA / "README.md").exists():
-        pytest.skip(f"the public sales data sets are not beside the project ({SHARED_DATA})")
-    return SHARED_DATA
 
 
 @pytest.fixture(autouse=True)

@@ -173,28 +173,35 @@ def _encoding(name: str, opener: Callable[[], IO[bytes]]) -> str:
     """UTF-8 (with or without a byte-order mark), else Windows-1252, decided on the whole file."""
     with opener() as raw:
         first = raw.read(_CHUNK)
-        if first.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        chunk = first
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                chunk = raw.read(_CHUNK)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
+        marked = first.startswith(codecs.BOM_UTF8)
+        position = _first_undecodable("utf-8", first[3:] if marked else first, raw)
+    if position is None:
+        return "utf-8-sig" if marked else "utf-8"
+    if marked:
+        raise UnreadableFile(
+            Problem(name, None, "", "", f"starts as UTF-8 but byte {position + 3} is not UTF-8")
+        )
     with opener() as raw:
-        windows = codecs.getincrementaldecoder("cp1252")()
-        try:
-            while chunk := raw.read(_CHUNK):
-                windows.decode(chunk)
-        except UnicodeDecodeError:
+        if _first_undecodable("cp1252", raw.read(_CHUNK), raw) is not None:
             raise UnreadableFile(
                 Problem(name, None, "", "", "is neither UTF-8 nor Windows-1252 text")
-            ) from None
+            )
     return "cp1252"
+
+
+def _first_undecodable(encoding: str, first: bytes, rest: IO[bytes]) -> int | None:
+    """The offset of the first byte that does not decode, or None when all of it does."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, chunk = 0, first
+    try:
+        while chunk:
+            decoder.decode(chunk)
+            offset += len(chunk)
+            chunk = rest.read(_CHUNK)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset + exc.start
+    return None
 
 
 def _xlsx_rows(name: str, opener: Callable[[], IO[bytes]]) -> Iterator[tuple[int, list[str]]]:

@@ -50,28 +50,29 @@ def run_import(
     label = file_label or path.name
     try:
         bundle = Bundle(path)
+        if not importer.detect(bundle):
+            found = ", ".join(bundle.names) or "no CSV or XLSX files"
+            expected = getattr(importer, "required", "its files")
+            report.error(
+                Problem(
+                    label,
+                    None,
+                    "",
+                    "",
+                    f"does not look like a {importer.label} (expected {expected}; found {found})",
+                )
+            )
+            return report
+        rates = load_rates(bundle, organisation.currency, report)
     except UnreadableFile as exc:
         report.error(exc.problem)
-        return report
-    if not importer.detect(bundle):
-        found = ", ".join(bundle.names) or "no CSV or XLSX files"
-        report.error(
-            Problem(
-                label,
-                None,
-                "",
-                "",
-                f"does not look like a {importer.label} "
-                f"(expected {getattr(importer, 'required', 'its files')}; found {found})",
-            )
-        )
         return report
     context = Context(
         report=report,
         time_zone=organisation.time_zone,
         currency=organisation.currency,
         classifier=configured(),
-        rates=load_rates(bundle, organisation.currency, report),
+        rates=rates,
         options=options or {},
     )
     with transaction.atomic():

@@ -86,7 +86,7 @@ class Writer:
         self.context = context
         self.report = context.report
         self.now = now
-        self.date_formats: tuple[str, ...] = tuple(context.options.get("date_formats", ()))
+        self.date_formats: tuple[str, ...] = tuple(getattr(importer, "date_formats", ()))
         self.entity: str | None = None
         self.buffer: list[Item] = []
         self.first_rows: dict[str, dict[tuple[Any, ...], int]] = {}
@@ -417,11 +417,12 @@ class Writer:
         )
 
     def closing_stage(self, outcome: str) -> Stage:
-        """A won or lost stage, for sources where the outcome is not a stage of its own."""
-        existing = Stage.objects.filter(outcome=outcome).order_by("order").first()
-        return existing or self.stage(
-            "Won" if outcome == "won" else "Lost", {"stage_outcome": outcome}
-        )
+        """A won or lost stage, for sources where the outcome is not a stage of its own: the one
+        named Won (Lost) if there is one, else the first such stage, else a new Won (Lost)."""
+        name = "Won" if outcome == "won" else "Lost"
+        named = Stage.objects.filter(name__iexact=name, outcome=outcome).first()
+        existing = named or Stage.objects.filter(outcome=outcome).order_by("order", "id").first()
+        return existing or self.stage(name, {"stage_outcome": outcome})
 
     def money(self, record: Record, parsed: Parsed, column: str, on: date | None) -> Decimal | None:
         """An amount in the organisation's currency; None (with an error) when no rate."""

@@ -13,7 +13,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    from revsight.web.imports import may_import
+
     items = [("Organisation", reverse("home"))]
+    if may_import(user):
+        items.append(("Import", reverse("import")))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index")))
     current = request.path

@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from revsight.web import views
+from revsight.web import imports, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("import/", imports.import_page, name="import"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -143,9 +143,11 @@ class HubSpot:
         status: tuple[str, str] | None = None
         if won:
             status = ("hs_is_closed_won", "won")
-        elif closed:
+        elif closed and won is False:
             status = ("hs_is_closed", "lost")
-        elif won is False and closed is False:
+        elif closed:  # closed, and only the stage can say how
+            status = ("hs_is_closed", hints.get("stage_outcome", "lost"))
+        elif closed is False:
             status = ("hs_is_closed", "open")
         probability = cell(row, "Deal probability", "hs_deal_stage_probability")
         if probability is not None and re.fullmatch(r"0?\.\d+|[01]", probability[1].strip()):

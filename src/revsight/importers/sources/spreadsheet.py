@@ -24,6 +24,7 @@ class Spreadsheet:
     def __init__(self, mapping: Mapping | None) -> None:
         self.mapping = mapping
         self.source = mapping.source if mapping else "csv"
+        self.date_formats = mapping.date_formats if mapping else ()
         self.entities: tuple[str, ...] = ()
         self.required = "files named after templates (opportunities.csv…) or a mapping"
 

@@ -1,0 +1,154 @@
+"""The import page: managers and administrators upload an export and see the same report the
+command line prints. The importer, its transaction and the audit entry are the command's own."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from revsight.core.models import AuditEntry
+from revsight.importers.classify import RulesError
+from revsight.importers.mapping import MappingError, load
+from revsight.importers.registry import IMPORTERS
+from revsight.importers.report import Problem, Report
+from revsight.importers.run import ImportRefused, run_import
+from revsight.importers.sources.spreadsheet import Spreadsheet
+from revsight.org.models import Role, User
+
+SOURCES = [(name, importer.label) for name, importer in IMPORTERS.items()] + [
+    ("csv", "Spreadsheets (Revsight templates, or any CSV/XLSX with a mapping file)")
+]
+
+
+def may_import(user: Any) -> bool:
+    return bool(
+        user.is_authenticated and (user.role in (Role.MANAGER, Role.ADMIN) or user.is_superuser)
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(item, initial) for item in data]
+        return [single(data or None, initial)]
+
+
+class ImportForm(forms.Form):
+    label_suffix = ""
+
+    source = forms.ChoiceField(choices=SOURCES, label="Source system")
+    uploads = MultipleFileField(
+        label="Files to import",
+        help_text="The export's CSV files (select several at once), a .zip of them, or an XLSX.",
+    )
+    mapping = forms.FileField(
+        required=False,
+        label="Mapping file (spreadsheets only)",
+        help_text="A TOML file mapping your columns onto Revsight's templates.",
+    )
+    dry_run = forms.BooleanField(
+        required=False, label="Check only: report what would change and write nothing"
+    )
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may_import(user):
+        raise PermissionDenied("Only managers and administrators import data.")
+    report: Report | None = None
+    failure = ""
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                report = _run(form.cleaned_data, user)  # type: ignore[arg-type]
+            except (ImportRefused, RulesError) as exc:
+                failure = str(exc)
+    else:
+        form = ImportForm()
+    history = AuditEntry.objects.filter(action="import").select_related("actor")
+    return render(
+        request,
+        "web/import.html",
+        {
+            "form": form,
+            "report": report,
+            "counts": [
+                (name.replace("_", " ").capitalize(), counts)
+                for name, counts in (report.entities.items() if report else [])
+            ],
+            "problems": _rows(report.errors) if report else [],
+            "notes": _rows(report.warnings) if report else [],
+            "failure": failure,
+            "history": [
+                (entry, describe_counts(entry.details.get("entities", {})))
+                for entry in history.order_by("-at")[:10]
+            ],
+        },
+    )
+
+
+def _run(data: dict[str, Any], user: User) -> Report:
+    names = [upload.name for upload in data["uploads"]]
+    label = ", ".join(names)
+    with tempfile.TemporaryDirectory(prefix="revsight-upload-") as scratch:
+        folder = Path(scratch) / "files"
+        folder.mkdir()
+        for upload in data["uploads"]:
+            target = folder / Path(upload.name).name
+            with target.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+        path = folder / names[0] if len(names) == 1 else folder
+        if data["source"] == "csv":
+            mapping = None
+            if data.get("mapping"):
+                mapping_path = Path(scratch) / Path(data["mapping"].name).name
+                mapping_path.write_bytes(data["mapping"].read())
+                try:
+                    mapping = load(mapping_path)
+                except MappingError as exc:
+                    report = Report("csv", bool(data["dry_run"]))
+                    report.error(Problem(data["mapping"].name, None, "", "", str(exc)))
+                    return report
+            importer: Any = Spreadsheet(mapping)
+        else:
+            importer = IMPORTERS[data["source"]]
+        return run_import(
+            importer, path, dry_run=bool(data["dry_run"]), actor=user, file_label=label
+        )
+
+
+def describe_counts(entities: dict[str, dict[str, int]]) -> str:
+    """ "4 opportunities, 7 stage changes new; 1 user updated" from an import's counts."""
+
+    def phrase(kind: str) -> str:
+        parts = [
+            f"{counts[kind]} {name.replace('_', ' ')}"
+            for name, counts in entities.items()
+            if counts.get(kind)
+        ]
+        return ", ".join(parts)
+
+    new, updated = phrase("created"), phrase("updated")
+    sentences = [f"{new} new" if new else "", f"{updated} updated" if updated else ""]
+    return "; ".join(part for part in sentences if part) or "no changes"
+
+
+def _rows(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [problem.as_json() for problem in problems]

@@ -1,0 +1,219 @@
+"""Revsight's own templates, XLSX, and any CSV through a mapping file (Maven CRM's data)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from revsight.analytics import compute
+from revsight.cli import cli
+from revsight.crm.models import Opportunity, StageChange
+from revsight.importers.schema import ENTITIES
+from revsight.org.models import Quota, Team, User
+from tests.importers import exports
+from tests.importers.helpers import MAVEN_MAPPING, cli_import, do_import, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("entity", list(ENTITIES))
+def test_every_template_imports_its_own_example_row(entity: str, tmp_path: Path) -> None:
+    target = tmp_path / f"{entity}.csv"
+    result = CliRunner().invoke(cli, ["template", entity, "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    with target.open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    columns = ENTITIES[entity].columns
+    assert header == [column.name for column in columns]
+    for column in columns:
+        assert column.name in result.output
+    exports.write(target, header, [[column.example for column in columns]])
+    code, document = cli_import("csv", tmp_path)
+    assert code == 0, document["errors"]
+    assert entity in document["entities"]
+
+
+def test_an_xlsx_template_documents_its_columns_and_imports(tmp_path: Path) -> None:
+    target = tmp_path / "quotas.xlsx"
+    CliRunner().invoke(cli, ["template", "quotas", "--format", "xlsx", "--output", str(target)])
+    book = load_workbook(target)
+    assert [c.value for c in book["quotas"][1]] == ["user", "team", "month", "amount"]
+    assert book["Columns"]["C2"].value.startswith("Salesperson's email")
+    User.objects.create_user("ana@acme.test", None)
+    sheet = book["quotas"]
+    sheet.append(["ana@acme.test", None, "2026-03", 50000])
+    sheet.append(["ana@acme.test", None, date(2026, 4, 1), 55000.5])
+    book.save(target)
+    report = do_import("csv", target)
+    assert report.ok, report.errors
+    assert list(Quota.objects.values_list("month", "amount")) == [
+        (date(2026, 3, 1), Decimal("50000.00")),
+        (date(2026, 4, 1), Decimal("55000.50")),
+    ]
+
+
+def test_an_unknown_template_entity_is_refused_by_name() -> None:
+    result = CliRunner().invoke(cli, ["template", "deals"])
+    assert result.exit_code == 2
+    assert "'deals' is not one of: users, teams" in result.output
+
+
+def test_a_quota_needs_exactly_one_holder(tmp_path: Path) -> None:
+    exports.write(
+        tmp_path / "quotas.csv", ["user", "team", "month", "amount"], [["", "", "2026-03", "100"]]
+    )
+    code, document = cli_import("csv", tmp_path)
+    assert code == 2
+    assert document["errors"][0]["field"] == "user"
+    assert document["errors"][0]["row"] == 2
+
+
+def test_users_template_sets_teams_managers_and_pay(tmp_path: Path) -> None:
+    exports.write(
+        tmp_path / "users.csv",
+        ["email", "name", "role", "team", "manager", "annual_quota", "base_salary"],
+        [
+            [
+                "ana@acme.test",
+                "Ana Souza",
+                "salesperson",
+                "West",
+                "lee@acme.test",
+                "1200000",
+                "90000",
+            ],
+            ["lee@acme.test", "Lee Chan", "manager", "West", "", "", ""],
+        ],
+    )
+    report = do_import("csv", tmp_path)
+    assert report.ok, report.errors
+    ana = User.objects.get(email="ana@acme.test")
+    assert (ana.team.name, ana.manager.name, ana.annual_quota, ana.base_salary) == (
+        "West",
+        "Lee Chan",
+        Decimal("1200000.00"),
+        Decimal("90000.00"),
+    )
+    assert User.objects.get(email="lee@acme.test").role == "manager"
+    assert Team.objects.count() == 1
+
+
+def test_a_mapping_naming_a_column_the_file_lacks_names_it(tmp_path: Path) -> None:
+    exports.write(tmp_path / "deals.csv", ["id", "title"], [["1", "x"]])
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[[file]]\nentity = "opportunities"\n[file.columns]\nexternal_id = "id"\n'
+        'name = "title"\nowner = "rep"\n'
+    )
+    code, document = cli_import("csv", tmp_path / "deals.csv", "--mapping", str(mapping))
+    assert code == 2
+    assert document["errors"][0]["file"] == "deals.csv"
+    assert document["errors"][0]["field"] == "rep"
+    assert document["errors"][0]["message"].startswith("is not a column of this file")
+
+
+def test_a_mapping_with_an_unknown_template_column_is_invalid(tmp_path: Path) -> None:
+    exports.write(tmp_path / "deals.csv", ["id"], [["1"]])
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[[file]]\nentity = "opportunities"\n[file.columns]\nvalue = "id"\n')
+    code, document = cli_import("csv", tmp_path / "deals.csv", "--mapping", str(mapping))
+    assert code == 2
+    assert (
+        "'value' is not a column of the opportunities template"
+        in (document["errors"][0]["message"])
+    )
+
+
+def test_dates_in_a_mapped_format(tmp_path: Path) -> None:
+    exports.write(
+        tmp_path / "deals.csv",
+        ["id", "title", "rep", "stage", "created"],
+        [["1", "Pilot", "ana@acme.test", "Open", "31/01/2026"]],
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        'date_formats = ["%d/%m/%Y"]\n[[file]]\nentity = "opportunities"\n[file.columns]\n'
+        'external_id = "id"\nname = "title"\nowner = "rep"\nstage = "stage"\n'
+        'created_date = "created"\n'
+    )
+    report = do_import("csv", tmp_path / "deals.csv", mapping)
+    assert report.ok, report.errors
+    assert Opportunity.objects.get().created_date == date(2026, 1, 31)
+
+
+@pytest.fixture
+def maven(shared_data: Path) -> Path:
+    return shared_data / "maven_crm"
+
+
+def test_maven_crm_imports_through_the_shipped_mapping(maven: Path) -> None:
+    code, document = cli_import("csv", maven, "--mapping", str(MAVEN_MAPPING))
+    assert code == 0, document["errors"][:3]
+    assert {name: counts["created"] for name, counts in document["entities"].items()} == {
+        "users": 41,  # 35 agents and 6 managers
+        "teams": 3,
+        "accounts": 85,
+        "opportunities": 8800,
+        # 8,300 engaged and 6,711 decided, plus the current state of the 500 never engaged.
+        "stage_changes": 15511,
+    }
+    assert Opportunity.objects.filter(account__isnull=True).count() == 1425
+    assert Opportunity.objects.filter(status="won").count() == 4238
+    # Open deals without a value are valued at the product's list price, GTXPro included.
+    gtx_pro_open = Opportunity.objects.filter(status="open", name__startswith="GTX Pro ")
+    assert set(gtx_pro_open.values_list("amount", flat=True)) == {Decimal("4821.00")}
+    prospect = Opportunity.objects.get(external_id="6CWZFOHJ")
+    assert (prospect.created_date, prospect.close_date) == (date(2017, 12, 31), None)
+    assert StageChange.objects.filter(opportunity=prospect).count() == 1
+    result = compute(["bookings"], "2017", date(2017, 12, 31), "company", engine="database")
+    assert result.rows[0].value == 10005534
+
+
+def test_maven_crm_imported_again_is_unchanged(maven: Path) -> None:
+    cli_import("csv", maven, "--mapping", str(MAVEN_MAPPING))
+    before = snapshot(audit=False)
+    code, document = cli_import("csv", maven, "--mapping", str(MAVEN_MAPPING))
+    assert code == 0
+    assert all(c["created"] == c["updated"] == 0 for c in document["entities"].values())
+    assert snapshot(audit=False) == before
+
+
+def test_a_corrupted_copy_of_maven_crm_is_refused_whole(maven: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "maven"
+    copy.mkdir()
+    for path in maven.iterdir():
+        copy.joinpath(path.name).write_bytes(path.read_bytes())
+    with (copy / "sales_pipeline.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[4000][rows[0].index("close_date")] = "2017-02-30"
+    exports.write(copy / "sales_pipeline.csv", rows[0], rows[1:])
+    before = snapshot()
+    code, document = cli_import("csv", copy, "--mapping", str(MAVEN_MAPPING))
+    assert code == 2
+    assert document["errors"][0]["file"] == "sales_pipeline.csv"
+    assert document["errors"][0] == {
+        "file": "sales_pipeline.csv",
+        "row": 4001,
+        "field": "close_date",
+        "value": "2017-02-30",
+        "message": "is not a real calendar date",
+    }
+    assert snapshot() == before
+
+
+def test_workbook_with_dates_as_cells(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["external_id", "name", "owner", "stage", "created_date", "amount"])
+    sheet.append(["X1", "Pilot", "ana@acme.test", "Open", date(2026, 2, 3), 1200])
+    book.save(tmp_path / "opportunities.xlsx")
+    report = do_import("csv", tmp_path)
+    assert report.ok, report.errors
+    assert Opportunity.objects.get().created_date == date(2026, 2, 3)

@@ -1,0 +1,141 @@
+"""The import page: who may use it, and that it reports exactly what the command reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from revsight.core.models import AuditEntry
+from revsight.crm.models import Opportunity
+from revsight.org.models import Organisation
+from tests.importers import exports
+from tests.importers.helpers import MAVEN_MAPPING, snapshot
+from tests.people import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def uploads(directory: Path) -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
+        for path in sorted(directory.iterdir())
+    ]
+
+
+@pytest.fixture(autouse=True)
+def organisation() -> None:
+    Organisation.current()
+
+
+@pytest.mark.parametrize(
+    ("position", "status"),
+    [
+        ("east_manager", 200),
+        ("admin", 200),
+        ("east_rep", 403),
+        ("consultant", 403),
+        ("president", 403),
+    ],
+)
+def test_only_managers_and_administrators_may_import(
+    cast: Cast, position: str, status: int
+) -> None:
+    response = logged_in(getattr(cast, position)).get("/import/")
+    assert response.status_code == status
+    home = logged_in(getattr(cast, position)).get("/")
+    assert (b'href="/import/"' in home.content) is (status == 200)
+
+
+def test_a_manager_imports_an_export_and_sees_the_counts(cast: Cast, tmp_path: Path) -> None:
+    export = exports.salesforce(tmp_path / "sf")
+    response = logged_in(cast.east_manager).post(
+        "/import/", {"source": "salesforce", "uploads": uploads(export)}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h2>Imported</h2>" in page
+    assert '<td>Opportunities</td><td class="num">4</td>' in page
+    assert "is not among the people in this import" in page
+    assert Opportunity.objects.count() == 4
+    entry = AuditEntry.objects.get(action="import")
+    assert entry.actor == cast.east_manager
+    assert entry.details["file"] == ", ".join(sorted(p.name for p in export.iterdir()))
+    assert entry.details["entities"]["opportunities"]["created"] == 4
+    assert "Recent imports" in page
+    assert "4 opportunities, 7 stage changes, 6 activities new" in page
+
+
+def test_an_invalid_upload_lists_file_row_and_field_and_stores_nothing(
+    cast: Cast, tmp_path: Path
+) -> None:
+    rows = [list(row) for row in exports.OPPORTUNITIES]
+    rows[3][exports.OPPORTUNITY_HEADER.index("Amount")] = "five thousand"
+    export = exports.salesforce(tmp_path / "sf", opportunities=rows)
+    client = logged_in(cast.admin)
+    before = snapshot()
+    response = client.post("/import/", {"source": "salesforce", "uploads": uploads(export)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert (
+        '<td>Opportunity.csv</td><td class="num">5</td><td>Amount</td>'
+        "<td><code>five thousand</code></td><td>is not a number (write it like 1234.50)</td>"
+    ) in page
+    assert snapshot() == before
+
+
+def test_a_zip_and_a_dry_run(cast: Cast, tmp_path: Path) -> None:
+    archive = exports.zipped(exports.salesforce(tmp_path / "sf"), tmp_path / "export.zip")
+    response = logged_in(cast.admin).post(
+        "/import/",
+        {
+            "source": "salesforce",
+            "uploads": SimpleUploadedFile("export.zip", archive.read_bytes()),
+            "dry_run": "on",
+        },
+    )
+    assert "Check passed" in response.content.decode()
+    assert Opportunity.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="import").exists()
+
+
+def test_spreadsheets_with_a_mapping_file(cast: Cast, shared_data: Path) -> None:
+    maven = shared_data / "maven_crm"
+    response = logged_in(cast.admin).post(
+        "/import/",
+        {
+            "source": "csv",
+            "uploads": uploads(maven),
+            "mapping": SimpleUploadedFile("maven_crm.toml", MAVEN_MAPPING.read_bytes()),
+        },
+    )
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert Opportunity.objects.count() == 8800
+
+
+def test_a_broken_mapping_file_is_reported(cast: Cast, tmp_path: Path) -> None:
+    response = logged_in(cast.admin).post(
+        "/import/",
+        {
+            "source": "csv",
+            "uploads": SimpleUploadedFile("deals.csv", b"id\n1\n"),
+            "mapping": SimpleUploadedFile("map.toml", b"[[file]\n"),
+        },
+    )
+    assert response.status_code == 200
+    assert "not valid TOML" in response.content.decode()
+
+
+def test_a_missing_file_is_a_form_error(cast: Cast) -> None:
+    response = logged_in(cast.admin).post("/import/", {"source": "salesforce"})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
