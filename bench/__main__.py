@@ -124,6 +124,67 @@ def bench_metrics() -> None:
     )
 
 
+def bench_import() -> None:
+    """A Salesforce export of 20,000 deals through the importer (a dry run: the whole import,
+    rolled back), against only reading the same file with the csv module."""
+    import csv
+    import tempfile
+
+    from bench.big_export import write_export
+    from revsight.importers.registry import get
+    from revsight.importers.run import run_import
+
+    with tempfile.TemporaryDirectory() as scratch:
+        export = write_export(Path(scratch) / "export", 20_000)
+
+        def read_only() -> None:
+            with (export / "Opportunity.csv").open(newline="") as handle:
+                for _ in csv.reader(handle):
+                    pass
+
+        report(
+            "import 20,000 Salesforce deals (dry run)",
+            median_seconds(lambda: run_import(get("salesforce"), export, dry_run=True), 3),
+            "csv.reader over the same file",
+            median_seconds(read_only, 3),
+        )
+
+
+def bench_import_memory() -> None:
+    """Peak memory of whole imports of 20,000 and 200,000 deals, each in its own process:
+    streaming means ten times the rows costs far less than ten times the memory."""
+    import subprocess
+    import tempfile
+
+    from bench.big_export import write_export
+
+    peaks = {}
+    for rows in (20_000, 200_000):
+        with tempfile.TemporaryDirectory() as scratch:
+            export = write_export(Path(scratch) / "export", rows)
+            env = {**os.environ, "REVSIGHT_HOME": str(Path(scratch) / "home")}
+            code = (
+                "import resource, sys\n"
+                "from revsight.cli import cli\n"
+                "try:\n"
+                f"    cli(['init'], standalone_mode=False)\n"
+                f"    cli(['import', 'salesforce', {str(export)!r}], standalone_mode=False)\n"
+                "finally:\n"
+                "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            )
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            seconds = time.perf_counter() - started
+            peaks[rows] = int(done.stderr.strip().splitlines()[-1]) / 1024
+            print(
+                f"import {rows:>7,} deals, whole process {seconds:>8.1f} s   "
+                f"peak {peaks[rows]:7.0f} MB"
+            )
+    print(f"  10x the rows: peak memory ratio {peaks[200_000] / peaks[20_000]:6.2f}")
+
+
 def main() -> None:
     home = Path(os.environ.setdefault("REVSIGHT_HOME", ".revsight-bench")).resolve()
     shutil.rmtree(home, ignore_errors=True)
@@ -138,6 +199,8 @@ def main() -> None:
     bench_demo_writer()
     bench_organisation_page()
     bench_metrics()
+    bench_import()
+    bench_import_memory()
     print("\nThe large demo (`revsight demo --scale large`) is timed by hand; see docs/demo.md.")
 
 

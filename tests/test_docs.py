@@ -48,3 +48,12 @@ def test_the_metric_catalogue_page_is_current() -> None:
     assert written == render(), (
         "docs/metrics.md is stale: python -m revsight.analytics.docs > docs/metrics.md"
     )
+
+
+def test_the_import_templates_page_is_current() -> None:
+    from revsight.importers.docs import render
+
+    written = (ROOT / "docs" / "templates.md").read_text()
+    assert written == render(), (
+        "docs/templates.md is stale: python -m revsight.importers.docs > docs/templates.md"
+    )
