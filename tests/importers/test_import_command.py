@@ -87,3 +87,23 @@ def test_json_output_is_exactly_one_object(salesforce_export: Path) -> None:
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["dry_run"] is True
+
+
+def test_a_terminal_gets_a_progress_bar_on_stderr(
+    salesforce_export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    from revsight.importers.commands import _with_progress
+    from revsight.importers.registry import get
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    report = _with_progress(get("salesforce"), salesforce_export, False)
+    assert report.ok
+    assert "Importing" in terminal.getvalue()

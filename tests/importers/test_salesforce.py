@@ -131,6 +131,8 @@ def test_people_are_known_by_email_and_owners_without_a_user_row_are_placeholder
         exports.BEN,
     )
     assert not User.objects.filter(email="robot@acme.test").exists()
+    roles = dict(User.objects.values_list("email", "role"))
+    assert (roles["cleo@acme.test"], roles["ana@acme.test"]) == ("manager", "salesperson")
     ghost = deal(O4).owner
     assert ghost.email == "005000000000009aaa@salesforce.placeholder.invalid"
     assert not ghost.has_usable_password()

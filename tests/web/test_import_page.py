@@ -71,7 +71,7 @@ def test_a_manager_imports_an_export_and_sees_the_counts(cast: Cast, tmp_path: P
     assert entry.details["file"] == ", ".join(sorted(p.name for p in export.iterdir()))
     assert entry.details["entities"]["opportunities"]["created"] == 4
     assert "Recent imports" in page
-    assert "4 opportunities, 7 stage changes, 6 activities new" in page
+    assert "4 opportunities, 7 stage changes, 6 activities new; 1 user updated" in page
 
 
 def test_an_invalid_upload_lists_file_row_and_field_and_stores_nothing(

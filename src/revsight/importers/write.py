@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Max, Model, Q
 
 from revsight.analytics import catalogue
@@ -221,7 +222,7 @@ class Writer:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
-        model._default_manager.bulk_create(created, batch_size=500)
+        insert(model, created)
         if updated:
             model._default_manager.bulk_update(updated, sorted(changed), batch_size=500)
         if (created or updated) and entity in FACT_OF:
@@ -446,8 +447,12 @@ class Writer:
 
     def _write_users(self, batch: list[Item]) -> None:
         by_email: dict[str, Item] = {}
+        # People others report to are managers, unless the file gives their role.
+        managers = {parsed["manager"] for _, parsed in batch if parsed["manager"]}
         for record, parsed in batch:
             reference = parsed["external_id"] or parsed["email"]
+            if reference in managers or parsed["email"] in managers:
+                record.hints.setdefault("role", Role.MANAGER)
             if record.hints.get("on_request"):
                 self.people_on_request[reference] = (record, parsed)
                 continue
@@ -949,6 +954,24 @@ class Writer:
             counts.created += len(appended)
             if relinks or appended:
                 self.touched.add("stage_changes")
+
+
+def insert(model: type[Model], objects: list[Model]) -> None:
+    """Insert new rows with one prepared statement: the same values bulk_create would write,
+    without compiling SQL for every row (which is most of an import's time)."""
+    if not objects:
+        return
+    database = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    table = database.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(database.ops.quote_name(str(f.column)) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    rows = [
+        [field.get_db_prep_save(field.pre_save(obj, True), database) for field in fields]
+        for obj in objects
+    ]
+    with database.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _merge(

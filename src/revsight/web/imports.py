@@ -19,6 +19,7 @@ from revsight.importers.mapping import MappingError, load
 from revsight.importers.registry import IMPORTERS
 from revsight.importers.report import Problem, Report
 from revsight.importers.run import ImportRefused, run_import
+from revsight.importers.schema import WRITE_ORDER
 from revsight.importers.sources.spreadsheet import Spreadsheet
 from revsight.org.models import Role, User
 
@@ -136,18 +137,28 @@ def _run(data: dict[str, Any], user: User) -> Report:
 
 def describe_counts(entities: dict[str, dict[str, int]]) -> str:
     """ "4 opportunities, 7 stage changes new; 1 user updated" from an import's counts."""
+    order = {name: index for index, name in enumerate(WRITE_ORDER)}
+    ordered = sorted(entities.items(), key=lambda item: order.get(item[0], len(order)))
 
     def phrase(kind: str) -> str:
-        parts = [
-            f"{counts[kind]} {name.replace('_', ' ')}"
-            for name, counts in entities.items()
+        return ", ".join(
+            f"{counts[kind]} {_noun(name, counts[kind])}"
+            for name, counts in ordered
             if counts.get(kind)
-        ]
-        return ", ".join(parts)
+        )
 
     new, updated = phrase("created"), phrase("updated")
     sentences = [f"{new} new" if new else "", f"{updated} updated" if updated else ""]
     return "; ".join(part for part in sentences if part) or "no changes"
+
+
+def _noun(entity: str, count: int) -> str:
+    words = entity.replace("_", " ")
+    if count != 1:
+        return words
+    if words.endswith("ies"):
+        return words[:-3] + "y"
+    return words[:-1] if words.endswith("s") else words
 
 
 def _rows(problems: list[Problem]) -> list[dict[str, Any]]:
