@@ -34,7 +34,7 @@ def test_files_of_another_crm_are_refused_with_what_was_found(tmp_path: Path) ->
     code, document = cli_import("hubspot", exports.salesforce(tmp_path / "sf"))
     assert code == 2
     message = document["errors"][0]["message"]
-    assert message.startswith("does not look like a HubSpot export")
+    assert message.startswith("is not HubSpot export input as Revsight knows it")
     assert "Opportunity.csv" in message
 
 
@@ -107,3 +107,22 @@ def test_a_terminal_gets_a_progress_bar_on_stderr(
     report = _with_progress(get("salesforce"), salesforce_export, False)
     assert report.ok
     assert "Importing" in terminal.getvalue()
+
+
+def test_template_runs_as_its_own_process(tmp_path: Path) -> None:
+    """The commands set Django up themselves (the test process already has it)."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "revsight.cli", "template", "quotas", "--format", "xlsx"],
+        cwd=tmp_path,
+        env={**os.environ, "REVSIGHT_HOME": str(tmp_path / "home")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "quotas.xlsx").exists()
+    assert "month*" in done.stdout

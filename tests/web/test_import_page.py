@@ -139,3 +139,15 @@ def test_a_missing_file_is_a_form_error(cast: Cast) -> None:
     response = logged_in(cast.admin).post("/import/", {"source": "salesforce"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
+
+
+def test_the_demo_says_up_front_that_it_refuses_imports(cast: Cast, tmp_path: Path) -> None:
+    Organisation.objects.update(is_demo=True)
+    client = logged_in(cast.admin)
+    assert "This is the demo organisation" in client.get("/import/").content.decode()
+    before = snapshot()
+    response = client.post(
+        "/import/", {"source": "salesforce", "uploads": uploads(exports.salesforce(tmp_path))}
+    )
+    assert "real data does not mix into it" in response.content.decode()
+    assert snapshot() == before

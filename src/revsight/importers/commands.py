@@ -137,6 +137,9 @@ def template(entity: str, fmt: str, output: Path | None) -> None:
     forecast_submissions, leads, marketing_spend, invoices, time_entries, service_backlog,
     sales_expenses, goals.
     """
+    from revsight.cli import _setup_django
+
+    _setup_django()
     from revsight.importers.schema import ENTITIES
     from revsight.importers.templates import describe, write_template
 

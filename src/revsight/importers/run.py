@@ -59,7 +59,8 @@ def run_import(
                     None,
                     "",
                     "",
-                    f"does not look like a {importer.label} (expected {expected}; found {found})",
+                    f"is not {importer.label} input as Revsight knows it (expected {expected}; "
+                    f"found {found})",
                 )
             )
             return report

@@ -21,7 +21,7 @@ from revsight.importers.report import Problem, Report
 from revsight.importers.run import ImportRefused, run_import
 from revsight.importers.schema import WRITE_ORDER
 from revsight.importers.sources.spreadsheet import Spreadsheet
-from revsight.org.models import Role, User
+from revsight.org.models import Organisation, Role, User
 
 SOURCES = [(name, importer.label) for name, importer in IMPORTERS.items()] + [
     ("csv", "Spreadsheets (Revsight templates, or any CSV/XLSX with a mapping file)")
@@ -49,7 +49,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    label_suffix = ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
 
     source = forms.ChoiceField(choices=SOURCES, label="Source system")
     uploads = MultipleFileField(
@@ -96,6 +97,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "problems": _rows(report.errors) if report else [],
             "notes": _rows(report.warnings) if report else [],
             "failure": failure,
+            "is_demo": Organisation.current().is_demo,
             "history": [
                 (entry, describe_counts(entry.details.get("entities", {})))
                 for entry in history.order_by("-at")[:10]
@@ -142,7 +144,7 @@ def describe_counts(entities: dict[str, dict[str, int]]) -> str:
 
     def phrase(kind: str) -> str:
         return ", ".join(
-            f"{counts[kind]} {_noun(name, counts[kind])}"
+            f"{counts[kind]:,} {_noun(name, counts[kind])}"
             for name, counts in ordered
             if counts.get(kind)
         )

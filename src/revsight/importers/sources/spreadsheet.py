@@ -17,7 +17,7 @@ from revsight.importers.schema import ENTITIES, WRITE_ORDER
 
 
 class Spreadsheet:
-    label = "spreadsheet"
+    label = "spreadsheets"
     report_as = "csv"
     accounts_by_name = True
 

@@ -15,3 +15,9 @@ def money(value: Decimal | int | float | None) -> str:
         return "—"
     whole = Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{whole:,}"
+
+
+@register.filter
+def count(value: int | None) -> str:
+    """A whole number with thousands separators: 15,511."""
+    return "" if value is None else f"{int(value):,}"
