@@ -50,7 +50,8 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     source = forms.ChoiceField(choices=SOURCES, label="Source system")
     uploads = MultipleFileField(
