@@ -23,7 +23,8 @@ def test_a_manager_logs_in_and_sees_the_team(live_server: Any, page: Any) -> Non
 
     build_cast()
     log_in(page, live_server.url, "east.manager@acme.test")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/dashboard/team/**")
+    page.get_by_role("link", name="Organisation").click()
     assert page.get_by_role("heading", name="East").is_visible()
     assert page.get_by_role("cell", name="ann@acme.test").is_visible()
     assert page.get_by_role("cell", name="carla@acme.test").count() == 0

@@ -41,7 +41,10 @@ def test_logging_in_with_email_and_password_opens_the_home_page(cast: Cast) -> N
         "/login/", {"username": "ann@acme.test", "password": "correct horse battery"}
     )
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    # A salesperson lands on their own dashboard.
+    landed = client.get("/", follow=True)
+    assert landed.status_code == 200
+    assert landed.redirect_chain[-1][0].startswith("/dashboard/rep/")
 
 
 def test_a_wrong_password_is_refused_with_a_message(cast: Cast) -> None:
@@ -54,7 +57,7 @@ def test_a_salesperson_sees_teammates_but_only_their_own_quota(cast: Cast) -> No
     Quota.objects.create(user=cast.east_rep, month=date(2026, 1, 1), amount=Decimal("51000"))
     Quota.objects.create(user=cast.east_rep2, month=date(2026, 1, 1), amount=Decimal("47000"))
     Quota.objects.create(team=cast.east, month=date(2026, 1, 1), amount=Decimal("98000"))
-    page = logged_in(cast.east_rep).get("/").content.decode()
+    page = logged_in(cast.east_rep).get("/organisation/").content.decode()
     assert "ann@acme.test" in page
     assert "ben@acme.test" in page  # the team leaderboard
     assert "51,000" in page
@@ -64,7 +67,7 @@ def test_a_salesperson_sees_teammates_but_only_their_own_quota(cast: Cast) -> No
 
 
 def test_a_manager_does_not_see_peers_in_the_parent_team(cast: Cast) -> None:
-    page = logged_in(cast.east_manager).get("/").content.decode()
+    page = logged_in(cast.east_manager).get("/organisation/").content.decode()
     assert "west.manager@acme.test" not in page
     assert "services@acme.test" not in page
 
@@ -74,7 +77,7 @@ def test_a_manager_sees_their_team_and_its_quotas(cast: Cast) -> None:
         Quota.objects.create(
             user=cast.east_rep, month=date(2026, month, 1), amount=Decimal("50000")
         )
-    page = logged_in(cast.east_manager).get("/").content.decode()
+    page = logged_in(cast.east_manager).get("/organisation/").content.decode()
     assert "ann@acme.test" in page
     assert "ben@acme.test" in page
     assert "carla@acme.test" not in page
@@ -82,7 +85,7 @@ def test_a_manager_sees_their_team_and_its_quotas(cast: Cast) -> None:
 
 
 def test_the_vp_sees_every_sales_team_but_not_services(cast: Cast) -> None:
-    page = logged_in(cast.vp).get("/").content.decode()
+    page = logged_in(cast.vp).get("/organisation/").content.decode()
     assert "ann@acme.test" in page
     assert "carla@acme.test" in page
     assert "dev@acme.test" not in page
@@ -91,7 +94,7 @@ def test_the_vp_sees_every_sales_team_but_not_services(cast: Cast) -> None:
 def test_every_navigation_link_leads_to_a_working_page(cast: Cast) -> None:
     for user in (cast.president, cast.admin, cast.east_rep):
         client = logged_in(user)
-        page = client.get("/")
+        page = client.get("/organisation/")
         for item in page.context["nav_items"]:
             assert client.get(item["url"]).status_code == 200, item
 
@@ -109,6 +112,6 @@ def test_the_admin_offers_no_way_to_delete_people(cast: Cast) -> None:
 
 
 def test_role_counts_read_as_english(cast: Cast) -> None:
-    page = logged_in(cast.president).get("/").content.decode()
+    page = logged_in(cast.president).get("/organisation/").content.decode()
     assert "3 salespeople" in page
     assert "1 consultant<" in page

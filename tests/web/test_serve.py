@@ -56,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert "rep@example.com" in output
 
 
-def test_a_demo_login_reaches_the_organisation_page(server: str) -> None:
+def test_a_demo_login_lands_on_the_managers_dashboard(server: str) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = opener.open(f"{server}/login/").read().decode()
@@ -73,11 +73,16 @@ def test_a_demo_login_reaches_the_organisation_page(server: str) -> None:
         f"{server}/login/", data, headers={"Referer": f"{server}/login/"}
     )
     page = opener.open(request).read().decode()
-    assert "Northwind Solutions (demo)" in page
-    assert "Enterprise" in page
+    assert "<h1>Enterprise</h1>" in page
+    assert "Pipeline by stage" in page
+    assert "/static/vendor/plotly" in page
 
 
 def test_static_files_are_served_without_the_development_server(server: str) -> None:
     with urllib.request.urlopen(f"{server}/static/revsight/app.css") as response:
         assert response.status == 200
         assert b".topbar" in response.read()
+    # plotly.js comes from the installed plotly package, not from the internet.
+    with urllib.request.urlopen(f"{server}/static/vendor/plotly.min.js") as response:
+        assert response.status == 200
+        assert b"plotly.js" in response.read(2000)

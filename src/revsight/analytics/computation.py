@@ -142,9 +142,11 @@ def compute(
     trend: int = 0,
     engine: Engine | str | None = None,
     split: str | None = None,
+    members: Membership | None = None,
 ) -> Result:
     """Metrics for one period and scope, with goals, and the trend over the `trend` periods
-    before it. Defaults: every metric, the month of the as-of date, the whole company."""
+    before it. Defaults: every metric, the month of the as-of date, the whole company.
+    `members` narrows the scope to some of its keys (one team, the salespeople of a team)."""
     org = Organisation.current()
     as_of = as_of or timezone.localdate()
     fiscal = org.fiscal_year_start_month
@@ -167,7 +169,10 @@ def compute(
             raise InvalidInput("split", split, f"applies only to {able} (not {unable[0]})")
     splits = split_values(split)
     runner = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
-    members = membership(by, period)
+    if members is None:
+        members = membership(by, period)
+    elif members.scope != by:
+        raise InvalidInput("by", by, f"does not match the members given ({members.scope})")
 
     def context(p: periods.Period) -> Context:
         return Context(runner, p, as_of, members, org.time_zone, fiscal, split)

@@ -38,14 +38,18 @@ def won_in_period(ctx: Context) -> ir.Table:
     return decided_in_period(ctx, "won")
 
 
-def closed(ctx: Context) -> ir.Table:
+def decided_deals(ctx: Context, statuses: tuple[str, ...] = ("won", "lost")) -> ir.Table:
+    """Deals won or lost in the period (up to the as-of date)."""
     deals = ctx.fact("opportunities")
-    decided = deals.filter(
-        deals.status.isin(["won", "lost"])
+    return deals.filter(
+        deals.status.isin(list(statuses))
         & (deals.close_date >= ctx.period.start)
         & (deals.close_date <= ctx.last_day)
     )
-    joined = ctx.by_member(decided, "owner_id")
+
+
+def closed(ctx: Context) -> ir.Table:
+    joined = ctx.by_member(decided_deals(ctx), "owner_id")
     won = joined.status == "won"
     lost = joined.status == "lost"
     return joined.group_by("key").aggregate(
@@ -58,12 +62,7 @@ def closed(ctx: Context) -> ir.Table:
 
 
 def decided_in_period(ctx: Context, status: str) -> ir.Table:
-    deals = ctx.fact("opportunities")
-    return deals.filter(
-        (deals.status == status)
-        & (deals.close_date >= ctx.period.start)
-        & (deals.close_date <= ctx.last_day)
-    )
+    return decided_deals(ctx, (status,))
 
 
 def _cycle_of(ctx: Context, status: str) -> ir.Table:
@@ -113,17 +112,22 @@ def pipeline_state(ctx: Context) -> ir.Table:
     )
 
 
-def pipeline(ctx: Context) -> ir.Table:
+def open_in_period(ctx: Context) -> ir.Table:
+    """Deals open at the end of the as-of date and expected to close in the period."""
     state = pipeline_state(ctx)
-    open_in_period = state.filter(
+    return state.filter(
         state.is_open
         & (state.close_date >= ctx.period.start)
         & (state.close_date <= ctx.period.end)
     )
+
+
+def pipeline(ctx: Context) -> ir.Table:
+    deals = open_in_period(ctx)
     if ctx.split == "stage":
         names = ctx.fact("stages").select(split_stage="id", split="name")
-        open_in_period = open_in_period.join(names, open_in_period.stage_id == names.split_stage)
-    joined = ctx.by_member(open_in_period, "owner_id")
+        deals = deals.join(names, deals.stage_id == names.split_stage)
+    joined = ctx.by_member(deals, "owner_id")
     return joined.group_by(ctx.group_keys()).aggregate(
         pipeline_value=joined.amount.sum(), pipeline_count=joined.count()
     )
@@ -319,10 +323,13 @@ def account_mix(ctx: Context) -> ir.Table:
     )
 
 
-def activities(ctx: Context) -> ir.Table:
+def activities_in_period(ctx: Context) -> ir.Table:
     acts = ctx.fact("activities")
-    acts = acts.filter((acts.date >= ctx.period.start) & (acts.date <= ctx.last_day))
-    joined = ctx.by_member(acts, "owner_id")
+    return acts.filter((acts.date >= ctx.period.start) & (acts.date <= ctx.last_day))
+
+
+def activities(ctx: Context) -> ir.Table:
+    joined = ctx.by_member(activities_in_period(ctx), "owner_id")
     counts = {f"n_{kind}": (joined.type == kind).ifelse(1, 0).sum() for kind in ACTIVITY_TYPES}
     return joined.group_by("key").aggregate(n_all=joined.count(), **counts)
 

@@ -85,3 +85,15 @@ def membership(scope: str, period: Period) -> Membership:
             keys.append(names[team_id])
             pairs.extend((uid, names[team_id]) for uid in members)
     return Membership("team", keys, pairs)
+
+
+def narrowed(members: Membership, keys: list[str]) -> Membership:
+    """The same membership with only `keys` (in that order); unknown keys are left out."""
+    known = [key for key in keys if key in set(members.keys)]
+    wanted = set(known)
+    return Membership(
+        members.scope,
+        known,
+        [pair for pair in members.pairs if pair[1] in wanted],
+        {key: label for key, label in members.labels.items() if key in wanted},
+    )

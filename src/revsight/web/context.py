@@ -13,9 +13,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    from revsight.web.dashboard import landing_scope
     from revsight.web.imports import may_import
 
-    items = [("Organisation", reverse("home"))]
+    items = []
+    landing = landing_scope(user)
+    if landing is not None:
+        items.append(("Dashboard", f"/dashboard/{landing.path}/"))
+    items.append(("Organisation", reverse("organisation")))
     if may_import(user):
         items.append(("Import", reverse("import")))
     if user.is_staff:
@@ -23,6 +28,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     current = request.path
     return {
         "nav_items": [
-            {"label": label, "url": url, "active": current == url} for label, url in items
+            {"label": label, "url": url, "active": _is_current(label, url, current)}
+            for label, url in items
         ]
     }
+
+
+def _is_current(label: str, url: str, current: str) -> bool:
+    if label == "Dashboard":  # any dashboard or list of records behind one
+        return current.startswith(("/dashboard/", "/records/"))
+    return current == url

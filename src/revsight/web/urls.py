@@ -1,10 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from revsight.web import imports, views
+from revsight.web import dashboard_views, imports, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard_views.landing, name="home"),
+    path("organisation/", views.home, name="organisation"),
+    path("dashboard/company/", dashboard_views.company, name="dashboard-company"),
+    path("dashboard/team/<int:team_id>/", dashboard_views.team, name="dashboard-team"),
+    path("dashboard/rep/<int:user_id>/", dashboard_views.rep, name="dashboard-rep"),
+    path("records/<str:kind>/", dashboard_views.records, name="records"),
     path("import/", imports.import_page, name="import"),
     path(
         "login/",

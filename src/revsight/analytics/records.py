@@ -1,0 +1,81 @@
+"""The records behind a number: the same expressions the metrics aggregate, listed instead.
+
+A drill-down from a win rate lists exactly the deals the win rate counted, because both read
+`measures.decided_deals`; a pipeline figure lists `measures.open_in_period`, as it stood on the
+as-of date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from revsight.analytics import measures
+from revsight.analytics.context import Context
+from revsight.analytics.engine import Engine, get_engine
+from revsight.analytics.periods import Period
+from revsight.analytics.scopes import Membership
+from revsight.core.errors import InvalidInput
+from revsight.org.models import Organisation
+
+KINDS = {
+    "won": "Won deals",
+    "lost": "Lost deals",
+    "decided": "Won and lost deals",
+    "pipeline": "Open pipeline",
+    "activities": "Activities",
+}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One record as the number saw it: its id and, for the pipeline, its state then."""
+
+    id: int
+    stage_id: int | None = None
+    amount: float | None = None
+    close_date: date | None = None
+
+
+def listed(
+    kind: str,
+    period: Period,
+    as_of: date,
+    members: Membership,
+    engine: Engine | None = None,
+) -> list[Listed]:
+    if kind not in KINDS:
+        raise InvalidInput("kind", kind, f"must be one of: {', '.join(KINDS)}")
+    organisation = Organisation.current()
+    ctx = Context(
+        engine or get_engine(),
+        period,
+        as_of,
+        members,
+        organisation.time_zone,
+        organisation.fiscal_year_start_month,
+    )
+    if kind == "pipeline":
+        table = ctx.by_member(measures.open_in_period(ctx), "owner_id")
+        rows = table.select("id", "stage_id", "amount", "close_date").execute()
+        return [
+            Listed(int(r.id), int(r.stage_id), _number(r.amount), _day(r.close_date))
+            for r in rows.itertuples()
+        ]
+    if kind == "activities":
+        table = ctx.by_member(measures.activities_in_period(ctx), "owner_id")
+    else:
+        statuses = ("won", "lost") if kind == "decided" else (kind,)
+        table = ctx.by_member(measures.decided_deals(ctx, statuses), "owner_id")
+    return [Listed(int(i)) for i in table.select("id").execute()["id"].tolist()]
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or value != value:
+        return None
+    return value.date() if hasattr(value, "date") and not isinstance(value, date) else value

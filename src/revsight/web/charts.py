@@ -1,0 +1,258 @@
+"""Plotly figures as plain JSON, with one colour per stage and per activity type everywhere.
+
+The browser draws them with the plotly.js shipped in the plotly package (`finders.py`); a click on
+a bar or a cell follows the drill-down link stored in the point's `customdata`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from revsight.crm.models import ActivityType
+
+INK, MUTED, GRID = "#1d2433", "#5b6579", "#e4e8ef"
+GOOD, BAD, BRAND = "#17804a", "#c23b22", "#1f5eff"
+# Early stages cool, late stages warm; the same stage has the same colour on every chart.
+STAGE_PALETTE = ["#9db8ff", "#6f95f7", "#4672ea", "#2f55c8", "#6c4bd1", "#a347b8", "#d0488f"]
+ACTIVITY_COLOURS = {
+    ActivityType.NEW_PROSPECT_CALL: "#1f77b4",
+    ActivityType.FACE_TO_FACE_CALL: "#2ca02c",
+    ActivityType.PRESALES_CALL: "#9467bd",
+    ActivityType.DISCOVERY_CALL: "#ff7f0e",
+    ActivityType.DEMONSTRATION: "#d62728",
+    ActivityType.EXECUTIVE_PRESENTATION: "#8c564b",
+    ActivityType.OTHER: "#7f7f7f",
+}
+FONT = {
+    "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+    "size": 13,
+    "color": INK,
+}
+
+
+def layout(**extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "font": FONT,
+        "margin": {"l": 56, "r": 16, "t": 8, "b": 40},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "xaxis": {"gridcolor": GRID, "automargin": True},
+        "yaxis": {"gridcolor": GRID, "automargin": True, "zerolinecolor": GRID},
+        "legend": {"orientation": "h", "y": -0.2},
+        "height": 300,
+    }
+    base.update(extra)
+    return base
+
+
+def stage_colour(index: int) -> str:
+    return STAGE_PALETTE[index % len(STAGE_PALETTE)]
+
+
+def pipeline_by_stage(stages: list[dict[str, Any]], links: list[str]) -> dict[str, Any]:
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [s["stage"] for s in stages],
+                "y": [s["value"] for s in stages],
+                "text": [f"{s['count']} deal{'s' if s['count'] != 1 else ''}" for s in stages],
+                "textposition": "outside",
+                "marker": {"color": [stage_colour(i) for i in range(len(stages))]},
+                "customdata": links,
+                "hovertemplate": "%{x}<br>%{y:,.0f}<br>%{text}<extra></extra>",
+            }
+        ],
+        "layout": layout(yaxis={"gridcolor": GRID, "tickformat": ",.0f", "automargin": True}),
+    }
+
+
+def coverage(
+    following: list[dict[str, Any]], windows: list[dict[str, Any]], links: list[str]
+) -> dict[str, Any]:
+    labels = [f["label"] for f in following] + [f"next {w['days']} days" for w in windows]
+    values = [f["coverage"] for f in following] + [w["coverage"] for w in windows]
+    colours = [GOOD if (v or 0) >= 1 else BAD for v in values]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": values,
+                "marker": {"color": colours},
+                "text": [f"{v:.2f}×" if v is not None else "—" for v in values],
+                "textposition": "outside",
+                "customdata": links,
+                "hovertemplate": "%{x}: %{y:.2f}× quota<extra></extra>",
+            }
+        ],
+        "layout": layout(
+            yaxis={"gridcolor": GRID, "ticksuffix": "×", "automargin": True, "rangemode": "tozero"},
+            shapes=[
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 1,
+                    "y1": 1,
+                    "line": {"color": MUTED, "dash": "dot", "width": 1},
+                }
+            ],
+        ),
+    }
+
+
+def win_loss(reps: list[dict[str, Any]], links: list[tuple[str, str]]) -> dict[str, Any]:
+    names = [r["name"] for r in reps]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "Won",
+                "y": names,
+                "x": [r["won_count"] or 0 for r in reps],
+                "marker": {"color": GOOD},
+                "customdata": [won for won, _ in links],
+                "hovertemplate": "%{y}: %{x} won<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "Lost",
+                "y": names,
+                "x": [r["lost_count"] or 0 for r in reps],
+                "marker": {"color": BAD},
+                "customdata": [lost for _, lost in links],
+                "hovertemplate": "%{y}: %{x} lost<extra></extra>",
+            },
+        ],
+        "layout": layout(
+            barmode="stack",
+            height=max(220, 34 * len(reps) + 80),
+            yaxis={"automargin": True, "autorange": "reversed"},
+        ),
+    }
+
+
+def forecast_bias(reps: list[dict[str, Any]]) -> dict[str, Any]:
+    shown = [r for r in reps if r["forecast_bias"] is not None]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [r["name"] for r in shown],
+                "x": [r["forecast_bias"] for r in shown],
+                "marker": {"color": [BAD if r["forecast_bias"] > 0 else BRAND for r in shown]},
+                "hovertemplate": "%{y}: %{x:+.0%} (commit vs actual)<extra></extra>",
+            }
+        ],
+        "layout": layout(
+            height=max(220, 34 * len(shown) + 80),
+            xaxis={"tickformat": "+.0%", "gridcolor": GRID, "zerolinecolor": MUTED},
+            yaxis={"automargin": True, "autorange": "reversed"},
+        ),
+    }
+
+
+def activity_heatmap(
+    reps: list[dict[str, Any]], types: list[str], labels: dict[str, str], links: list[list[str]]
+) -> dict[str, Any]:
+    z = [[r[f"activities_vs_standard_{t}"] for t in types] for r in reps]
+    text = [[f"{v:.0%}" if v is not None else "—" for v in row] for row in z]
+    return {
+        "data": [
+            {
+                "type": "heatmap",
+                "x": [labels[t] for t in types],
+                "y": [r["name"] for r in reps],
+                "z": z,
+                "text": text,
+                "texttemplate": "%{text}",
+                "zmin": 0,
+                "zmax": 2,
+                "zmid": 1,
+                "colorscale": [
+                    [0, "#c23b22"],
+                    [0.45, "#f6c7bd"],
+                    [0.5, "#f7f7f7"],
+                    [0.55, "#c7e8d3"],
+                    [1, "#17804a"],
+                ],
+                "colorbar": {"title": {"text": "of standard"}, "tickformat": ".0%"},
+                "customdata": links,
+                "hovertemplate": "%{y}<br>%{x}: %{text} of standard<extra></extra>",
+                "xgap": 2,
+                "ygap": 2,
+            }
+        ],
+        "layout": layout(
+            height=max(240, 34 * len(reps) + 110),
+            yaxis={"automargin": True, "autorange": "reversed"},
+            xaxis={"side": "top", "automargin": True},
+        ),
+    }
+
+
+def leading_indicators(data: dict[str, Any], colours: list[str]) -> dict[str, Any]:
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "name": "Bookings",
+            "x": data["months"],
+            "y": data["bookings"],
+            "marker": {"color": "#d7def0"},
+            "hovertemplate": "%{x}: %{y:,.0f}<extra>Bookings</extra>",
+        }
+    ]
+    for series, colour in zip(data["series"], colours, strict=False):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": series["name"],
+                "x": data["months"],
+                "y": series["values"],
+                "yaxis": "y2",
+                "line": {"color": colour, "width": 2},
+            }
+        )
+    return {
+        "data": traces,
+        "layout": layout(
+            height=360,
+            yaxis={"title": {"text": "Bookings"}, "tickformat": ",.0f", "gridcolor": GRID},
+            yaxis2={
+                "title": {"text": "per salesperson"},
+                "overlaying": "y",
+                "side": "right",
+                "showgrid": False,
+                "rangemode": "tozero",
+            },
+            legend={"orientation": "h", "y": -0.25},
+        ),
+    }
+
+
+def sparkline(values: list[float | int | None], width: int = 96, height: int = 28) -> str:
+    """A small SVG line of a tile's last periods (no script needed, prints as it shows)."""
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    low = min(v for _, v in points)
+    high = max(v for _, v in points)
+    span = (high - low) or 1
+    step = width / max(len(values) - 1, 1)
+    coords = " ".join(
+        f"{i * step:.1f},{height - 3 - (v - low) / span * (height - 6):.1f}" for i, v in points
+    )
+    last_x, last_v = points[-1]
+    last_y = height - 3 - (last_v - low) / span * (height - 6)
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="trend"><polyline fill="none" stroke="{BRAND}" '
+        f'stroke-width="1.5" points="{coords}"/><circle cx="{last_x * step:.1f}" '
+        f'cy="{last_y:.1f}" r="2.5" fill="{BRAND}"/></svg>'
+    )

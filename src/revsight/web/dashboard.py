@@ -1,0 +1,366 @@
+"""What a dashboard shows, for a company, a team or a salesperson, and who may open which.
+
+Every number comes from `analytics.compute` (the catalogue's one definition) for the scope's
+members; the page only arranges them. A computed dashboard is cached under the data's version
+(`replica.source_state`), so the Monday-morning view opens at once and never shows stale data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from revsight.analytics import compute, periods
+from revsight.analytics.catalogue import BY_ID, LEADING_INDICATORS, STANDARD_TYPES
+from revsight.analytics.computation import Result
+from revsight.analytics.replica import source_state
+from revsight.analytics.scopes import Membership, membership, narrowed
+from revsight.crm.models import Opportunity
+from revsight.org import visibility
+from revsight.org.models import Organisation, Role, Team, User
+
+PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
+TREND = 6
+TILES = [
+    ("bookings", "won"),
+    ("quota_attainment", "won"),
+    ("win_rate", "decided"),
+    ("average_order_value", "won"),
+    ("sales_cycle_days_median", "won"),
+    ("pipeline_coverage", "pipeline"),
+    ("forecast_accuracy", "won"),
+]
+BEYOND = [
+    "new_account_sales_pct",
+    "existing_account_sales_pct",
+    "profitability_to_volume",
+    "revenue_per_customer",
+    "cost_per_lead",
+    "days_sales_outstanding",
+    "consultant_utilization",
+    "consultant_realization",
+    "consultant_blended_rate",
+    "consultant_backlog_days",
+    "sales_expense_pct_volume",
+    "sales_expense_pct_margin",
+    "sales_expense_pct_quota",
+]
+# Pipeline figures of past periods, computed as of today, would be meaningless: no trend.
+NO_TREND = {"pipeline_coverage"}
+WINDOWS = ["pipeline_coverage_30d", "pipeline_coverage_60d", "pipeline_coverage_90d"]
+PER_REP = [
+    "bookings",
+    "quota_attainment",
+    "won_count",
+    "lost_count",
+    "win_rate",
+    "win_rate_value",
+    "forecast_accuracy",
+    "forecast_bias",
+    *[f"activities_vs_standard_{kind}" for kind in STANDARD_TYPES],
+]
+INDICATORS = [
+    "new_prospect_calls_per_rep_per_week",
+    "face_to_face_calls_per_rep_per_week",
+    "presales_calls_per_rep_per_week",
+    "discovery_calls_per_rep_per_month",
+    "demonstrations_per_rep_per_month",
+    "executive_presentations_per_rep_per_month",
+]
+assert len(INDICATORS) == len(LEADING_INDICATORS)
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # company | team | rep
+    key: str  # "company", the team's name, the salesperson's email
+    label: str
+    team: Team | None = None
+    user: User | None = None
+
+    @property
+    def path(self) -> str:
+        if self.kind == "company":
+            return "company"
+        return f"team/{self.team.pk}" if self.team else f"rep/{self.user.pk if self.user else 0}"
+
+
+def landing_scope(viewer: User) -> Scope | None:
+    """Where someone lands: executives on the company, managers on their (top) team,
+    salespeople on their own dashboard; others have no sales dashboard."""
+    if viewer.sees_everything:
+        return company_scope()
+    managed = Team.objects.filter(manager=viewer).order_by("name")
+    top = [team for team in managed if team.parent_id not in {t.pk for t in managed}]
+    if top:
+        return team_scope(viewer, top[0].pk)
+    if viewer.role == Role.SALESPERSON:
+        return rep_scope(viewer, viewer.pk)
+    return None
+
+
+def company_scope() -> Scope:
+    return Scope("company", "company", Organisation.current().name)
+
+
+def scope_for(viewer: User, kind: str, ident: int | None) -> Scope:
+    """The scope named in a URL, or Http404 when the viewer may not see it (the same answer
+    as for a scope that does not exist, so nothing leaks)."""
+    if kind == "company":
+        if not viewer.sees_everything:
+            raise Http404("No such dashboard.")
+        return company_scope()
+    if kind == "team" and ident is not None:
+        return team_scope(viewer, ident)
+    if kind == "rep" and ident is not None:
+        return rep_scope(viewer, ident)
+    raise Http404("No such dashboard.")
+
+
+def team_scope(viewer: User, team_id: int) -> Scope:
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None or not (
+        viewer.sees_everything or team.pk in visibility.managed_team_ids(viewer)
+    ):
+        raise Http404("No such dashboard.")
+    return Scope("team", team.name, team.name, team=team)
+
+
+def rep_scope(viewer: User, user_id: int) -> Scope:
+    person = visibility.scope(viewer, User.objects.filter(pk=user_id)).first()
+    if person is None or person.role != Role.SALESPERSON:
+        raise Http404("No such dashboard.")
+    return Scope("rep", person.email, person.display_name, user=person)
+
+
+def period_of(kind: str, as_of: date) -> periods.Period:
+    fiscal = Organisation.current().fiscal_year_start_month
+    if kind == "ytd":
+        return periods.parse(f"{as_of.year}-YTD", as_of, fiscal)
+    if kind not in PERIOD_KINDS:
+        raise Http404("No such period.")
+    return periods.containing(kind, as_of, fiscal)
+
+
+def members_of(scope: Scope, period: periods.Period) -> Membership:
+    if scope.kind == "company":
+        return membership("company", period)
+    return narrowed(membership(scope.kind, period), [scope.key])
+
+
+def reps_of(scope: Scope, period: periods.Period) -> Membership:
+    """The salespeople whose rows the per-salesperson panels show."""
+    everyone = membership("rep", period)
+    if scope.kind == "company":
+        return everyone
+    if scope.kind == "rep":
+        assert scope.user is not None
+        team_mates = (
+            set(User.objects.filter(team_id=scope.user.team_id).values_list("email", flat=True))
+            if scope.user.team_id
+            else {scope.user.email}
+        )
+        return narrowed(everyone, [key for key in everyone.keys if key in team_mates])
+    team_members = {uid for uid, key in membership("team", period).pairs if key == scope.key}
+    emails = set(User.objects.filter(pk__in=team_members).values_list("email", flat=True))
+    return narrowed(everyone, [key for key in everyone.keys if key in emails])
+
+
+def version_stamp() -> str:
+    """Changes whenever any fact table changes, so cached dashboards are never stale."""
+    return hashlib.sha1(repr(source_state()).encode()).hexdigest()[:16]
+
+
+def dashboard(scope: Scope, period_kind: str, as_of: date) -> dict[str, Any]:
+    """Everything the dashboard page shows, cached under the data's version."""
+    period = period_of(period_kind, as_of)
+    key = f"dashboard:{scope.kind}:{scope.key}:{period.id}:{as_of}:{version_stamp()}"
+    key = "dashboard:" + hashlib.sha1(key.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _build(scope, period, as_of)
+        cache.set(key, found)
+    return found
+
+
+def _metric(result: Result, metric_id: str, key: str, trend: bool = True) -> dict[str, Any]:
+    row = next(r for r in result.rows if r.metric == metric_id and r.key == key)
+    metric = BY_ID[metric_id]
+    history = row.trend if trend else None
+    points = list(zip([p.id for p in result.trend_periods], history or [], strict=False))
+    return {
+        "id": metric_id,
+        "name": metric.name,
+        "unit": metric.unit,
+        "value": row.value,
+        "goal": row.goal,
+        "gap": row.gap,
+        "previous": history[-1] if history else None,
+        "trend": points,
+    }
+
+
+def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
+    members = members_of(scope, period)
+    key = scope.key
+    has_key = key in members.keys
+
+    def values(ids: list[str], period_id: str = period.id, **options: Any) -> Result:
+        return compute(ids, period_id, as_of, scope.kind, members=members, **options)
+
+    tiles_result = values([metric for metric, _ in TILES], trend=TREND)
+    beyond_result = values([*BEYOND, *WINDOWS, "quota"])
+    stage_result = values(["pipeline_value", "pipeline_count"], split="stage")
+    fiscal = Organisation.current().fiscal_year_start_month
+    month = periods.containing("month", as_of, fiscal)
+    following = []
+    cursor = month
+    for _ in range(3):
+        cursor = periods.containing("month", cursor.end + timedelta(days=1), fiscal)
+        result = values(["pipeline_value", "quota", "pipeline_coverage"], cursor.id)
+        following.append(
+            {
+                "period": cursor.id,
+                "label": cursor.start.strftime("%b %Y"),
+                "pipeline": result.value("pipeline_value", key) if has_key else None,
+                "quota": result.value("quota", key) if has_key else None,
+                "coverage": result.value("pipeline_coverage", key) if has_key else None,
+            }
+        )
+    indicator_result = values(["bookings", *INDICATORS], month.id, trend=11)
+    reps = reps_of(scope, period)
+    rep_result = compute(PER_REP, period.id, as_of, "rep", members=reps)
+
+    stages = []
+    if has_key:
+        for row in stage_result.rows:
+            if row.metric == "pipeline_value" and row.key == key:
+                count = next(
+                    r.value
+                    for r in stage_result.rows
+                    if r.metric == "pipeline_count" and r.key == key and r.split == row.split
+                )
+                stages.append({"stage": row.split, "value": row.value or 0, "count": count or 0})
+
+    return {
+        "scope": {"kind": scope.kind, "key": scope.key, "label": scope.label},
+        "period": {"id": period.id, "kind": period.kind, "start": period.start, "end": period.end},
+        "trend_periods": [p.id for p in tiles_result.trend_periods],
+        "has_data": has_key,
+        "tiles": [
+            {**_metric(tiles_result, metric, key, trend=metric not in NO_TREND), "drill": drill}
+            for metric, drill in TILES
+        ]
+        if has_key
+        else [],
+        "beyond": [_metric(beyond_result, metric, key) for metric in BEYOND] if has_key else [],
+        "windows": [
+            {"days": int(metric.split("_")[-1][:-1]), "coverage": beyond_result.value(metric, key)}
+            for metric in WINDOWS
+        ]
+        if has_key
+        else [],
+        "stages": stages,
+        "following": following,
+        "indicators": _indicators(indicator_result, key) if has_key else None,
+        # A salesperson sees their own details and only the headline numbers of their team.
+        "reps": [
+            {
+                "email": email,
+                "name": reps.label(email),
+                **{metric: rep_result.value(metric, email) for metric in PER_REP},
+            }
+            for email in reps.keys
+            if scope.kind != "rep" or email == scope.key
+        ],
+        "leaderboard": [
+            {
+                "email": email,
+                "name": reps.label(email),
+                "bookings": rep_result.value("bookings", email),
+                "quota_attainment": rep_result.value("quota_attainment", email),
+            }
+            for email in sorted(reps.keys, key=lambda e: -(rep_result.value("bookings", e) or 0))
+        ]
+        if scope.kind == "rep"
+        else [],
+        "standard_types": list(STANDARD_TYPES),
+    }
+
+
+def _indicators(result: Result, key: str) -> dict[str, Any]:
+    months = [*[p.id for p in result.trend_periods], result.period.id]
+
+    def series(metric_id: str) -> list[Any]:
+        row = next(r for r in result.rows if r.metric == metric_id and r.key == key)
+        return [*(row.trend or []), row.value]
+
+    return {
+        "months": months,
+        "bookings": series("bookings"),
+        "series": [
+            {"id": metric, "name": BY_ID[metric].name, "values": series(metric)}
+            for metric in INDICATORS
+        ],
+    }
+
+
+def top_accounts(viewer: User, scope: Scope, as_of: date, limit: int = 10) -> list[dict[str, Any]]:
+    """The accounts with the most open pipeline expected to close in the next 90 days,
+    weighted by each deal's probability (its own, else its stage's)."""
+    deals = visibility.scope(viewer, Opportunity.objects.filter(status="open"))
+    deals = deals.filter(
+        account__isnull=False, close_date__gte=as_of, close_date__lte=as_of + timedelta(days=90)
+    )
+    if scope.kind == "team" and scope.team is not None:
+        team_ids = _team_and_below(scope.team)
+        deals = deals.filter(owner__team_id__in=team_ids)
+    elif scope.kind == "rep" and scope.user is not None:
+        deals = deals.filter(owner=scope.user)
+    money = DecimalField(max_digits=18, decimal_places=4)
+    weighted = ExpressionWrapper(
+        Coalesce(F("amount"), Decimal(0)) * Coalesce(F("probability"), F("stage__probability")),
+        output_field=money,
+    )
+    rows = (
+        deals.values("account_id", "account__name")
+        .annotate(
+            pipeline=Sum(Coalesce(F("amount"), Decimal(0)), output_field=money),
+            weighted=Sum(weighted),
+            deals=Count("id"),
+            committed=Count("id", filter=Q(forecast_category="commit")),
+        )
+        .order_by("-weighted", "account__name")[:limit]
+    )
+    return [
+        {
+            "account_id": row["account_id"],
+            "name": row["account__name"],
+            "pipeline": float(row["pipeline"] or 0),
+            "weighted": float(row["weighted"] or 0),
+            "deals": row["deals"],
+            "committed": row["committed"],
+        }
+        for row in rows
+    ]
+
+
+def _team_and_below(team: Team) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(team_id)
+    found, stack = {team.pk}, [team.pk]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found

@@ -1,0 +1,320 @@
+"""Dashboard pages and the record lists behind every number on them."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from revsight.analytics import periods
+from revsight.analytics.records import KINDS, listed
+from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
+from revsight.org import visibility
+from revsight.org.models import Organisation, Team, User
+from revsight.web import charts
+from revsight.web.dashboard import (
+    PERIOD_KINDS,
+    Scope,
+    dashboard,
+    landing_scope,
+    members_of,
+    period_of,
+    reps_of,
+    scope_for,
+    top_accounts,
+)
+
+ACTIVITY_LABELS = dict(ActivityType.choices)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _as_of(request: HttpRequest) -> date:
+    raw = request.GET.get("as_of")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("as_of must be a date such as 2026-03-31.") from None
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    scope = landing_scope(_user(request))
+    if scope is None:
+        return redirect("organisation")
+    return redirect(f"/dashboard/{scope.path}/")
+
+
+@login_required
+def company(request: HttpRequest) -> HttpResponse:
+    return _page(request, scope_for(_user(request), "company", None))
+
+
+@login_required
+def team(request: HttpRequest, team_id: int) -> HttpResponse:
+    return _page(request, scope_for(_user(request), "team", team_id))
+
+
+@login_required
+def rep(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _page(request, scope_for(_user(request), "rep", user_id))
+
+
+def drill(kind: str, scope: Scope, period: str, as_of: date, **filters: Any) -> str:
+    query = {"scope": scope.path, "period": period, "as_of": as_of.isoformat()}
+    query.update({k: v for k, v in filters.items() if v not in (None, "")})
+    return f"{reverse('records', args=[kind])}?{urlencode(query)}"
+
+
+def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
+    viewer = _user(request)
+    period_kind = request.GET.get("period", "month")
+    as_of = _as_of(request)
+    data = dashboard(scope, period_kind, as_of)
+
+    def link(kind: str, **filters: Any) -> str:
+        return drill(kind, scope, period_kind, as_of, **filters)
+
+    for tile in data["tiles"]:
+        tile["link"] = link(tile["drill"])
+        tile["spark"] = mark_safe(
+            charts.sparkline([value for _, value in tile["trend"]] + [tile["value"]])
+        )
+    reps = data["reps"]
+    figures: dict[str, Any] = {
+        "stages": charts.pipeline_by_stage(
+            data["stages"], [link("pipeline", stage=s["stage"]) for s in data["stages"]]
+        ),
+        "coverage": charts.coverage(
+            data["following"],
+            data["windows"],
+            [drill("pipeline", scope, f["period"], as_of) for f in data["following"]]
+            + [link("pipeline", window=w["days"]) for w in data["windows"]],
+        ),
+        "win_loss": charts.win_loss(
+            reps, [(link("won", owner=r["email"]), link("lost", owner=r["email"])) for r in reps]
+        ),
+        "bias": charts.forecast_bias(reps),
+        "activity": charts.activity_heatmap(
+            reps,
+            data["standard_types"],
+            ACTIVITY_LABELS,
+            [
+                [link("activities", owner=r["email"], type=t) for t in data["standard_types"]]
+                for r in reps
+            ],
+        ),
+    }
+    if data["indicators"]:
+        figures["indicators"] = charts.leading_indicators(
+            data["indicators"],
+            [str(charts.ACTIVITY_COLOURS[ActivityType(t)]) for t in data["standard_types"]],
+        )
+    accounts = top_accounts(viewer, scope, as_of)
+    for account in accounts:
+        account["link"] = link("pipeline", window=90, account=account["account_id"])
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "scope": scope,
+            "data": data,
+            "period_kind": period_kind,
+            "period_kinds": PERIOD_KINDS,
+            "as_of": as_of,
+            "figures": figures,
+            "reps": reps,
+            "accounts": accounts,
+            "switch": _switcher(viewer, scope),
+            "rep_links": {r["email"]: link("won", owner=r["email"]) for r in reps},
+            "rep_pages": _rep_pages(viewer, reps),
+            "currency": Organisation.current().currency,
+        },
+    )
+
+
+def _switcher(viewer: User, current: Scope) -> list[dict[str, Any]]:
+    """The other dashboards this viewer may open: the company, teams, their own."""
+    options: list[dict[str, Any]] = []
+    if viewer.sees_everything:
+        options.append({"label": "Company", "path": "company"})
+        teams = Team.objects.order_by("name")
+    else:
+        teams = Team.objects.filter(pk__in=visibility.managed_team_ids(viewer)).order_by("name")
+    options += [{"label": team.name, "path": f"team/{team.pk}"} for team in teams]
+    if viewer.role == "salesperson":
+        options.append({"label": "Mine", "path": f"rep/{viewer.pk}"})
+    for option in options:
+        option["current"] = option["path"] == current.path
+    return options
+
+
+def _rep_pages(viewer: User, reps: list[dict[str, Any]]) -> dict[str, str]:
+    people = visibility.scope(viewer, User.objects.filter(email__in=[r["email"] for r in reps]))
+    return {email: f"/dashboard/rep/{pk}/" for pk, email in people.values_list("pk", "email")}
+
+
+def _scope_from(viewer: User, text: str) -> Scope:
+    kind, _, ident = text.partition("/")
+    if kind == "company":
+        return scope_for(viewer, "company", None)
+    try:
+        return scope_for(viewer, kind, int(ident))
+    except ValueError:
+        raise Http404("No such scope.") from None
+
+
+def _period_from(text: str, as_of: date, window: str | None) -> periods.Period:
+    if window:
+        try:
+            days = int(window)
+        except ValueError:
+            raise Http404("window must be a number of days.") from None
+        return periods.Period(
+            f"next-{days}d", "window", as_of + timedelta(days=1), as_of + timedelta(days=days)
+        )
+    if text in PERIOD_KINDS:
+        return period_of(text, as_of)
+    try:
+        return periods.parse(text, as_of, Organisation.current().fiscal_year_start_month)
+    except Exception:
+        raise Http404("No such period.") from None
+
+
+@login_required
+def records(request: HttpRequest, kind: str) -> HttpResponse:
+    """The records behind a number, filterable, and as CSV with ?format=csv."""
+    if kind not in KINDS:
+        raise Http404("No such list.")
+    viewer = _user(request)
+    scope = _scope_from(viewer, request.GET.get("scope", ""))
+    as_of = _as_of(request)
+    period = _period_from(request.GET.get("period", "month"), as_of, request.GET.get("window"))
+    members = members_of(scope, period)
+    if request.GET.get("owner"):
+        everyone = reps_of(scope, period) if scope.kind != "rep" else members
+        if request.GET["owner"] not in everyone.keys and scope.kind != "company":
+            raise Http404("No such salesperson here.")
+    items = listed(kind, period, as_of, members)
+    as_then = {item.id: item for item in items}
+    filters = {k: request.GET.get(k, "") for k in ("owner", "stage", "type", "account")}
+    if kind == "activities":
+        rows = _activities(viewer, list(as_then), filters)
+    else:
+        rows = _deals(viewer, as_then, filters, kind == "pipeline")
+    span = period.id if period.kind != "window" else f"next {(period.end - as_of).days} days"
+    title = f"{KINDS[kind]} · {scope.label} · {span}"
+    if request.GET.get("format") == "csv":
+        return _csv(rows, kind)
+    return render(
+        request,
+        "web/records.html",
+        {
+            "title": title,
+            "kind": kind,
+            "rows": rows,
+            "filters": filters,
+            "csv_link": f"{request.path}?{request.GET.urlencode()}&format=csv",
+            "back": f"/dashboard/{scope.path}/?"
+            + urlencode({"period": request.GET.get("period", "month"), "as_of": as_of}),
+            "stages": Stage.objects.order_by("order").values_list("name", flat=True),
+            "types": ActivityType.choices,
+            "total": sum(r.get("amount") or 0 for r in rows) if kind != "activities" else None,
+            "query": {k: v for k, v in request.GET.items() if k not in filters},
+        },
+    )
+
+
+def _deals(
+    viewer: User, as_then: dict[int, Any], filters: dict[str, str], pipeline: bool
+) -> list[dict[str, Any]]:
+    deals = visibility.scope(viewer, Opportunity.objects.filter(id__in=list(as_then)))
+    deals = deals.select_related("owner", "account", "stage").order_by("-amount", "name")
+    if filters["owner"]:
+        deals = deals.filter(owner__email=filters["owner"])
+    if filters["account"]:
+        deals = deals.filter(account_id=filters["account"] if filters["account"].isdigit() else 0)
+    stage_names = dict(Stage.objects.values_list("id", "name"))
+    rows = []
+    for deal in deals:
+        then = as_then[deal.pk]
+        stage = stage_names.get(then.stage_id) if pipeline and then.stage_id else deal.stage.name
+        if filters["stage"] and stage != filters["stage"]:
+            continue
+        amount = then.amount if pipeline else float(deal.amount or 0)
+        rows.append(
+            {
+                "id": deal.pk,
+                "name": deal.name,
+                "account": deal.account.name if deal.account else "",
+                "owner": deal.owner.display_name,
+                "owner_email": deal.owner.email,
+                "stage": stage,
+                "status": deal.get_status_display(),
+                "amount": amount,
+                "close_date": then.close_date if pipeline else deal.close_date,
+                "created_date": deal.created_date,
+            }
+        )
+    rows.sort(key=lambda r: (-float(r["amount"] or 0), str(r["name"])))  # type: ignore[arg-type]
+    return rows
+
+
+def _activities(viewer: User, ids: list[int], filters: dict[str, str]) -> list[dict[str, Any]]:
+    found = visibility.scope(viewer, Activity.objects.filter(id__in=ids))
+    found = found.select_related("owner", "account", "opportunity").order_by("-date", "id")
+    if filters["owner"]:
+        found = found.filter(owner__email=filters["owner"])
+    if filters["type"]:
+        found = found.filter(type=filters["type"])
+    return [
+        {
+            "id": a.pk,
+            "date": a.date,
+            "type": ACTIVITY_LABELS.get(a.type, a.type),
+            "owner": a.owner.display_name,
+            "owner_email": a.owner.email,
+            "subject": a.subject,
+            "account": a.account.name if a.account else "",
+            "deal": a.opportunity.name if a.opportunity else "",
+        }
+        for a in found
+    ]
+
+
+COLUMNS = {
+    "deals": [
+        "name",
+        "account",
+        "owner_email",
+        "stage",
+        "status",
+        "amount",
+        "close_date",
+        "created_date",
+    ],
+    "activities": ["date", "type", "owner_email", "subject", "account", "deal"],
+}
+
+
+def _csv(rows: list[dict[str, Any]], kind: str) -> HttpResponse:
+    columns = COLUMNS["activities" if kind == "activities" else "deals"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="revsight-{kind}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in columns])
+    return response
