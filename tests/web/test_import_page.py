@@ -51,7 +51,7 @@ def test_only_managers_and_administrators_may_import(
 ) -> None:
     response = logged_in(getattr(cast, position)).get("/import/")
     assert response.status_code == status
-    home = logged_in(getattr(cast, position)).get("/")
+    home = logged_in(getattr(cast, position)).get("/organisation/")
     assert (b'href="/import/"' in home.content) is (status == 200)
 
 
