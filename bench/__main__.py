@@ -102,6 +102,41 @@ def bench_organisation_page() -> None:
     )
 
 
+def bench_dashboard() -> None:
+    """The sales manager's dashboard page: served from the cache (the usual case: the data
+    changes by import, not by page view) and computed afresh, against the login page."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from revsight.org.models import User
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(email="manager@example.com"))
+    anonymous = Client(HTTP_HOST="localhost")
+    url = f"/dashboard/team/{_managers_team()}/?as_of={AS_OF}"
+    client.get(url)  # warm the replica and the cache
+
+    def cold() -> None:
+        cache.clear()
+        client.get(url)
+
+    login = median_seconds(lambda: anonymous.get("/login/"), 15)
+    report(
+        "manager dashboard, cached",
+        median_seconds(lambda: client.get(url), 15),
+        "login page",
+        login,
+    )
+    report("manager dashboard, computed afresh", median_seconds(cold, 3), "login page", login)
+
+
+def _managers_team() -> int:
+    from revsight.org.models import Team, User
+
+    manager = User.objects.get(email="manager@example.com")
+    return Team.objects.filter(manager=manager).order_by("name").values_list("pk", flat=True)[0]
+
+
 def bench_metrics() -> None:
     """Every catalogue metric by salesperson for a quarter: the DuckDB replica against the
     database engine (both warm: the replica is built before timing)."""
@@ -199,6 +234,7 @@ def main() -> None:
     bench_demo_writer()
     bench_organisation_page()
     bench_metrics()
+    bench_dashboard()
     bench_import()
     bench_import_memory()
     print("\nThe large demo (`revsight demo --scale large`) is timed by hand; see docs/demo.md.")

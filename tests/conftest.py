@@ -21,6 +21,17 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_dashboards() -> Iterator[None]:
+    """Dashboards are cached under the data's version; tests build different data that can
+    share a version, so each test starts and ends with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     """A small organisation with one person in every position that visibility cares about."""

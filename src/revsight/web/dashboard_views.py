@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -309,6 +310,14 @@ COLUMNS = {
 }
 
 
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal):
+        return f"{value:.2f}"
+    return value
+
+
 def _csv(rows: list[dict[str, Any]], kind: str) -> HttpResponse:
     columns = COLUMNS["activities" if kind == "activities" else "deals"]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -316,5 +325,5 @@ def _csv(rows: list[dict[str, Any]], kind: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([row.get(column, "") for column in columns])
+        writer.writerow([_cell(row.get(column)) for column in columns])
     return response

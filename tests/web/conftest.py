@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_replica(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Dashboards compute on the DuckDB replica: each test gets its own data directory, so no
+    replica outlives the data it was built from."""
+    settings.REVSIGHT_HOME = tmp_path  # type: ignore[attr-defined]
