@@ -13,6 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    from revsight.org.configuration import may_set_targets
     from revsight.web.dashboard import landing_scope
     from revsight.web.imports import may_import
 
@@ -23,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
         items.append(("Import", reverse("import")))
+    if may_set_targets(user):
+        items.append(("Settings", reverse("settings")))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index")))
     current = request.path
@@ -37,4 +40,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 def _is_current(label: str, url: str, current: str) -> bool:
     if label == "Dashboard":  # any dashboard or list of records behind one
         return current.startswith(("/dashboard/", "/records/"))
+    if label == "Settings":
+        return current.startswith("/settings/")
     return current == url

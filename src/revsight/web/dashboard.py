@@ -25,7 +25,7 @@ from revsight.analytics.replica import source_state
 from revsight.analytics.scopes import Membership, membership, narrowed
 from revsight.crm.models import Opportunity
 from revsight.org import visibility
-from revsight.org.models import Organisation, Role, Team, User
+from revsight.org.models import ActivityStandard, Goal, Organisation, Role, Team, User
 
 PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
 TREND = 6
@@ -175,14 +175,31 @@ def reps_of(scope: Scope, period: periods.Period) -> Membership:
 
 
 def version_stamp() -> str:
-    """Changes whenever any fact table changes, so cached dashboards are never stale."""
-    return hashlib.sha1(repr(source_state()).encode()).hexdigest()[:16]
+    """Changes whenever any fact table, goal, activity standard or the fiscal year changes, so
+    cached dashboards are never stale."""
+    targets = (
+        list(
+            Goal.objects.order_by("pk").values_list(
+                "pk", "metric", "scope", "team_id", "user_id", "period", "target"
+            )
+        ),
+        list(
+            ActivityStandard.objects.order_by("pk").values_list(
+                "pk", "role", "activity_type", "per", "count"
+            )
+        ),
+        Organisation.current().fiscal_year_start_month,
+    )
+    return hashlib.sha1(repr((source_state(), targets)).encode()).hexdigest()[:16]
 
 
 def dashboard(scope: Scope, period_kind: str, as_of: date) -> dict[str, Any]:
     """Everything the dashboard page shows, cached under the data's version."""
     period = period_of(period_kind, as_of)
-    key = f"dashboard:{scope.kind}:{scope.key}:{period.id}:{as_of}:{version_stamp()}"
+    key = (
+        f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}:"
+        f"{version_stamp()}"
+    )
     key = "dashboard:" + hashlib.sha1(key.encode()).hexdigest()
     found = cache.get(key)
     if found is None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from revsight.web import dashboard_views, imports, views
+from revsight.web import dashboard_views, imports, settings_views, views
 
 urlpatterns = [
     path("", dashboard_views.landing, name="home"),
@@ -10,6 +10,12 @@ urlpatterns = [
     path("dashboard/team/<int:team_id>/", dashboard_views.team, name="dashboard-team"),
     path("dashboard/rep/<int:user_id>/", dashboard_views.rep, name="dashboard-rep"),
     path("records/<str:kind>/", dashboard_views.records, name="records"),
+    path("settings/", settings_views.index, name="settings"),
+    path("settings/fiscal-year/", settings_views.fiscal_year, name="settings-fiscal-year"),
+    path("settings/stages/", settings_views.stages, name="settings-stages"),
+    path("settings/standards/", settings_views.standards, name="settings-standards"),
+    path("settings/quotas/", settings_views.quotas, name="settings-quotas"),
+    path("settings/goals/", settings_views.goals, name="settings-goals"),
     path("import/", imports.import_page, name="import"),
     path(
         "login/",

@@ -1,0 +1,339 @@
+"""Settings pages: the fiscal year, stages, activity standards, quotas and goals.
+
+Views only read the form and call `org.configuration`, which validates, writes, audits and
+checks who may change what; an `InvalidInput` is shown naming the field, nothing written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from revsight.analytics.catalogue import BY_ID, METRICS
+from revsight.analytics.periods import fiscal_year_start
+from revsight.core.errors import InvalidInput
+from revsight.crm.models import ActivityType, Stage
+from revsight.org import configuration, visibility
+from revsight.org.models import (
+    ActivityStandard,
+    Goal,
+    GoalScope,
+    Organisation,
+    Quota,
+    Role,
+    Team,
+    User,
+)
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+STANDARD_TYPES = [t for t in ActivityType if t != ActivityType.OTHER]
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _organisation_only(request: HttpRequest) -> User:
+    actor = _actor(request)
+    if not configuration.may_configure_organisation(actor):
+        raise PermissionDenied("Only executives and administrators change these settings.")
+    return actor
+
+
+def _targets_only(request: HttpRequest) -> User:
+    actor = _actor(request)
+    if not configuration.may_set_targets(actor):
+        raise PermissionDenied("Only managers and above set quotas and goals.")
+    return actor
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], error: InvalidInput | None = None
+) -> HttpResponse:
+    context.update(
+        error=error,
+        sections=_sections(_actor(request)),
+        current=request.path,
+        saved=request.GET.get("saved") == "1",
+    )
+    return render(request, template, context)
+
+
+def _sections(actor: User) -> list[tuple[str, str]]:
+    found = []
+    if configuration.may_set_targets(actor):
+        found += [("Quotas", "/settings/quotas/"), ("Goals", "/settings/goals/")]
+    if configuration.may_configure_organisation(actor):
+        found += [
+            ("Stages", "/settings/stages/"),
+            ("Activity standards", "/settings/standards/"),
+            ("Fiscal year", "/settings/fiscal-year/"),
+        ]
+    return found
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    sections = _sections(_actor(request))
+    if not sections:
+        raise PermissionDenied("Settings are for managers, executives and administrators.")
+    return redirect(sections[0][1])
+
+
+@login_required
+def fiscal_year(request: HttpRequest) -> HttpResponse:
+    actor = _organisation_only(request)
+    error = None
+    if request.method == "POST":
+        try:
+            configuration.set_fiscal_year_start(actor, request.POST.get("month", ""))
+            return redirect("/settings/fiscal-year/?saved=1")
+        except InvalidInput as exc:
+            error = exc
+    organisation = Organisation.current()
+    return _render(
+        request,
+        "web/settings/fiscal_year.html",
+        {
+            "months": list(enumerate(MONTHS, start=1)),
+            "chosen": organisation.fiscal_year_start_month,
+        },
+        error,
+    )
+
+
+@login_required
+def stages(request: HttpRequest) -> HttpResponse:
+    actor = _organisation_only(request)
+    error = None
+    if request.method == "POST":
+        rows = []
+        ids, names = request.POST.getlist("id"), request.POST.getlist("name")
+        orders, chances = request.POST.getlist("order"), request.POST.getlist("probability")
+        outcomes = request.POST.getlist("outcome")
+        for ident, name, order, chance, outcome in zip(
+            ids, names, orders, chances, outcomes, strict=False
+        ):
+            if not ident and not name.strip():
+                continue  # the empty row for a new stage, left empty
+            rows.append(
+                configuration.StageRow(
+                    int(ident) if ident.isdigit() else None, name, order, chance, outcome
+                )
+            )
+        try:
+            configuration.save_stages(actor, rows)
+            return redirect("/settings/stages/?saved=1")
+        except InvalidInput as exc:
+            error = exc
+    listed = [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "order": s.order,
+            "probability": f"{s.probability * 100:.0f}",
+            "outcome": s.outcome,
+        }
+        for s in Stage.objects.order_by("order", "name")
+    ]
+    return _render(
+        request,
+        "web/settings/stages.html",
+        {
+            "stages": listed,
+            "next_order": Stage.objects.count() + 1,
+            "outcomes": Stage.Outcome.choices,
+        },
+        error,
+    )
+
+
+@login_required
+def standards(request: HttpRequest) -> HttpResponse:
+    actor = _organisation_only(request)
+    role = request.GET.get("role") or request.POST.get("role") or Role.SALESPERSON
+    if role not in Role.values:
+        role = Role.SALESPERSON
+    error = None
+    if request.method == "POST":
+        try:
+            with transaction.atomic():  # every type or none
+                for kind in STANDARD_TYPES:
+                    configuration.set_activity_standard(
+                        actor,
+                        role,
+                        kind.value,
+                        request.POST.get(f"per-{kind.value}", "week"),
+                        request.POST.get(f"count-{kind.value}", ""),
+                    )
+            return redirect(f"/settings/standards/?role={role}&saved=1")
+        except InvalidInput as exc:
+            error = exc
+    current = {s.activity_type: s for s in ActivityStandard.objects.filter(role=role)}
+    rows = []
+    for kind in STANDARD_TYPES:
+        standard = current.get(kind.value)
+        rows.append(
+            {
+                "type": kind.value,
+                "label": kind.label,
+                "per": request.POST.get(f"per-{kind.value}")
+                or (standard.per if standard else "week"),
+                "count": request.POST.get(
+                    f"count-{kind.value}", f"{standard.count.normalize():f}" if standard else ""
+                ),
+            }
+        )
+    return _render(
+        request,
+        "web/settings/standards.html",
+        {
+            "rows": rows,
+            "role": role,
+            "roles": Role.choices,
+        },
+        error,
+    )
+
+
+def _fiscal_months(year: int) -> list[date]:
+    start = fiscal_year_start(year, Organisation.current().fiscal_year_start_month)
+    return [
+        date(start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1, 1)
+        for n in range(12)
+    ]
+
+
+@login_required
+def quotas(request: HttpRequest) -> HttpResponse:
+    actor = _targets_only(request)
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    months = _fiscal_months(year)
+    people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON, is_active=True))
+    if not actor.sees_everything:
+        people = people.filter(team_id__in=visibility.managed_team_ids(actor))
+    people = people.order_by("team__name", "name")
+    error = None
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        cells: dict[tuple[int, date], Any] = {}
+        for name in request.POST:
+            value = request.POST.get(name, "")
+            if name.startswith("q-"):
+                _, user_id, month_text = name.split("-", 2)
+                try:
+                    cells[(int(user_id), date.fromisoformat(month_text + "-01"))] = value
+                except ValueError:
+                    error = InvalidInput(name, value, "is not a quota cell")
+                posted[name] = value
+        if error is None:
+            try:
+                configuration.set_quotas(actor, cells)
+                return redirect(f"/settings/quotas/?year={year}&saved=1")
+            except InvalidInput as exc:
+                error = exc
+    stored = {
+        (q.user_id, q.month): q.amount
+        for q in Quota.objects.filter(user__in=people, month__in=months)
+    }
+    grid = []
+    for person in people:
+        cells_shown = []
+        for month in months:
+            name = f"q-{person.pk}-{month:%Y-%m}"
+            amount = stored.get((person.pk, month))
+            cells_shown.append(
+                {
+                    "name": name,
+                    "value": posted.get(name, f"{amount:.0f}" if amount is not None else ""),
+                }
+            )
+        grid.append({"person": person, "cells": cells_shown})
+    return _render(
+        request,
+        "web/settings/quotas.html",
+        {
+            "year": year,
+            "months": months,
+            "grid": grid,
+        },
+        error,
+    )
+
+
+@login_required
+def goals(request: HttpRequest) -> HttpResponse:
+    actor = _targets_only(request)
+    error = None
+    if request.method == "POST":
+        try:
+            configuration.set_goal(
+                actor,
+                request.POST.get("metric", ""),
+                request.POST.get("scope", ""),
+                request.POST.get("period", ""),
+                request.POST.get("target", ""),
+                team_id=_int(request.POST.get("team")),
+                user_id=_int(request.POST.get("user")),
+            )
+            return redirect("/settings/goals/?saved=1")
+        except InvalidInput as exc:
+            error = exc
+    shown = visibility.scope(actor, Goal.objects.all()).select_related("team", "user")
+    teams = Team.objects.order_by("name")
+    if not actor.sees_everything:
+        teams = teams.filter(pk__in=visibility.managed_team_ids(actor))
+    people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON)).order_by("name")
+    return _render(
+        request,
+        "web/settings/goals.html",
+        {
+            "goals": [
+                {
+                    "goal": g,
+                    "name": BY_ID[g.metric].name if g.metric in BY_ID else g.metric,
+                    "holder": g.team.name
+                    if g.team
+                    else g.user.display_name
+                    if g.user
+                    else "Company",
+                }
+                for g in shown.order_by("-period", "metric")[:300]
+            ],
+            "metrics": [(m.id, m.name) for m in METRICS],
+            "scopes": GoalScope.choices
+            if actor.sees_everything
+            else [c for c in GoalScope.choices if c[0] != GoalScope.COMPANY],
+            "teams": teams,
+            "people": people,
+            "posted": request.POST,
+        },
+        error,
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
