@@ -42,6 +42,21 @@ def test_every_role_opens_its_dashboard_and_follows_a_number(
         assert drawn == (4 if role == Role.SALESPERSON else 6), role
         assert page.locator(".js-plotly-plot .main-svg").count() >= drawn
         page.screenshot(path=str(SCREENSHOTS / f"dashboard-{role}.png"), full_page=True)
+    for role in (Role.PRESALES, Role.CONSULTANT):
+        page.context.clear_cookies()
+        log_in(page, live_server.url, DEMO_LOGINS[role])
+        page.wait_for_url(f"{live_server.url}/organisation/")
+
+    # Printed, a dashboard keeps its figures and drops the controls.
+    page.context.clear_cookies()
+    log_in(page, live_server.url, DEMO_LOGINS[Role.SALESPERSON])
+    page.wait_for_url(f"{live_server.url}/dashboard/**")
+    page.goto(f"{page.url}?as_of={AS_OF}")
+    page.wait_for_selector(".chart.drawn")
+    page.emulate_media(media="print")
+    assert not page.locator(".switch").is_visible()
+    assert page.locator(".tiles").is_visible()
+    page.emulate_media(media="screen")
 
     # The salesperson (still logged in) switches to the quarter, then follows bookings.
     page.get_by_role("link", name="Quarter").click()
