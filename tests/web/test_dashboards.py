@@ -216,3 +216,13 @@ def test_a_cached_dashboard_follows_a_change_in_the_data() -> None:
     mark_changed("opportunities")
     after = dashboard(scope, "month", DEMO_AS_OF)["tiles"][0]
     assert after["value"] == pytest.approx(before["value"] + 12345)
+
+
+def test_the_company_dashboard_has_cost_per_lead_by_source() -> None:
+    page = logged_in("president@example.com").get(f"/dashboard/company/?as_of={AS_OF}")
+    sources = page.context["data"]["lead_sources"]
+    result = compute(["cost_per_lead"], "2026-06", DEMO_AS_OF, split="lead_source")
+    assert {row["source"]: row["cost_per_lead"] for row in sources} == {
+        row.split: row.value for row in result.rows
+    }
+    assert "Cost per lead by source" in page.content.decode()

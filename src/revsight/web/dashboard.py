@@ -255,6 +255,19 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
     indicator_result = values(["bookings", *INDICATORS], month.id, trend=11)
     reps = reps_of(scope, period)
     rep_result = compute(PER_REP, period.id, as_of, "rep", members=reps)
+    lead_sources = []
+    if scope.kind == "company":  # marketing spend belongs to no salesperson or team
+        leads = values(["cost_per_lead", "lead_count", "marketing_spend"], split="lead_source")
+        for row in leads.rows:
+            if row.metric == "cost_per_lead":
+                lead_sources.append(
+                    {
+                        "source": row.split,
+                        "cost_per_lead": row.value,
+                        "leads": leads.value("lead_count", key, row.split),
+                        "spend": leads.value("marketing_spend", key, row.split),
+                    }
+                )
 
     stages = []
     if has_key:
@@ -286,6 +299,7 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
         if has_key
         else [],
         "stages": stages,
+        "lead_sources": lead_sources,
         "following": following,
         "indicators": _indicators(indicator_result, key) if has_key else None,
         # A salesperson sees their own details and only the headline numbers of their team.
