@@ -7,6 +7,9 @@ from typing import Any
 
 from django import template
 
+from revsight.analytics.catalogue import BY_ID
+from revsight.analytics.output import format_value
+
 register = template.Library()
 
 
@@ -25,19 +28,12 @@ def count(value: int | None) -> str:
 
 
 @register.filter
-def metric(value: float | int | None, unit: str) -> str:
-    """A metric's value as the catalogue's unit reads: 683,200 · 60.9% · 41 d · 12 · 2.4."""
-    if value is None:
-        return "—"
-    if unit == "money":
-        return money(value)
-    if unit == "ratio":
-        return f"{value:.1%}"
-    if unit == "days":
-        return f"{value:,.0f} d"
-    if unit == "count":
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+def metric(value: float | int | None, unit_or_metric: str) -> str:
+    """A value as `revsight metrics` prints it (683,200 · 60.9% · 41.0 d · 1.1×), given the
+    metric's id, or just a unit."""
+    if unit_or_metric in BY_ID:
+        return format_value(value, BY_ID[unit_or_metric].unit, unit_or_metric)
+    return format_value(value, unit_or_metric)
 
 
 @register.filter
