@@ -341,10 +341,12 @@ def analytics_export(directory: str) -> None:
 
 
 def _register_importers() -> None:
+    from revsight.forecasting.commands import forecast_group
     from revsight.importers.commands import import_group, template
 
     cli.add_command(import_group)
     cli.add_command(template)
+    cli.add_command(forecast_group)
 
 
 _register_importers()

@@ -102,10 +102,13 @@ def pipeline_state(ctx: Context) -> ir.Table:
     )
     state = deals.left_join(latest, deals.id == latest.opportunity_id)
     known = state.opportunity_id.notnull()
+    outcome = known.ifelse(state.stage_outcome, state.status)
     return state.select(
         "id",
         "owner_id",
-        is_open=known.ifelse(state.stage_outcome, state.status) == "open",
+        "created_date",
+        outcome=outcome,
+        is_open=outcome == "open",
         amount=known.ifelse(state.last_amount, state.amount),
         close_date=known.ifelse(state.last_close, state.close_date),
         stage_id=known.ifelse(state.last_stage, state.stage_id),

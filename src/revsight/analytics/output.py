@@ -123,7 +123,7 @@ def format_value(value: float | int | None, unit: str, metric: str = "") -> str:
     return f"{value:,}"
 
 
-def _grid(headings: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
+def grid(headings: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
     """Aligned columns: the first `text_columns` to the left, numbers to the right."""
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headings)]
 
@@ -169,7 +169,7 @@ def as_table(result: Result) -> str:
             "Gap",
             "Trend (oldest first)" if result.trend_periods else "",
         ]
-        blocks.append(_grid(headings, rows))
+        blocks.append(grid(headings, rows))
         return "\n\n".join(blocks)
     shown = {m for _, cols in SECTIONS for m in cols}
     extra = {m.id: m.name for m in result.metrics if m.id not in shown}
@@ -182,9 +182,7 @@ def as_table(result: Result) -> str:
             + [format_value(by_cell[(m, key)].value, by_cell[(m, key)].unit, m) for m in ids]
             for key in keys
         ]
-        blocks.append(
-            f"{title}\n" + _grid([result.scope.title(), *(columns[m] for m in ids)], rows)
-        )
+        blocks.append(f"{title}\n" + grid([result.scope.title(), *(columns[m] for m in ids)], rows))
     return "\n\n".join(blocks)
 
 
@@ -199,7 +197,7 @@ def _split_table(result: Result) -> str:
         + [format_value(cells[(m.id, key, value)].value, m.unit, m.id) for m in result.metrics]
         for key, value in lines
     ]
-    return _grid(headings, rows, text_columns=2)
+    return grid(headings, rows, text_columns=2)
 
 
 def as_csv(result: Result) -> str:
