@@ -100,6 +100,55 @@ def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
+@forecast_group.command("accuracy")
+@click.option(
+    "--by", type=click.Choice(["company", "team", "rep"]), default="rep", show_default=True
+)
+@click.option(
+    "--months",
+    type=click.IntRange(1, 60),
+    default=12,
+    show_default=True,
+    help="How many complete months before the as-of date.",
+)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Default: today.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def accuracy_command(by: str, months: int, as_of: datetime | None, fmt: str) -> None:
+    """Forecast accuracy and bias month by month, the rolling six-month average, and who
+    persistently sandbags or is optimistic."""
+    _django()
+    from django.utils import timezone
+
+    from revsight.analytics.output import grid
+    from revsight.forecasting.accuracy import track_records
+
+    day = as_of.date() if as_of else timezone.localdate()
+    records = track_records(day, by, months)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"as_of": day, "by": by, "rows": [r.as_json() for r in records]}, default=str
+            )
+        )
+        return
+    months_shown = [month for month, _, _ in records[0].months] if records else []
+    headings = ["", *months_shown, "6-month accuracy", "6-month bias", "habit"]
+    lines = [
+        [
+            record.name,
+            *(f"{bias:+.0%}" if bias is not None else "—" for _, _, bias in record.months),
+            f"{record.rolling_accuracy:.0%}" if record.rolling_accuracy is not None else "—",
+            f"{record.rolling_bias:+.0%}" if record.rolling_bias is not None else "—",
+            record.label,
+        ]
+        for record in records
+    ]
+    click.echo(f"Forecast bias by month (commit vs actual), as of {day}\n")
+    click.echo(grid(headings, lines))
+
+
 @forecast_group.command("movement")
 @click.option("--period", "period_id", required=True, help="The target month or quarter.")
 @click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))

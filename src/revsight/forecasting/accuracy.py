@@ -1,0 +1,99 @@
+"""Each forecaster's track record: forecast accuracy and bias month by month (the catalogue's
+definitions: the commit made by the first day of the month against what was then booked), the
+rolling six-month average, and a label for a persistent habit.
+
+The label reads the last six months with a forecast: a mean bias of −10% or lower with at least
+two months in three below zero is **sandbagging**; +10% or higher with two in three above zero is
+**optimistic**; a mean within ±10% is **accurate**; anything else is **mixed**. Fewer than four
+such months is **not enough history**.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from revsight.analytics import compute, periods
+from revsight.org.models import Organisation
+
+WINDOW = 6
+MIN_MONTHS = 4
+THRESHOLD = 0.10
+
+
+@dataclass
+class TrackRecord:
+    key: str
+    name: str
+    months: list[tuple[str, float | None, float | None]]  # (month id, accuracy, bias)
+    rolling_accuracy: float | None
+    rolling_bias: float | None
+    label: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "months": [
+                {"period": month, "accuracy": accuracy, "bias": bias}
+                for month, accuracy, bias in self.months
+            ],
+            "rolling_accuracy": self.rolling_accuracy,
+            "rolling_bias": self.rolling_bias,
+            "label": self.label,
+        }
+
+
+def label(biases: list[float]) -> str:
+    recent = biases[-WINDOW:]
+    if len(recent) < MIN_MONTHS:
+        return "not enough history"
+    mean = sum(recent) / len(recent)
+    below = sum(1 for b in recent if b < 0)
+    above = sum(1 for b in recent if b > 0)
+    if mean <= -THRESHOLD and below * 3 >= len(recent) * 2:
+        return "sandbagging"
+    if mean >= THRESHOLD and above * 3 >= len(recent) * 2:
+        return "optimistic"
+    if abs(mean) < THRESHOLD:
+        return "accurate"
+    return "mixed"
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 6) if values else None
+
+
+def track_records(as_of: date, by: str = "rep", months: int = 12) -> list[TrackRecord]:
+    """The last `months` complete months before the as-of date, per company, team or rep."""
+    fiscal = Organisation.current().fiscal_year_start_month
+    current = periods.containing("month", as_of, fiscal)
+    last = periods.containing("month", current.start - timedelta(days=1), fiscal)
+    result = compute(
+        ["forecast_accuracy", "forecast_bias"], last.id, as_of, by, trend=max(months - 1, 0)
+    )
+    ids = [p.id for p in result.trend_periods] + [last.id]
+    rows: dict[tuple[str, str], list[Any]] = {}
+    for row in result.rows:
+        rows[(row.metric, row.key)] = [*(row.trend or []), row.value]
+    members = result.members
+    assert members is not None
+    records = []
+    for key in members.keys:
+        accuracy = rows[("forecast_accuracy", key)]
+        bias = rows[("forecast_bias", key)]
+        history = list(zip(ids, accuracy, bias, strict=True))
+        known_bias = [b for b in bias if b is not None]
+        known_accuracy = [a for a in accuracy if a is not None]
+        records.append(
+            TrackRecord(
+                key,
+                members.label(key),
+                history,
+                _mean(known_accuracy[-WINDOW:]),
+                _mean(known_bias[-WINDOW:]),
+                label(known_bias),
+            )
+        )
+    return records
