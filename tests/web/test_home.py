@@ -96,7 +96,7 @@ def test_every_navigation_link_leads_to_a_working_page(cast: Cast) -> None:
         client = logged_in(user)
         page = client.get("/organisation/")
         for item in page.context["nav_items"]:
-            assert client.get(item["url"]).status_code == 200, item
+            assert client.get(item["url"], follow=True).status_code == 200, item
 
 
 def test_logging_out_ends_the_session(cast: Cast) -> None:

@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     landing = landing_scope(user)
     if landing is not None:
         items.append(("Dashboard", f"/dashboard/{landing.path}/"))
+    if user.role in ("salesperson", "manager") or user.sees_everything:
+        items.append(("Forecast", reverse("forecast")))
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
         items.append(("Import", reverse("import")))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from revsight.web import dashboard_views, imports, settings_views, views
+from revsight.web import dashboard_views, forecast_views, imports, settings_views, views
 
 urlpatterns = [
     path("", dashboard_views.landing, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/team/<int:team_id>/", dashboard_views.team, name="dashboard-team"),
     path("dashboard/rep/<int:user_id>/", dashboard_views.rep, name="dashboard-rep"),
     path("records/<str:kind>/", dashboard_views.records, name="records"),
+    path("forecast/", forecast_views.forecast_page, name="forecast"),
     path("settings/", settings_views.index, name="settings"),
     path("settings/fiscal-year/", settings_views.fiscal_year, name="settings-fiscal-year"),
     path("settings/stages/", settings_views.stages, name="settings-stages"),

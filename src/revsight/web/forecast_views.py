@@ -1,0 +1,111 @@
+"""The forecast page: a salesperson submits; a manager sees the roll-up, who has not submitted,
+adjusts with a reason, and reads each person's track record."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from revsight.analytics import periods
+from revsight.analytics.scopes import membership, narrowed
+from revsight.core.errors import InvalidInput
+from revsight.forecasting.accuracy import track_records
+from revsight.forecasting.models import ForecastSubmission
+from revsight.forecasting.rollup import latest_submissions
+from revsight.forecasting.services import FORECASTERS, submit_forecast
+from revsight.org import visibility
+from revsight.org.models import Organisation, Role, User
+
+
+def forecast_periods(today: date) -> list[periods.Period]:
+    """What one forecasts now: this month, next month and this quarter."""
+    fiscal = Organisation.current().fiscal_year_start_month
+    month = periods.containing("month", today, fiscal)
+    following = periods.containing("month", month.end + timedelta(days=1), fiscal)
+    return [month, following, periods.containing("quarter", today, fiscal)]
+
+
+@login_required
+def forecast_page(request: HttpRequest) -> HttpResponse:
+    viewer: User = request.user  # type: ignore[assignment]
+    manages = visibility.is_manager_or_above(viewer)
+    if viewer.role not in FORECASTERS and not manages:
+        raise PermissionDenied("Forecasts are for salespeople and their managers.")
+    today = timezone.localdate()
+    error: InvalidInput | None = None
+    if request.method == "POST":
+        try:
+            _submit(request, viewer)
+            return redirect("/forecast/?saved=1")
+        except InvalidInput as exc:
+            error = exc
+    targets = forecast_periods(today)
+    context: dict[str, Any] = {
+        "periods": targets,
+        "error": error,
+        "saved": request.GET.get("saved") == "1",
+        "posted": request.POST,
+        "manages": manages,
+        "is_forecaster": viewer.role in FORECASTERS,
+        "mine": ForecastSubmission.objects.filter(user=viewer).order_by("-submitted_at")[:12],
+    }
+    if manages:
+        context.update(_team_view(viewer, targets, today))
+    return render(request, "web/forecast.html", context)
+
+
+def _submit(request: HttpRequest, viewer: User) -> None:
+    email = request.POST.get("user") or viewer.email
+    submit_forecast(
+        email,
+        request.POST.get("period", ""),
+        request.POST.get("commit", ""),
+        request.POST.get("best_case") or None,
+        actor=viewer,
+        note=request.POST.get("note", ""),
+    )
+
+
+def _team_view(viewer: User, targets: list[periods.Period], today: date) -> dict[str, Any]:
+    people = (
+        visibility.scope(viewer, User.objects.filter(role=Role.SALESPERSON, is_active=True))
+        .exclude(pk=viewer.pk)
+        .order_by("name")
+    )
+    emails = [p.email for p in people]
+    rows: list[dict[str, Any]] = []
+    latest = {p.id: latest_submissions(p.kind, p.start, today) for p in targets}
+    for person in people:
+        cells = []
+        for period in targets:
+            commit = latest[period.id].get((person.pk, "commit"))
+            best = latest[period.id].get((person.pk, "best_case"), commit)
+            cells.append({"commit": commit, "best_case": best})
+        rows.append({"person": person, "cells": cells})
+    missing = {
+        period.id: [r["person"] for r in rows if r["cells"][i]["commit"] is None]
+        for i, period in enumerate(targets)
+    }
+    totals = [
+        {
+            "commit": sum(r["cells"][i]["commit"] or 0 for r in rows),
+            "best_case": sum(r["cells"][i]["best_case"] or 0 for r in rows),
+        }
+        for i in range(len(targets))
+    ]
+    reps = narrowed(membership("rep", targets[0]), emails)
+    records = [r for r in track_records(today, "rep", 6) if r.key in set(reps.keys)]
+    records.sort(key=lambda r: -(r.rolling_accuracy or 0))
+    return {
+        "team_rows": rows,
+        "missing": missing,
+        "totals": totals,
+        "people": people,
+        "records": records,
+    }
