@@ -226,3 +226,13 @@ def test_the_company_dashboard_has_cost_per_lead_by_source() -> None:
         row.split: row.value for row in result.rows
     }
     assert "Cost per lead by source" in page.content.decode()
+
+
+def test_a_large_scope_shows_its_top_sellers_in_the_panels() -> None:
+    from revsight.web.dashboard import MAX_REPS_SHOWN, _shown_reps
+
+    rows = [{"name": f"P{n:03d}", "bookings": float(n)} for n in range(MAX_REPS_SHOWN + 5)]
+    shown = _shown_reps(rows)
+    assert len(shown) == MAX_REPS_SHOWN
+    assert min(row["bookings"] for row in shown) == 5.0
+    assert _shown_reps(rows[:3]) == rows[:3]

@@ -29,6 +29,7 @@ from revsight.org.models import ActivityStandard, Goal, Organisation, Role, Team
 
 PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
 TREND = 6
+MAX_REPS_SHOWN = 30
 TILES = [
     ("bookings", "won"),
     ("quota_attainment", "won"),
@@ -233,8 +234,8 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
     def values(ids: list[str], period_id: str = period.id, **options: Any) -> Result:
         return compute(ids, period_id, as_of, scope.kind, members=members, **options)
 
-    tiles_result = values([metric for metric, _ in TILES], trend=TREND)
-    beyond_result = values([*BEYOND, *WINDOWS, "quota"])
+    tiles_result = values([metric for metric, _ in TILES if metric not in NO_TREND], trend=TREND)
+    beyond_result = values([*BEYOND, *WINDOWS, *NO_TREND])
     stage_result = values(["pipeline_value", "pipeline_count"], split="stage")
     fiscal = Organisation.current().fiscal_year_start_month
     month = periods.containing("month", as_of, fiscal)
@@ -286,7 +287,15 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
         "trend_periods": [p.id for p in tiles_result.trend_periods],
         "has_data": has_key,
         "tiles": [
-            {**_metric(tiles_result, metric, key, trend=metric not in NO_TREND), "drill": drill}
+            {
+                **_metric(
+                    beyond_result if metric in NO_TREND else tiles_result,
+                    metric,
+                    key,
+                    trend=metric not in NO_TREND,
+                ),
+                "drill": drill,
+            }
             for metric, drill in TILES
         ]
         if has_key
@@ -303,15 +312,18 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
         "following": following,
         "indicators": _indicators(indicator_result, key) if has_key else None,
         # A salesperson sees their own details and only the headline numbers of their team.
-        "reps": [
-            {
-                "email": email,
-                "name": reps.label(email),
-                **{metric: rep_result.value(metric, email) for metric in PER_REP},
-            }
-            for email in reps.keys
-            if scope.kind != "rep" or email == scope.key
-        ],
+        "reps": _shown_reps(
+            [
+                {
+                    "email": email,
+                    "name": reps.label(email),
+                    **{metric: rep_result.value(metric, email) for metric in PER_REP},
+                }
+                for email in reps.keys
+                if scope.kind != "rep" or email == scope.key
+            ]
+        ),
+        "reps_total": len(reps.keys) if scope.kind != "rep" else 1,
         "leaderboard": [
             {
                 "email": email,
@@ -324,7 +336,17 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
         if scope.kind == "rep"
         else [],
         "standard_types": list(STANDARD_TYPES),
+        "accounts": top_accounts(scope, as_of),
     }
+
+
+def _shown_reps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Everyone in a team's panels; in a larger scope, the top sellers only (a heat map of
+    two thousand rows helps no one: the team dashboards show everyone)."""
+    if len(rows) <= MAX_REPS_SHOWN:
+        return rows
+    ranked = sorted(rows, key=lambda row: -(row["bookings"] or 0))[:MAX_REPS_SHOWN]
+    return sorted(ranked, key=lambda row: str(row["name"]))
 
 
 def _indicators(result: Result, key: str) -> dict[str, Any]:
@@ -344,10 +366,11 @@ def _indicators(result: Result, key: str) -> dict[str, Any]:
     }
 
 
-def top_accounts(viewer: User, scope: Scope, as_of: date, limit: int = 10) -> list[dict[str, Any]]:
+def top_accounts(scope: Scope, as_of: date, limit: int = 10) -> list[dict[str, Any]]:
     """The accounts with the most open pipeline expected to close in the next 90 days,
-    weighted by each deal's probability (its own, else its stage's)."""
-    deals = visibility.scope(viewer, Opportunity.objects.filter(status="open"))
+    weighted by each deal's probability (its own, else its stage's). The scope has been
+    authorised already; its deals are all visible to whoever may open it."""
+    deals = Opportunity.objects.filter(status="open")
     deals = deals.filter(
         account__isnull=False, close_date__gte=as_of, close_date__lte=as_of + timedelta(days=90)
     )

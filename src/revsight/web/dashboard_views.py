@@ -30,7 +30,6 @@ from revsight.web.dashboard import (
     period_of,
     reps_of,
     scope_for,
-    top_accounts,
 )
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
@@ -123,7 +122,7 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
             data["indicators"],
             [str(charts.ACTIVITY_COLOURS[ActivityType(t)]) for t in data["standard_types"]],
         )
-    accounts = top_accounts(viewer, scope, as_of)
+    accounts = data["accounts"]
     for account in accounts:
         account["link"] = link("pipeline", window=90, account=account["account_id"])
     return render(
