@@ -149,6 +149,57 @@ def accuracy_command(by: str, months: int, as_of: datetime | None, fmt: str) -> 
     click.echo(grid(headings, lines))
 
 
+@forecast_group.command("backtest")
+@click.option(
+    "--months",
+    type=click.IntRange(3, 36),
+    default=12,
+    show_default=True,
+    help="How many monthly origins to replay (the latest whose targets are over).",
+)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Default: today.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
+    """Replay each forecasting method from past monthly origins, with only what was known then,
+    and score it: WAPE, bias, share within 5% and 10%."""
+    _django()
+    from django.utils import timezone
+
+    from revsight.analytics.output import grid
+    from revsight.forecasting.backtest import backtest
+
+    day = as_of.date() if as_of else timezone.localdate()
+    origins, scores = backtest(day, months)
+    methods = [score.as_json() for score in scores]
+    document = {"origins": [o.isoformat() for o in origins], "methods": methods}
+    if fmt == "json":
+        click.echo(json.dumps(document))
+        return
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    lines = [
+        [
+            row["method"],
+            row["horizon"],
+            str(row["n"]),
+            share(row["wape"]),
+            "—" if row["bias"] is None else f"{row['bias']:+.0%}",
+            share(row["within_10pct"]),
+        ]
+        for row in methods
+    ]
+    click.echo(
+        f"Backtest over {len(origins)} monthly origins, {origins[0]} to {origins[-1]}\n"
+        if origins
+        else "No origin has a finished target period yet.\n"
+    )
+    click.echo(grid(["method", "horizon", "n", "WAPE", "bias", "within 10%"], lines, 2))
+
+
 @forecast_group.command("movement")
 @click.option("--period", "period_id", required=True, help="The target month or quarter.")
 @click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))

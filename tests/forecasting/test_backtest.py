@@ -1,0 +1,105 @@
+"""Backtests on the demo: the contract, exact baseline values, and no look-ahead."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from revsight.analytics import compute
+from revsight.analytics.engine import DatabaseEngine
+from revsight.cli import cli
+from revsight.crm.models import Opportunity, Stage, StageChange
+from revsight.forecasting.backtest import (
+    HORIZONS,
+    History,
+    _trailing_mean,
+    _weighted_pipeline,
+    target_of,
+)
+from revsight.org.models import Role, User
+from tests.conftest import DEMO_AS_OF
+
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+
+ORIGIN = date(2026, 4, 1)
+
+
+def test_the_json_contract() -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "forecast",
+            "backtest",
+            "--months",
+            "6",
+            "--as-of",
+            DEMO_AS_OF.isoformat(),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert list(document) == ["origins", "methods"]
+    assert document["origins"][-1] == "2026-05-01"
+    assert {(m["method"], m["horizon"]) for m in document["methods"]} == {
+        (method, horizon)
+        for method in ("rep_commit", "weighted_pipeline", "trailing_mean", "pipeline_conversion")
+        for horizon in ("month", "month+1", "month+2", "quarter")
+    }
+    for entry in document["methods"]:
+        assert {"wape", "bias", "within_10pct", "p10_p90_coverage"} <= set(entry)
+    month = {m["method"]: m for m in document["methods"] if m["horizon"] == "month"}
+    assert month["trailing_mean"]["n"] == 6
+
+
+def test_the_trailing_mean_is_the_mean_of_the_three_months_before() -> None:
+    history = History(DatabaseEngine())
+    months = [
+        compute(["bookings"], p, DEMO_AS_OF).value("bookings")
+        for p in ("2026-01", "2026-02", "2026-03")
+    ]
+    forecast = _trailing_mean(history, ORIGIN, target_of(ORIGIN, "quarter"), [])
+    assert forecast == pytest.approx(sum(months) / 3 * 3)
+
+
+def test_targets_of_each_horizon() -> None:
+    assert [(target_of(ORIGIN, h).start, target_of(ORIGIN, h).end) for h in HORIZONS] == [
+        (date(2026, 4, 1), date(2026, 4, 30)),
+        (date(2026, 5, 1), date(2026, 5, 31)),
+        (date(2026, 6, 1), date(2026, 6, 30)),
+        (date(2026, 4, 1), date(2026, 6, 30)),
+    ]
+
+
+def test_an_origin_never_sees_what_happened_after_it() -> None:
+    target = target_of(ORIGIN, "month")
+    history = History(DatabaseEngine())
+    before = _weighted_pipeline(history, ORIGIN, target, [])
+    in_pipeline = history.pipeline(ORIGIN - timedelta(days=1), target)
+    assert in_pipeline
+    # After the origin: a deal of that pipeline doubles and is won, and a new deal appears.
+    deal = Opportunity.objects.get(pk=next(iter(in_pipeline)))
+    later = datetime(2026, 4, 3, 12, tzinfo=UTC)
+    StageChange.objects.create(
+        opportunity=deal,
+        to_stage=Stage.objects.filter(outcome="won").first(),
+        amount=(deal.amount or 0) * 2,
+        close_date=date(2026, 4, 3),
+        changed_at=later,
+    )
+    Opportunity.objects.create(
+        owner=User.objects.filter(role=Role.SALESPERSON).first(),
+        name="Late",
+        amount=Decimal(9000000),
+        stage=Stage.objects.filter(outcome="open").first(),
+        status="open",
+        created_date=date(2026, 4, 2),
+        close_date=date(2026, 4, 20),
+    )
+    after = _weighted_pipeline(History(DatabaseEngine()), ORIGIN, target, [])
+    assert after == pytest.approx(before)
