@@ -16,6 +16,7 @@ from revsight.crm.models import Opportunity, Stage, StageChange
 from revsight.forecasting.backtest import (
     HORIZONS,
     History,
+    _statistical,
     _trailing_mean,
     _weighted_pipeline,
     target_of,
@@ -48,13 +49,23 @@ def test_the_json_contract() -> None:
     assert document["origins"][-1] == "2026-05-01"
     assert {(m["method"], m["horizon"]) for m in document["methods"]} == {
         (method, horizon)
-        for method in ("rep_commit", "weighted_pipeline", "trailing_mean", "pipeline_conversion")
+        for method in (
+            "statistical",
+            "rep_commit",
+            "weighted_pipeline",
+            "trailing_mean",
+            "pipeline_conversion",
+        )
         for horizon in ("month", "month+1", "month+2", "quarter")
     }
     for entry in document["methods"]:
         assert {"wape", "bias", "within_10pct", "p10_p90_coverage"} <= set(entry)
     month = {m["method"]: m for m in document["methods"] if m["horizon"] == "month"}
     assert month["trailing_mean"]["n"] == 6
+    # Only the statistical forecast has a band and deal probabilities.
+    assert 0 <= month["statistical"]["p10_p90_coverage"] <= 1
+    assert 0 < month["statistical"]["brier"] < 0.25
+    assert month["rep_commit"]["p10_p90_coverage"] is None
 
 
 def test_the_trailing_mean_is_the_mean_of_the_three_months_before() -> None:
@@ -80,6 +91,9 @@ def test_an_origin_never_sees_what_happened_after_it() -> None:
     target = target_of(ORIGIN, "month")
     history = History(DatabaseEngine())
     before = _weighted_pipeline(history, ORIGIN, target, [])
+    earlier = [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+    distribution = _statistical(history, ORIGIN, target, earlier)
+    assert distribution is not None
     in_pipeline = history.pipeline(ORIGIN - timedelta(days=1), target)
     assert in_pipeline
     # After the origin: a deal of that pipeline doubles and is won, and a new deal appears.
@@ -101,5 +115,10 @@ def test_an_origin_never_sees_what_happened_after_it() -> None:
         created_date=date(2026, 4, 2),
         close_date=date(2026, 4, 20),
     )
-    after = _weighted_pipeline(History(DatabaseEngine()), ORIGIN, target, [])
-    assert after == pytest.approx(before)
+    fresh = History(DatabaseEngine())
+    assert _weighted_pipeline(fresh, ORIGIN, target, []) == pytest.approx(before)
+    again = _statistical(fresh, ORIGIN, target, earlier)
+    assert again is not None
+    assert (again.p10, again.p50, again.p90) == pytest.approx(
+        (distribution.p10, distribution.p50, distribution.p90)
+    )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from revsight.analytics import measures
@@ -31,6 +31,7 @@ from revsight.analytics.periods import Period
 from revsight.analytics.scopes import Membership, membership
 from revsight.crm.models import Opportunity, Stage
 from revsight.forecasting.models import ForecastSubmission
+from revsight.forecasting.statistical import Lesson, OpenDeal, forecast
 from revsight.org.models import Organisation
 
 HORIZONS: dict[str, tuple[int, int]] = {  # months after the origin, length in months
@@ -39,7 +40,9 @@ HORIZONS: dict[str, tuple[int, int]] = {  # months after the origin, length in m
     "month+2": (2, 1),
     "quarter": (0, 3),
 }
-METHODS = ("rep_commit", "weighted_pipeline", "trailing_mean", "pipeline_conversion")
+METHODS = ("statistical", "rep_commit", "weighted_pipeline", "trailing_mean", "pipeline_conversion")
+MIN_LESSONS = 3
+TRAINING_MONTHS = 12
 CONVERSION_HISTORY = 6
 
 
@@ -60,8 +63,25 @@ class Forecast:
     origin: date
     horizon: str
     method: str
-    value: float
+    value: float  # the point forecast (the median, for a distribution)
     actual: float
+    p10: float | None = None
+    p90: float | None = None
+    # (probability, won within the horizon) of each open deal, for the Brier score.
+    deals: list[tuple[float, bool]] = field(default_factory=list)
+
+
+@dataclass
+class Distribution:
+    p10: float
+    p50: float
+    p90: float
+    deals: list[tuple[float, bool]]
+
+
+def pinball(forecast: float, actual: float, quantile: float) -> float:
+    error = actual - forecast
+    return max(quantile * error, (quantile - 1) * error)
 
 
 @dataclass
@@ -81,6 +101,25 @@ class Score:
             hits = sum(1 for f in scored if abs(f.value - f.actual) <= share * f.actual)
             return round(hits / len(scored), 4)
 
+        banded = [
+            (f.p10, f.actual, f.p90)
+            for f in self.forecasts
+            if f.p10 is not None and f.p90 is not None
+        ]
+        covered = sum(1 for low, real, high in banded if low <= real <= high)
+        deals = [pair for f in self.forecasts for pair in f.deals]
+
+        def mean_pinball(quantile: float, pick: Callable[[Forecast], float | None]) -> Any:
+            values = [pick(f) for f in self.forecasts]
+            if not values or any(v is None for v in values):
+                return None
+            losses = [
+                pinball(v, f.actual, quantile)
+                for v, f in zip(values, self.forecasts, strict=True)
+                if v is not None
+            ]
+            return round(sum(losses) / len(losses), 2)
+
         return {
             "method": self.method,
             "horizon": self.horizon,
@@ -89,10 +128,13 @@ class Score:
             "bias": round(sum(errors) / actual, 4) if actual else None,
             "within_5pct": within(0.05),
             "within_10pct": within(0.10),
-            # Point forecasts have no interval; the statistical method will fill these.
-            "p10_p90_coverage": None,
-            "pinball_p50": round(sum(abs(e) for e in errors) / 2 / len(errors), 2)
-            if errors
+            # Only a distribution has an interval: point forecasts leave these empty.
+            "p10_p90_coverage": round(covered / len(banded), 4) if banded else None,
+            "pinball_p10": mean_pinball(0.1, lambda f: f.p10),
+            "pinball_p50": mean_pinball(0.5, lambda f: f.value),
+            "pinball_p90": mean_pinball(0.9, lambda f: f.p90),
+            "brier": round(sum((p - float(y)) ** 2 for p, y in deals) / len(deals), 4)
+            if deals
             else None,
         }
 
@@ -118,6 +160,35 @@ class History:
             pk: float(p) for pk, p in Stage.objects.values_list("pk", "probability")
         }
         self._pipelines: dict[tuple[date, date, date], dict[int, tuple[float, int]]] = {}
+        self._open: dict[date, list[OpenDeal]] = {}
+
+    def open_deals(self, as_of: date) -> list[OpenDeal]:
+        """Every deal open at the end of `as_of`, whatever its close date, as it stood then."""
+        if as_of not in self._open:
+            period = Period("any", "window", as_of, as_of)
+            if self.members is None:
+                self.members = membership("company", period)
+            ctx = Context(self.engine, period, as_of, self.members, self.zone, self.fiscal)
+            state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
+            frame = (
+                state.filter(state.is_open)
+                .select("id", "amount", "stage_id", "created_date", "close_date")
+                .execute()
+            )
+            self._open[as_of] = [
+                OpenDeal(
+                    int(r.id),
+                    float(r.amount) if r.amount == r.amount and r.amount is not None else 0.0,
+                    int(r.stage_id),
+                    _as_date(r.created_date),
+                    _as_date(r.close_date) if r.close_date == r.close_date else None,
+                )
+                for r in frame.itertuples()
+            ]
+        return self._open[as_of]
+
+    def won_in(self, target: Period) -> set[int]:
+        return {pk for pk, day, _, _ in self.won if target.start <= day <= target.end}
 
     def bookings(self, start: date, end: date, known_on: date | None = None) -> float:
         """Won amounts closed in [start, end] (and by `known_on` when given)."""
@@ -208,6 +279,46 @@ def _pipeline_conversion(
     return value * ratios_won / ratios_in + run_rate / used
 
 
+def _statistical(
+    history: History, origin: date, target: Period, earlier: list[date]
+) -> Distribution | None:
+    """The win-probability model trained on the earlier scored origins (see statistical.py)."""
+    offset = (target.start.year - origin.year) * 12 + target.start.month - origin.month
+    horizon = _horizon(offset, _months(target))
+    lessons = []
+    for past in earlier:
+        past_target = target_of(past, horizon)
+        won = history.won_in(past_target)
+        lessons.append(
+            Lesson(
+                past - timedelta(days=1),
+                past_target,
+                history.open_deals(past - timedelta(days=1)),
+                won,
+                history.bookings(past_target.start, past_target.end),
+                sum(
+                    amount
+                    for _, day, amount, created in history.won
+                    if past_target.start <= day <= past_target.end and created >= past
+                ),
+            )
+        )
+    if len(lessons) < MIN_LESSONS:
+        return None
+    deals = history.open_deals(origin - timedelta(days=1))
+    seed = origin.toordinal() * 10 + list(HORIZONS).index(horizon)
+    p10, p50, p90, chances = forecast(lessons, deals, origin - timedelta(days=1), target, seed)
+    won = history.won_in(target)
+    return Distribution(
+        p10, p50, p90, [(p, d.id in won) for p, d in zip(chances, deals, strict=True)]
+    )
+
+
+def _as_date(value: Any) -> date:
+    """A plain date from what an engine returns (a pandas Timestamp is a datetime)."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _horizon(offset: int, length: int) -> str:
     for name, shape in HORIZONS.items():
         if shape == (offset, length):
@@ -215,7 +326,10 @@ def _horizon(offset: int, length: int) -> str:
     raise KeyError((offset, length))
 
 
-METHOD_FUNCTIONS: dict[str, Callable[[History, date, Period, list[date]], float | None]] = {
+METHOD_FUNCTIONS: dict[
+    str, Callable[[History, date, Period, list[date]], float | Distribution | None]
+] = {
+    "statistical": _statistical,
     "rep_commit": _rep_commit,
     "weighted_pipeline": _weighted_pipeline,
     "trailing_mean": _trailing_mean,
@@ -230,7 +344,8 @@ def backtest(
     target periods are over by the as-of date."""
     history = History(engine or get_engine())
     current = as_of.replace(day=1)
-    candidates = [add_months(current, -n) for n in range(months + 3, 0, -1)]
+    # Earlier origins are kept as training history for the methods that learn from it.
+    candidates = [add_months(current, -n) for n in range(months + TRAINING_MONTHS, 0, -1)]
     scores = {(m, h): Score(m, h) for m in METHODS for h in HORIZONS}
     used: set[date] = set()
     for horizon in HORIZONS:
@@ -244,7 +359,20 @@ def backtest(
                 # Earlier origins count as history only once their own target is over.
                 earlier = [o for o in scored_origins if target_of(o, horizon).end < origin]
                 value = function(history, origin, target, earlier)
-                if value is not None:
+                if isinstance(value, Distribution):
+                    scores[(method, horizon)].forecasts.append(
+                        Forecast(
+                            origin,
+                            horizon,
+                            method,
+                            value.p50,
+                            actual,
+                            value.p10,
+                            value.p90,
+                            value.deals,
+                        )
+                    )
+                elif value is not None:
                     scores[(method, horizon)].forecasts.append(
                         Forecast(origin, horizon, method, value, actual)
                     )
