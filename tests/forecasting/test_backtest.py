@@ -69,12 +69,12 @@ def test_the_json_contract() -> None:
 
 
 def test_the_trailing_mean_is_the_mean_of_the_three_months_before() -> None:
-    history = History(DatabaseEngine())
+    history = History(DatabaseEngine(), DEMO_AS_OF)
     months = [
         compute(["bookings"], p, DEMO_AS_OF).value("bookings")
         for p in ("2026-01", "2026-02", "2026-03")
     ]
-    forecast = _trailing_mean(history, ORIGIN, target_of(ORIGIN, "quarter"), [])
+    forecast = _trailing_mean(history, ORIGIN, "quarter", [])
     assert forecast == pytest.approx(sum(months) / 3 * 3)
 
 
@@ -89,10 +89,10 @@ def test_targets_of_each_horizon() -> None:
 
 def test_an_origin_never_sees_what_happened_after_it() -> None:
     target = target_of(ORIGIN, "month")
-    history = History(DatabaseEngine())
-    before = _weighted_pipeline(history, ORIGIN, target, [])
+    history = History(DatabaseEngine(), DEMO_AS_OF)
+    before = _weighted_pipeline(history, ORIGIN, "month", [])
     earlier = [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
-    distribution = _statistical(history, ORIGIN, target, earlier)
+    distribution = _statistical(history, ORIGIN, "month", earlier)
     assert distribution is not None
     in_pipeline = history.pipeline(ORIGIN - timedelta(days=1), target)
     assert in_pipeline
@@ -115,9 +115,9 @@ def test_an_origin_never_sees_what_happened_after_it() -> None:
         created_date=date(2026, 4, 2),
         close_date=date(2026, 4, 20),
     )
-    fresh = History(DatabaseEngine())
-    assert _weighted_pipeline(fresh, ORIGIN, target, []) == pytest.approx(before)
-    again = _statistical(fresh, ORIGIN, target, earlier)
+    fresh = History(DatabaseEngine(), DEMO_AS_OF)
+    assert _weighted_pipeline(fresh, ORIGIN, "month", []) == pytest.approx(before)
+    again = _statistical(fresh, ORIGIN, "month", earlier)
     assert again is not None
     assert (again.p10, again.p50, again.p90) == pytest.approx(
         (distribution.p10, distribution.p50, distribution.p90)

@@ -33,6 +33,23 @@ class Context:
     split: str | None = None  # a dimension to divide the metrics by ("stage", "lead_source")
     cache: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def for_organisation(
+        cls, engine: Engine, period: Period, as_of: date, members: Membership
+    ) -> Context:
+        """A context in the organisation's time zone and fiscal year."""
+        from revsight.org.models import Organisation
+
+        organisation = Organisation.current()
+        return cls(
+            engine,
+            period,
+            as_of,
+            members,
+            organisation.time_zone,
+            organisation.fiscal_year_start_month,
+        )
+
     def fact(self, name: str) -> ir.Table:
         return self.engine.table(name)
 

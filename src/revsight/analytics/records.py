@@ -17,7 +17,6 @@ from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.periods import Period
 from revsight.analytics.scopes import Membership
 from revsight.core.errors import InvalidInput
-from revsight.org.models import Organisation
 
 KINDS = {
     "won": "Won deals",
@@ -47,15 +46,7 @@ def listed(
 ) -> list[Listed]:
     if kind not in KINDS:
         raise InvalidInput("kind", kind, f"must be one of: {', '.join(KINDS)}")
-    organisation = Organisation.current()
-    ctx = Context(
-        engine or get_engine(),
-        period,
-        as_of,
-        members,
-        organisation.time_zone,
-        organisation.fiscal_year_start_month,
-    )
+    ctx = Context.for_organisation(engine or get_engine(), period, as_of, members)
     if kind == "pipeline":
         table = ctx.by_member(measures.open_in_period(ctx), "owner_id")
         rows = table.select("id", "stage_id", "amount", "close_date").execute()

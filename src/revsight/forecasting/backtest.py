@@ -18,21 +18,21 @@ Methods so far are the baselines every better method must beat:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from revsight.analytics import measures
-from revsight.analytics.context import Context, end_of_day_utc
+from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.periods import Period
-from revsight.analytics.scopes import Membership, membership
-from revsight.crm.models import Opportunity, Stage
-from revsight.forecasting.models import ForecastSubmission
+from revsight.analytics.scopes import membership
+from revsight.crm.models import Stage
+from revsight.forecasting.rollup import latest_submissions
 from revsight.forecasting.statistical import Lesson, OpenDeal, forecast
-from revsight.org.models import Organisation
 
 HORIZONS: dict[str, tuple[int, int]] = {  # months after the origin, length in months
     "month": (0, 1),
@@ -140,21 +140,21 @@ class Score:
 
 
 class History:
-    """What the methods read, fetched once: bookings by month, and pipelines by as-of date."""
+    """What the methods read, fetched once: the won deals, and pipelines by as-of date."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, as_of: date | None = None) -> None:
         self.engine = engine
-        organisation = Organisation.current()
-        self.zone = organisation.time_zone
-        self.fiscal = organisation.fiscal_year_start_month
-        self.members: Membership | None = None
-        # (id, close date, amount, created date) of every won deal.
+        known = as_of or timezone.localdate()
+        everything = Period("history", "window", date(1900, 1, 1), known)
+        self.members = membership("company", everything)
+        # The deals the bookings metric counts (`measures.decided_deals`), over all history:
+        # (id, close date, amount, created date).
+        ctx = Context.for_organisation(engine, everything, known, self.members)
+        won = ctx.by_member(measures.decided_deals(ctx, ("won",)), "owner_id")
+        frame = won.select("id", "close_date", "amount", "created_date").execute()
         self.won: list[tuple[int, date, float, date]] = [
-            (pk, closed, float(amount or 0), created)
-            for pk, closed, amount, created in Opportunity.objects.filter(
-                status="won", close_date__isnull=False
-            ).values_list("id", "close_date", "amount", "created_date")
-            if closed is not None
+            (int(r.id), _as_date(r.close_date), _amount(r.amount), _as_date(r.created_date))
+            for r in frame.itertuples()
         ]
         self.probability = {
             pk: float(p) for pk, p in Stage.objects.values_list("pk", "probability")
@@ -162,13 +162,13 @@ class History:
         self._pipelines: dict[tuple[date, date, date], dict[int, tuple[float, int]]] = {}
         self._open: dict[date, list[OpenDeal]] = {}
 
+    def _context(self, period: Period, as_of: date) -> Context:
+        return Context.for_organisation(self.engine, period, as_of, self.members)
+
     def open_deals(self, as_of: date) -> list[OpenDeal]:
         """Every deal open at the end of `as_of`, whatever its close date, as it stood then."""
         if as_of not in self._open:
-            period = Period("any", "window", as_of, as_of)
-            if self.members is None:
-                self.members = membership("company", period)
-            ctx = Context(self.engine, period, as_of, self.members, self.zone, self.fiscal)
+            ctx = self._context(Period("any", "window", as_of, as_of), as_of)
             state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
             frame = (
                 state.filter(state.is_open)
@@ -178,7 +178,7 @@ class History:
             self._open[as_of] = [
                 OpenDeal(
                     int(r.id),
-                    float(r.amount) if r.amount == r.amount and r.amount is not None else 0.0,
+                    _amount(r.amount),
                     int(r.stage_id),
                     _as_date(r.created_date),
                     _as_date(r.close_date) if r.close_date == r.close_date else None,
@@ -187,124 +187,100 @@ class History:
             ]
         return self._open[as_of]
 
-    def won_in(self, target: Period) -> set[int]:
-        return {pk for pk, day, _, _ in self.won if target.start <= day <= target.end}
-
-    def bookings(self, start: date, end: date, known_on: date | None = None) -> float:
-        """Won amounts closed in [start, end] (and by `known_on` when given)."""
-        last = min(end, known_on) if known_on else end
-        return sum(amount for _, day, amount, _ in self.won if start <= day <= last)
-
     def pipeline(self, as_of: date, target: Period) -> dict[int, tuple[float, int]]:
         """Deals open at the end of `as_of` expected to close in the target: amount, stage."""
         key = (as_of, target.start, target.end)
         if key not in self._pipelines:
-            if self.members is None:
-                self.members = membership("company", target)
-            ctx = Context(self.engine, target, as_of, self.members, self.zone, self.fiscal)
+            ctx = self._context(target, as_of)
             rows = ctx.by_member(measures.open_in_period(ctx), "owner_id")
             frame = rows.select("id", "amount", "stage_id").execute()
             self._pipelines[key] = {
-                int(r.id): (float(r.amount) if r.amount == r.amount else 0.0, int(r.stage_id))
-                for r in frame.itertuples()
+                int(r.id): (_amount(r.amount), int(r.stage_id)) for r in frame.itertuples()
             }
         return self._pipelines[key]
 
+    def won_in(self, target: Period) -> set[int]:
+        return {pk for pk, day, _, _ in self.won if target.start <= day <= target.end}
 
-def _trailing_mean(history: History, origin: date, target: Period, _: list[date]) -> float:
+    def bookings(self, start: date, end: date) -> float:
+        """Won amounts closed in [start, end]."""
+        return sum(amount for _, day, amount, _ in self.won if start <= day <= end)
+
+    def new_business(self, origin: date, target: Period) -> float:
+        """Bookings in the target from deals created on or after the origin."""
+        return sum(
+            amount
+            for _, day, amount, created in self.won
+            if target.start <= day <= target.end and created >= origin
+        )
+
+
+Method = Callable[[History, date, str, list[date]], "float | Distribution | None"]
+
+
+def _trailing_mean(history: History, origin: date, horizon: str, _: list[date]) -> float:
     months = [
         (add_months(origin, -n), add_months(origin, -n + 1) - timedelta(days=1)) for n in (1, 2, 3)
     ]
     mean = sum(history.bookings(s, e) for s, e in months) / 3
-    return mean * _months(target)
+    return mean * HORIZONS[horizon][1]
 
 
-def _months(target: Period) -> int:
-    return (target.end.year - target.start.year) * 12 + target.end.month - target.start.month + 1
+def _rep_commit(history: History, origin: date, horizon: str, _: list[date]) -> float | None:
+    """Latest commits made by the end of the origin's first day, for the target's month (or
+    for the quarter, when the target is a fiscal quarter with submissions)."""
+    target = target_of(origin, horizon)
+    kind = "month" if HORIZONS[horizon][1] == 1 else "quarter"
+    latest = latest_submissions(kind, target.start, origin)
+    commits = [amount for (_, category), amount in latest.items() if category == "commit"]
+    return sum(commits) if commits else None
 
 
-def _rep_commit(history: History, origin: date, target: Period, _: list[date]) -> float | None:
-    """Latest commits made by the end of the origin's first day, for the target's month(s)
-    (or for the quarter, when the target is a fiscal quarter with submissions)."""
-    boundary = end_of_day_utc(origin, history.zone).replace(tzinfo=UTC)
-    kind = "month" if _months(target) == 1 else "quarter"
-    rows = (
-        ForecastSubmission.objects.filter(
-            category="commit",
-            period_type=kind,
-            period_start=target.start,
-            submitted_at__lt=boundary,
-        )
-        .order_by("user_id", "submitted_at", "id")
-        .values_list("user_id", "amount")
-    )
-    latest: dict[int, float] = {}
-    for user_id, amount in rows:
-        latest[user_id] = float(amount)
-    return sum(latest.values()) if latest else None
-
-
-def _weighted_pipeline(history: History, origin: date, target: Period, _: list[date]) -> float:
-    pipeline = history.pipeline(origin - timedelta(days=1), target)
+def _weighted_pipeline(history: History, origin: date, horizon: str, _: list[date]) -> float:
+    pipeline = history.pipeline(origin - timedelta(days=1), target_of(origin, horizon))
     return sum(amount * history.probability.get(stage, 0.0) for amount, stage in pipeline.values())
 
 
 def _pipeline_conversion(
-    history: History, origin: date, target: Period, earlier: list[date]
+    history: History, origin: date, horizon: str, earlier: list[date]
 ) -> float | None:
     """Start pipeline × the share of start pipeline won in earlier scored periods of the same
     shape, plus what deals created inside such a period went on to close in it."""
-    offset = (target.start.year - origin.year) * 12 + target.start.month - origin.month
-    length = _months(target)
-    ratios_in, ratios_won, run_rate = 0.0, 0.0, 0.0
-    used = 0
-    for past in earlier[-CONVERSION_HISTORY:]:
-        past_target = target_of(past, _horizon(offset, length))
+    entered, won, run_rate = 0.0, 0.0, 0.0
+    used = earlier[-CONVERSION_HISTORY:]
+    for past in used:
+        past_target = target_of(past, horizon)
         pipeline = history.pipeline(past - timedelta(days=1), past_target)
-        ratios_in += sum(amount for amount, _ in pipeline.values())
-        won_ids = {
-            pk for pk, day, _, _ in history.won if past_target.start <= day <= past_target.end
-        }
-        ratios_won += sum(amount for pk, (amount, _) in pipeline.items() if pk in won_ids)
-        run_rate += sum(
-            amount
-            for _, day, amount, created in history.won
-            if past_target.start <= day <= past_target.end and created >= past
-        )
-        used += 1
-    if not used or not ratios_in:
+        won_ids = history.won_in(past_target)
+        entered += sum(amount for amount, _ in pipeline.values())
+        won += sum(amount for pk, (amount, _) in pipeline.items() if pk in won_ids)
+        run_rate += history.new_business(past, past_target)
+    if not used or not entered:
         return None
-    start_pipeline = history.pipeline(origin - timedelta(days=1), target)
-    value = sum(amount for amount, _ in start_pipeline.values())
-    return value * ratios_won / ratios_in + run_rate / used
+    start = history.pipeline(origin - timedelta(days=1), target_of(origin, horizon))
+    return sum(amount for amount, _ in start.values()) * won / entered + run_rate / len(used)
 
 
 def _statistical(
-    history: History, origin: date, target: Period, earlier: list[date]
+    history: History, origin: date, horizon: str, earlier: list[date]
 ) -> Distribution | None:
     """The win-probability model trained on the earlier scored origins (see statistical.py)."""
-    offset = (target.start.year - origin.year) * 12 + target.start.month - origin.month
-    horizon = _horizon(offset, _months(target))
     lessons = []
     for past in earlier:
         past_target = target_of(past, horizon)
-        won = history.won_in(past_target)
         lessons.append(
             Lesson(
                 past - timedelta(days=1),
                 past_target,
                 history.open_deals(past - timedelta(days=1)),
-                won,
+                history.won_in(past_target),
                 history.bookings(past_target.start, past_target.end),
-                sum(
-                    amount
-                    for _, day, amount, created in history.won
-                    if past_target.start <= day <= past_target.end and created >= past
-                ),
+                history.new_business(past, past_target),
             )
         )
     if len(lessons) < MIN_LESSONS:
         return None
+    target = target_of(origin, horizon)
     deals = history.open_deals(origin - timedelta(days=1))
     seed = origin.toordinal() * 10 + list(HORIZONS).index(horizon)
     p10, p50, p90, chances = forecast(lessons, deals, origin - timedelta(days=1), target, seed)
@@ -319,16 +295,12 @@ def _as_date(value: Any) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _horizon(offset: int, length: int) -> str:
-    for name, shape in HORIZONS.items():
-        if shape == (offset, length):
-            return name
-    raise KeyError((offset, length))
+def _amount(value: Any) -> float:
+    """An engine's amount as a float; a missing one (None or NaN) is 0."""
+    return float(value) if value is not None and value == value else 0.0
 
 
-METHOD_FUNCTIONS: dict[
-    str, Callable[[History, date, Period, list[date]], float | Distribution | None]
-] = {
+METHOD_FUNCTIONS: dict[str, Method] = {
     "statistical": _statistical,
     "rep_commit": _rep_commit,
     "weighted_pipeline": _weighted_pipeline,
@@ -342,11 +314,11 @@ def backtest(
 ) -> tuple[list[date], list[Score]]:
     """Scores of every method and horizon over the last `months` monthly origins whose
     target periods are over by the as-of date."""
-    history = History(engine or get_engine())
+    history = History(engine or get_engine(), as_of)
     current = as_of.replace(day=1)
     # Earlier origins are kept as training history for the methods that learn from it.
     candidates = [add_months(current, -n) for n in range(months + TRAINING_MONTHS, 0, -1)]
-    scores = {(m, h): Score(m, h) for m in METHODS for h in HORIZONS}
+    scores = {(m, h): Score(m, h) for h in HORIZONS for m in METHODS}
     used: set[date] = set()
     for horizon in HORIZONS:
         scored_origins: list[date] = []
@@ -355,10 +327,10 @@ def backtest(
             if target.end >= current:
                 continue
             actual = history.bookings(target.start, target.end)
+            # Earlier origins count as history only once their own target is over.
+            earlier = [o for o in scored_origins if target_of(o, horizon).end < origin]
             for method, function in METHOD_FUNCTIONS.items():
-                # Earlier origins count as history only once their own target is over.
-                earlier = [o for o in scored_origins if target_of(o, horizon).end < origin]
-                value = function(history, origin, target, earlier)
+                value = function(history, origin, horizon, earlier)
                 if isinstance(value, Distribution):
                     scores[(method, horizon)].forecasts.append(
                         Forecast(
@@ -377,13 +349,9 @@ def backtest(
                         Forecast(origin, horizon, method, value, actual)
                     )
             scored_origins.append(origin)
-        kept = scored_origins[-months:]
+        kept = set(scored_origins[-months:])
         for method in METHODS:
             score = scores[(method, horizon)]
-            score.forecasts = [f for f in score.forecasts if f.origin in set(kept)]
-        used |= set(kept)
-    by_horizon = defaultdict(list)
-    for score in scores.values():
-        by_horizon[score.horizon].append(score)
-    ordered = [s for h in HORIZONS for s in by_horizon[h]]
-    return sorted(used), ordered
+            score.forecasts = [f for f in score.forecasts if f.origin in kept]
+        used |= kept
+    return sorted(used), list(scores.values())

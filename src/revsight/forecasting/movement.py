@@ -30,7 +30,6 @@ from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.periods import Period
 from revsight.analytics.scopes import Membership
 from revsight.core.errors import InvalidInput
-from revsight.org.models import Organisation
 
 BUCKETS = ("new", "pulled_in", "increased", "decreased", "pushed_out", "won", "lost")
 ENTERING = {"new", "pulled_in", "increased"}
@@ -76,15 +75,7 @@ def _state(
     """Every deal that existed at the end of the date, per scope key it counts in (a deal
     counts in its owner's team and in every team above): its amount, outcome and whether it
     was in the period's pipeline."""
-    organisation = Organisation.current()
-    ctx = Context(
-        engine,
-        period,
-        as_of,
-        members,
-        organisation.time_zone,
-        organisation.fiscal_year_start_month,
-    )
+    ctx = Context.for_organisation(engine, period, as_of, members)
     state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
     in_period = (
         state.is_open & (state.close_date >= period.start) & (state.close_date <= period.end)

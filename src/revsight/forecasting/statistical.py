@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -124,7 +124,3 @@ def forecast(
     totals = totals + run_rate * factors
     p10, p50, p90 = np.quantile(totals, [0.1, 0.5, 0.9])
     return float(p10), float(p50), float(p90), probabilities
-
-
-def day_before(origin: date) -> date:
-    return origin - timedelta(days=1)
