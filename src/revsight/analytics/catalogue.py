@@ -191,6 +191,9 @@ LEADING_INDICATORS = [
     ("executive_presentation", "months"),
 ]
 
+# The metric id of each leading indicator, in LEADING_INDICATORS' order.
+INDICATOR_IDS = [f"{kind}s_per_rep_per_{per[:-1]}" for kind, per in LEADING_INDICATORS]
+
 STANDARD_TYPES = [
     "new_prospect_call",
     "face_to_face_call",
@@ -550,7 +553,7 @@ METRICS: list[Metric] = [
     ),
     *[
         Metric(
-            f"{kind}s_per_rep_per_{per[:-1]}",
+            metric_id,
             f"{ActivityType(kind).label}s per salesperson per {per[:-1]}",
             "rate",
             ("activities", "staffing"),
@@ -560,7 +563,7 @@ METRICS: list[Metric] = [
             f"({'days / 7' if per == 'weeks' else 'days × 12 / 365'}). A rate, with decimals. "
             "None without salespeople.",
         )
-        for kind, per in LEADING_INDICATORS
+        for metric_id, (kind, per) in zip(INDICATOR_IDS, LEADING_INDICATORS, strict=True)
     ],
 ]
 

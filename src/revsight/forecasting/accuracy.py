@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from revsight.analytics import compute, periods
+from revsight.analytics.scopes import Membership
 from revsight.org.models import Organisation
 
 WINDOW = 6
@@ -65,13 +66,21 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 6) if values else None
 
 
-def track_records(as_of: date, by: str = "rep", months: int = 12) -> list[TrackRecord]:
-    """The last `months` complete months before the as-of date, per company, team or rep."""
+def track_records(
+    as_of: date, by: str = "rep", months: int = 12, members: Membership | None = None
+) -> list[TrackRecord]:
+    """The last `months` complete months before the as-of date, per company, team or rep
+    (only `members`' keys, when given)."""
     fiscal = Organisation.current().fiscal_year_start_month
     current = periods.containing("month", as_of, fiscal)
     last = periods.containing("month", current.start - timedelta(days=1), fiscal)
     result = compute(
-        ["forecast_accuracy", "forecast_bias"], last.id, as_of, by, trend=max(months - 1, 0)
+        ["forecast_accuracy", "forecast_bias"],
+        last.id,
+        as_of,
+        by,
+        trend=max(months - 1, 0),
+        members=members,
     )
     ids = [p.id for p in result.trend_periods] + [last.id]
     rows: dict[tuple[str, str], list[Any]] = {}

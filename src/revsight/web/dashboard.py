@@ -10,20 +10,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Sum
 from django.http import Http404
 
 from revsight.analytics import compute, periods
-from revsight.analytics.catalogue import BY_ID, LEADING_INDICATORS, STANDARD_TYPES
+from revsight.analytics.catalogue import BY_ID, INDICATOR_IDS, STANDARD_TYPES
 from revsight.analytics.computation import Result
+from revsight.analytics.records import listed
 from revsight.analytics.replica import source_state
 from revsight.analytics.scopes import Membership, membership, narrowed
-from revsight.crm.models import Opportunity
+from revsight.crm.models import Opportunity, Stage
 from revsight.org import visibility
 from revsight.org.models import ActivityStandard, Goal, Organisation, Role, Team, User
 
@@ -68,15 +67,6 @@ PER_REP = [
     "forecast_bias",
     *[f"activities_vs_standard_{kind}" for kind in STANDARD_TYPES],
 ]
-INDICATORS = [
-    "new_prospect_calls_per_rep_per_week",
-    "face_to_face_calls_per_rep_per_week",
-    "presales_calls_per_rep_per_week",
-    "discovery_calls_per_rep_per_month",
-    "demonstrations_per_rep_per_month",
-    "executive_presentations_per_rep_per_month",
-]
-assert len(INDICATORS) == len(LEADING_INDICATORS)
 
 
 @dataclass(frozen=True)
@@ -157,38 +147,30 @@ def members_of(scope: Scope, period: periods.Period) -> Membership:
     return narrowed(membership(scope.kind, period), [scope.key])
 
 
-def reps_of(scope: Scope, period: periods.Period) -> Membership:
-    """The salespeople whose rows the per-salesperson panels show."""
+def reps_of(scope: Scope, period: periods.Period, members: Membership) -> Membership:
+    """The salespeople whose rows the per-salesperson panels show: everyone for the company,
+    the scope's members for a team, the team mates for a salesperson. `members` are the
+    scope's own (`members_of`)."""
     everyone = membership("rep", period)
     if scope.kind == "company":
         return everyone
     if scope.kind == "rep":
         assert scope.user is not None
-        team_mates = (
-            set(User.objects.filter(team_id=scope.user.team_id).values_list("email", flat=True))
-            if scope.user.team_id
-            else {scope.user.email}
-        )
-        return narrowed(everyone, [key for key in everyone.keys if key in team_mates])
-    team_members = {uid for uid, key in membership("team", period).pairs if key == scope.key}
-    emails = set(User.objects.filter(pk__in=team_members).values_list("email", flat=True))
+        people = User.objects.filter(team_id=scope.user.team_id) if scope.user.team_id else []
+        emails = {person.email for person in people} | {scope.user.email}
+    else:
+        ids = {user_id for user_id, _ in members.pairs}
+        emails = set(User.objects.filter(pk__in=ids).values_list("email", flat=True))
     return narrowed(everyone, [key for key in everyone.keys if key in emails])
 
 
 def version_stamp() -> str:
     """Changes whenever any fact table, goal, activity standard or the fiscal year changes, so
     cached dashboards are never stale."""
+    # Aggregates rather than rows: a large organisation has thousands of goals.
     targets = (
-        list(
-            Goal.objects.order_by("pk").values_list(
-                "pk", "metric", "scope", "team_id", "user_id", "period", "target"
-            )
-        ),
-        list(
-            ActivityStandard.objects.order_by("pk").values_list(
-                "pk", "role", "activity_type", "per", "count"
-            )
-        ),
+        Goal.objects.aggregate(n=Count("pk"), last=Max("pk"), total=Sum("target")),
+        list(ActivityStandard.objects.order_by("pk").values_list("pk", "per", "count")),
         Organisation.current().fiscal_year_start_month,
     )
     return hashlib.sha1(repr((source_state(), targets)).encode()).hexdigest()[:16]
@@ -253,8 +235,8 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
                 "coverage": result.value("pipeline_coverage", key) if has_key else None,
             }
         )
-    indicator_result = values(["bookings", *INDICATORS], month.id, trend=11)
-    reps = reps_of(scope, period)
+    indicator_result = values(["bookings", *INDICATOR_IDS], month.id, trend=11)
+    reps = reps_of(scope, period, members)
     rep_result = compute(PER_REP, period.id, as_of, "rep", members=reps)
     lead_sources = []
     if scope.kind == "company":  # marketing spend belongs to no salesperson or team
@@ -336,7 +318,7 @@ def _build(scope: Scope, period: periods.Period, as_of: date) -> dict[str, Any]:
         if scope.kind == "rep"
         else [],
         "standard_types": list(STANDARD_TYPES),
-        "accounts": top_accounts(scope, as_of),
+        "accounts": top_accounts(members, as_of),
     }
 
 
@@ -361,60 +343,42 @@ def _indicators(result: Result, key: str) -> dict[str, Any]:
         "bookings": series("bookings"),
         "series": [
             {"id": metric, "name": BY_ID[metric].name, "values": series(metric)}
-            for metric in INDICATORS
+            for metric in INDICATOR_IDS
         ],
     }
 
 
-def top_accounts(scope: Scope, as_of: date, limit: int = 10) -> list[dict[str, Any]]:
-    """The accounts with the most open pipeline expected to close in the next 90 days,
-    weighted by each deal's probability (its own, else its stage's). The scope has been
-    authorised already; its deals are all visible to whoever may open it."""
-    deals = Opportunity.objects.filter(status="open")
-    deals = deals.filter(
-        account__isnull=False, close_date__gte=as_of, close_date__lte=as_of + timedelta(days=90)
+def top_accounts(members: Membership, as_of: date, limit: int = 10) -> list[dict[str, Any]]:
+    """The accounts with the most pipeline expected to close in the next 90 days, as it stood on
+    the as-of date (the records behind the 90-day coverage, so each row's link lists exactly
+    its deals), weighted by each deal's probability (its own, else its stage's then)."""
+    window = periods.Period(
+        "next-90d", "window", as_of + timedelta(days=1), as_of + timedelta(days=90)
     )
-    if scope.kind == "team" and scope.team is not None:
-        team_ids = _team_and_below(scope.team)
-        deals = deals.filter(owner__team_id__in=team_ids)
-    elif scope.kind == "rep" and scope.user is not None:
-        deals = deals.filter(owner=scope.user)
-    money = DecimalField(max_digits=18, decimal_places=4)
-    weighted = ExpressionWrapper(
-        Coalesce(F("amount"), Decimal(0)) * Coalesce(F("probability"), F("stage__probability")),
-        output_field=money,
-    )
-    rows = (
-        deals.values("account_id", "account__name")
-        .annotate(
-            pipeline=Sum(Coalesce(F("amount"), Decimal(0)), output_field=money),
-            weighted=Sum(weighted),
-            deals=Count("id"),
-            committed=Count("id", filter=Q(forecast_category="commit")),
+    deals = {item.id: item for item in listed("pipeline", window, as_of, members)}
+    stage_probability = dict(Stage.objects.values_list("pk", "probability"))
+    totals: dict[int, dict[str, Any]] = {}
+    for pk, account_id, name, probability, category in Opportunity.objects.filter(
+        pk__in=list(deals), account__isnull=False
+    ).values_list("pk", "account_id", "account__name", "probability", "forecast_category"):
+        then = deals[pk]
+        chance = float(
+            probability if probability is not None else stage_probability.get(then.stage_id or 0, 0)
         )
-        .order_by("-weighted", "account__name")[:limit]
-    )
-    return [
-        {
-            "account_id": row["account_id"],
-            "name": row["account__name"],
-            "pipeline": float(row["pipeline"] or 0),
-            "weighted": float(row["weighted"] or 0),
-            "deals": row["deals"],
-            "committed": row["committed"],
-        }
-        for row in rows
-    ]
-
-
-def _team_and_below(team: Team) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(team_id)
-    found, stack = {team.pk}, [team.pk]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
+        row = totals.setdefault(
+            account_id,
+            {
+                "account_id": account_id,
+                "name": name,
+                "pipeline": 0.0,
+                "weighted": 0.0,
+                "deals": 0,
+                "committed": 0,
+            },
+        )
+        row["pipeline"] += then.amount or 0.0
+        row["weighted"] += (then.amount or 0.0) * chance
+        row["deals"] += 1
+        row["committed"] += category == "commit"
+    ranked = sorted(totals.values(), key=lambda row: (-row["weighted"], row["name"]))
+    return ranked[:limit]

@@ -204,7 +204,7 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
     period = _period_from(request.GET.get("period", "month"), as_of, request.GET.get("window"))
     members = members_of(scope, period)
     if request.GET.get("owner"):
-        everyone = reps_of(scope, period) if scope.kind != "rep" else members
+        everyone = reps_of(scope, period, members) if scope.kind != "rep" else members
         if request.GET["owner"] not in everyone.keys and scope.kind != "company":
             raise Http404("No such salesperson here.")
     items = listed(kind, period, as_of, members)

@@ -100,7 +100,7 @@ def _team_view(viewer: User, targets: list[periods.Period], today: date) -> dict
         for i in range(len(targets))
     ]
     reps = narrowed(membership("rep", targets[0]), emails)
-    records = [r for r in track_records(today, "rep", 6) if r.key in set(reps.keys)]
+    records = track_records(today, "rep", 6, members=reps)
     records.sort(key=lambda r: -(r.rolling_accuracy or 0))
     return {
         "team_rows": rows,

@@ -22,12 +22,6 @@ def money(value: Decimal | int | float | None) -> str:
 
 
 @register.filter
-def count(value: int | None) -> str:
-    """A whole number with thousands separators: 15,511."""
-    return "" if value is None else f"{int(value):,}"
-
-
-@register.filter
 def metric(value: float | int | None, unit_or_metric: str) -> str:
     """A value as `revsight metrics` prints it (683,200 · 60.9% · 41.0 d · 1.1×), given the
     metric's id, or just a unit."""
