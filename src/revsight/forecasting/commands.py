@@ -8,6 +8,19 @@ from typing import Any
 
 import click
 
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+AS_OF = click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Default: today."
+)
+
+
+def by_option(default: str) -> Any:
+    return click.option(
+        "--by", type=click.Choice(["company", "team", "rep"]), default=default, show_default=True
+    )
+
 
 def _django() -> None:
     from revsight.cli import _pending_migrations, _setup_django
@@ -59,12 +72,8 @@ def submit(email: str, period_id: str, commit: str, best_case: str | None) -> No
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="What was known at the end of this day. Default: today.",
 )
-@click.option(
-    "--by", type=click.Choice(["company", "team", "rep"]), default="company", show_default=True
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@by_option("company")
+@FORMAT
 def show(period_id: str | None, as_of: datetime | None, by: str, fmt: str) -> None:
     """The forecast roll-up: quota, closed so far, the latest commit and best case, and the
     open pipeline, by company, team or salesperson."""
@@ -101,9 +110,7 @@ def _money(value: float | None) -> str:
 
 
 @forecast_group.command("accuracy")
-@click.option(
-    "--by", type=click.Choice(["company", "team", "rep"]), default="rep", show_default=True
-)
+@by_option("rep")
 @click.option(
     "--months",
     type=click.IntRange(1, 60),
@@ -111,10 +118,8 @@ def _money(value: float | None) -> str:
     show_default=True,
     help="How many complete months before the as-of date.",
 )
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Default: today.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@AS_OF
+@FORMAT
 def accuracy_command(by: str, months: int, as_of: datetime | None, fmt: str) -> None:
     """Forecast accuracy and bias month by month, the rolling six-month average, and who
     persistently sandbags or is optimistic."""
@@ -157,10 +162,8 @@ def accuracy_command(by: str, months: int, as_of: datetime | None, fmt: str) -> 
     show_default=True,
     help="How many monthly origins to replay (the latest whose targets are over).",
 )
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Default: today.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@AS_OF
+@FORMAT
 def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
     """Replay each forecasting method from past monthly origins, with only what was known then,
     and score it: WAPE, bias, share within 5% and 10%."""
@@ -204,12 +207,8 @@ def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
 @click.option("--period", "period_id", required=True, help="The target month or quarter.")
 @click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.option(
-    "--by", type=click.Choice(["company", "team", "rep"]), default="company", show_default=True
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@by_option("company")
+@FORMAT
 def movement_command(period_id: str, start: datetime, end: datetime, by: str, fmt: str) -> None:
     """How the pipeline for a period moved between two dates: new, pulled in, increased,
     decreased, pushed out, won and lost."""

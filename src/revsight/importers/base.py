@@ -53,7 +53,6 @@ class Context:
     currency: str
     classifier: Classifier
     rates: Rates
-    options: dict[str, Any] = field(default_factory=dict)
 
 
 class Importer(Protocol):

@@ -78,31 +78,27 @@ def import_group() -> None:
     """Import a CRM export or spreadsheets: validated first, all or nothing, re-runnable."""
 
 
-@import_group.command("salesforce")
-@PATH
-@DRY_RUN
-@FORMAT
-def import_salesforce(path: Path, dry_run: bool, fmt: str) -> None:
-    """A Salesforce Data Export: a directory, a .zip or Opportunity.csv alone."""
-    _run("salesforce", path, dry_run, fmt)
+CRM_SOURCES = {
+    "salesforce": "A Salesforce Data Export: a directory, a .zip or Opportunity.csv alone.",
+    "hubspot": "HubSpot deals (with owners, calls and meetings when present).",
+    "pipedrive": "Pipedrive deal and activity exports.",
+}
 
 
-@import_group.command("hubspot")
-@PATH
-@DRY_RUN
-@FORMAT
-def import_hubspot(path: Path, dry_run: bool, fmt: str) -> None:
-    """HubSpot deals (with owners, calls and meetings when present)."""
-    _run("hubspot", path, dry_run, fmt)
+def _crm_command(source: str, help_text: str) -> click.Command:
+    """`revsight import SOURCE PATH [--dry-run] [--format …]` for one CRM."""
+
+    @PATH
+    @DRY_RUN
+    @FORMAT
+    def command(path: Path, dry_run: bool, fmt: str) -> None:
+        _run(source, path, dry_run, fmt)
+
+    return click.command(source, help=help_text)(command)
 
 
-@import_group.command("pipedrive")
-@PATH
-@DRY_RUN
-@FORMAT
-def import_pipedrive(path: Path, dry_run: bool, fmt: str) -> None:
-    """Pipedrive deal and activity exports."""
-    _run("pipedrive", path, dry_run, fmt)
+for _source, _help in CRM_SOURCES.items():
+    import_group.add_command(_crm_command(_source, _help))
 
 
 @import_group.command("csv")

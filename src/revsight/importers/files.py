@@ -91,6 +91,16 @@ class Bundle:
         """Files whose name contains any of `words`, ignoring case."""
         return [name for name in self._openers if any(word in name.lower() for word in words)]
 
+    def line_count(self) -> int:
+        """Lines in the CSV files (XLSX left out): an estimate of the records, for progress."""
+        total = 0
+        for name, opener in self._openers.items():
+            if not name.lower().endswith(".xlsx"):
+                with opener() as raw:
+                    while chunk := raw.read(_CHUNK):
+                        total += chunk.count(b"\n")
+        return total
+
     def header(self, name: str) -> list[str]:
         return next(self._tables(name))[1]
 
@@ -247,15 +257,7 @@ def _cell_text(value: object) -> str:
 
 def estimated_records(path: Path) -> int:
     """Roughly how many records an import holds (its CSV lines), for a progress bar."""
-    total = 0
     try:
-        bundle = Bundle(path)
+        return Bundle(path).line_count()
     except (UnreadableFile, FileNotFoundError):
         return 0
-    for name in bundle.names:
-        if name.lower().endswith(".xlsx"):
-            continue
-        with bundle._openers[name]() as raw:
-            while chunk := raw.read(_CHUNK):
-                total += chunk.count(b"\n")
-    return total

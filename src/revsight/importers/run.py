@@ -6,7 +6,7 @@ dry run, and on any unexpected failure, so stored data is either fully updated o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from revsight.core import audit
-from revsight.importers.base import Context, Importer, Record
+from revsight.importers.base import Context, Importer
 from revsight.importers.classify import configured
 from revsight.importers.currency import load_rates
 from revsight.importers.files import Bundle, UnreadableFile
@@ -33,7 +33,6 @@ def run_import(
     *,
     dry_run: bool = False,
     actor: Any = None,
-    options: dict[str, Any] | None = None,
     file_label: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Report:
@@ -74,12 +73,11 @@ def run_import(
         currency=organisation.currency,
         classifier=configured(),
         rates=rates,
-        options=options or {},
     )
     with transaction.atomic():
         writer = Writer(importer, context, timezone.now())
         try:
-            for count, item in enumerate(_items(importer, bundle, context), start=1):
+            for count, item in enumerate(importer.records(bundle, context), start=1):
                 if isinstance(item, Problem):
                     report.error(item)
                 else:
@@ -104,7 +102,3 @@ def run_import(
         if dry_run or not report.ok:
             transaction.set_rollback(True)
     return report
-
-
-def _items(importer: Importer, bundle: Bundle, context: Context) -> Iterator[Record | Problem]:
-    yield from importer.records(bundle, context)
