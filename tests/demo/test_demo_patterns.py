@@ -135,8 +135,12 @@ def test_the_forecasters_have_their_personal_biases() -> None:
     optimism = _day_one_commit_ratios(optimist)
     accuracy = _day_one_commit_ratios(accurate)
     assert len(sandbagging) >= 12
-    assert sum(r < 1 for r in sandbagging) / len(sandbagging) >= 0.85
-    assert sum(r > 1 for r in optimism) / len(optimism) >= 0.85
+    # Commits come from what each rep can know (their pipeline and their insight), so a
+    # character shows in most months, not every one.
+    assert sum(r < 1 for r in sandbagging) / len(sandbagging) >= 0.75
+    assert statistics.median(sandbagging) < 0.85
+    assert sum(r > 1 for r in optimism) / len(optimism) >= 0.75
+    assert statistics.median(optimism) > 1.15
     assert sum(abs(r - 1) <= 0.1 for r in accuracy) / len(accuracy) >= 0.85
 
 

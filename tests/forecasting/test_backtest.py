@@ -51,6 +51,7 @@ def test_the_json_contract() -> None:
         (method, horizon)
         for method in (
             "statistical",
+            "leading_indicators",
             "rep_commit",
             "weighted_pipeline",
             "trailing_mean",

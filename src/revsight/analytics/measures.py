@@ -115,6 +115,18 @@ def pipeline_state(ctx: Context) -> ir.Table:
     )
 
 
+def stage_entered(ctx: Context) -> ir.Table:
+    """When each deal entered the stage it stood in at the end of the as-of date: the last
+    history row whose stage differs from the row before it (close-date and amount changes
+    keep the stage)."""
+    changes = ctx.fact("stage_changes")
+    changes = changes.filter(changes.changed_at < ibis.timestamp(ctx.as_of_boundary))
+    order = ibis.window(group_by="opportunity_id", order_by=["changed_at", "id"])
+    marked = changes.mutate(previous=changes.to_stage_id.lag().over(order))
+    entries = marked.filter(marked.previous.isnull() | (marked.previous != marked.to_stage_id))
+    return entries.group_by("opportunity_id").aggregate(stage_entered=entries.changed_at.max())
+
+
 def open_in_period(ctx: Context) -> ir.Table:
     """Deals open at the end of the as-of date and expected to close in the period."""
     state = pipeline_state(ctx)

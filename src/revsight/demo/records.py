@@ -25,7 +25,15 @@ from revsight.demo.profiles import (
     STAGES,
     WON_STAGE,
 )
-from revsight.demo.simulate import ACTIVITY_KINDS, DAY, PRODUCTS, History, IntArray, season
+from revsight.demo.simulate import (
+    ACTIVITY_KINDS,
+    DAY,
+    PRODUCTS,
+    FloatArray,
+    History,
+    IntArray,
+    season,
+)
 from revsight.demo.tables import Table
 from revsight.forecasting.models import ForecastSubmission
 from revsight.org import models as org
@@ -527,11 +535,22 @@ class Records:
         return chain
 
     def forecasts(self) -> Table:
-        """Each rep's commit and best case before each month and quarter, and a mid-month update,
-        coloured by their personal bias (the sandbagger, the optimist, the accurate one)."""
-        h, rng = self.h, self.rng
-        reps = h.reps
-        matrix, month0 = self.bookings_matrix()
+        """Each rep's commit and best case before each month and quarter, and a mid-month update.
+
+        Nobody sees the future. A rep's commit mixes what their deals will really bring (their
+        insight into their own accounts, a share between 0.3 and 0.6; the accurate forecaster's
+        is 0.95) with the naive estimate anyone could make from the CRM: their usual conversion
+        of the pipeline expected to close in the period, plus what deals not yet in the CRM
+        usually bring (both over their last six periods). Then their personal bias colours it
+        (the sandbagger, the optimist).
+        """
+        h = self.h
+        # A generator of its own: earlier tables keep their values whatever is drawn here.
+        rng = np.random.default_rng([h.seed, 5])
+        reps, deals = h.reps, h.deals
+        n_reps = len(reps.user_id)
+        insight = rng.uniform(0.3, 0.6, n_reps)
+        insight[0] = 0.95
         rows: dict[str, list[object]] = {
             "user_id": [],
             "period_type": [],
@@ -541,12 +560,15 @@ class Records:
             "submitted_at": [],
             "note": [],
         }
+        month0 = int(d.month_index(np.array([h.start]))[0])
         last_month = int(d.month_index(np.array([self.as_of]))[0]) + 1
 
         def add(
             r: int, period_type: str, start: int, commit: int, best: int, at: int, note: str
         ) -> None:
-            if at // DAY > self.as_of or not (reps.hire_day[r] <= at // DAY < reps.end_day[r]):
+            if start <= h.start or at // DAY > self.as_of:
+                return  # the first month only teaches the reps their conversion
+            if not (reps.hire_day[r] <= at // DAY < reps.end_day[r]):
                 return
             for category, amount in (("commit", commit), ("best_case", best)):
                 rows["user_id"].append(int(reps.user_id[r]))
@@ -557,40 +579,93 @@ class Records:
                 rows["submitted_at"].append(int(at))
                 rows["note"].append(note)
 
-        typical = matrix[:, : last_month - month0].mean(axis=1)
-        for m in range(month0 + 1, last_month + 1):
+        def per_rep(mask: BoolArray, values: IntArray) -> FloatArray:
+            totals = np.bincount(deals.rep[mask], weights=values[mask], minlength=n_reps)
+            return np.asarray(totals, dtype=np.float64)
+
+        def booked(first: int, last: int) -> FloatArray:
+            return per_rep(deals.won & (deals.close >= first) & (deals.close <= last), deals.amount)
+
+        def pipeline(day: int, first: int, last: int) -> tuple[FloatArray, FloatArray]:
+            """Per rep, as known at the end of `day`: the deals expected in [first, last], and
+            the true wins among them."""
+            open_then = (deals.created <= day) & (deals.close > day)
+            moved = (deals.push_day >= 0) & (day >= deals.push_day)
+            expected = np.where(moved, deals.close, deals.first_close)
+            candidate = open_then & (expected >= first) & (expected <= last)
+            amount = np.where(
+                (deals.amount_change_day >= 0) & (day < deals.amount_change_day),
+                deals.first_amount,
+                deals.amount,
+            )
+            wins = deals.won & (deals.close >= first) & (deals.close <= last)
+            return per_rep(candidate, amount), per_rep(candidate & wins, deals.amount)
+
+        past: dict[str, list[tuple[FloatArray, FloatArray, FloatArray]]] = {
+            "month": [],
+            "quarter": [],
+        }
+
+        def judgement(kind: str, day: int, first: int, last: int, lookback: int) -> FloatArray:
+            """Each rep's honest estimate of the bookings in [first, last] made on `day`."""
+            entered, _ = pipeline(day, first, last)
+            actual = booked(first, last)
+            recent = past[kind][-lookback:]
+            if recent:
+                entered_before = np.sum([e for e, _, _ in recent], axis=0)
+                won_before = np.sum([w for _, w, _ in recent], axis=0)
+                conversion = np.divide(
+                    won_before, entered_before, out=np.zeros(n_reps), where=entered_before > 0
+                )
+                unseen = np.mean([u for _, _, u in recent], axis=0)
+            else:
+                conversion, unseen = np.full(n_reps, 0.3), np.zeros(n_reps)
+            naive = conversion * entered + unseen
+            return insight * actual + (1 - insight) * naive
+
+        for m in range(month0, last_month + 1):
             first = int(d.month_start(np.array([m]))[0])
+            last = int(d.month_start(np.array([m + 1]))[0]) - 1
             before = int(d.previous_weekday_before(np.array([first]))[0])
             mid = int(d.next_weekday_on_or_after(np.array([first + 14]))[0])
-            actual = matrix[:, m - month0]
-            for r in range(len(reps.user_id)):
-                noise = rng.lognormal(0, reps.bias_noise[r])
-                commit = reps.bias[r] * actual[r] * noise
-                if actual[r] == 0:
-                    commit = 0.0 if rng.random() < 0.6 else 0.25 * typical[r] * reps.bias[r]
-                commit_c = int(cents_round(commit, 1000))
-                best_c = int(
-                    cents_round(max(commit, 0.4 * typical[r]) * rng.uniform(1.25, 1.6), 1000)
-                )
+            estimate = judgement("month", before, first, last, 6)
+            won_by_mid = booked(first, mid)
+            estimate_mid = won_by_mid + judgement("month", mid, mid + 1, last, 6) * (
+                (last - mid) / (last - first + 1)
+            )
+            entered, known_wins = pipeline(before, first, last)
+            past["month"].append((entered, known_wins, booked(first, last) - known_wins))
+            for r in range(n_reps):
+                tone = reps.bias[r] * rng.lognormal(0, reps.bias_noise[r] * 0.5)
+                commit_c = int(cents_round(tone * estimate[r], 1000))
+                best = max(tone * estimate[r], 0.4 * entered[r]) * rng.uniform(1.15, 1.4)
+                best_c = int(cents_round(best, 1000))
                 at = before * DAY + int(rng.integers(14 * 3600, 19 * 3600))
                 add(r, "month", first, commit_c, best_c, at, "")
-                revised = 0.5 * commit + 0.5 * actual[r] * reps.bias[r] ** 0.5
+                revised = won_by_mid[r] + tone * (estimate_mid[r] - won_by_mid[r])
                 revised_c = int(cents_round(revised, 1000))
                 at_mid = mid * DAY + int(rng.integers(9 * 3600, 17 * 3600))
                 add(
                     r, "month", first, revised_c, max(revised_c, best_c), at_mid, "Mid-month update"
                 )
-            if (m % 12) % 3 == 0 and m + 2 - month0 < matrix.shape[1]:
-                quarter_actual = matrix[:, m - month0 : m - month0 + 3].sum(axis=1)
-                for r in range(len(reps.user_id)):
-                    commit = (
-                        reps.bias[r]
-                        * quarter_actual[r]
-                        * rng.lognormal(0, reps.bias_noise[r] * 0.7)
-                    )
-                    commit_c = int(cents_round(commit, 1000))
+            if (m % 12) % 3 == 0:
+                quarter_last = int(d.month_start(np.array([m + 3]))[0]) - 1
+                estimate_q = judgement("quarter", before, first, quarter_last, 2)
+                entered_q, known_q = pipeline(before, first, quarter_last)
+                past["quarter"].append((entered_q, known_q, booked(first, quarter_last) - known_q))
+                for r in range(n_reps):
+                    tone = reps.bias[r] * rng.lognormal(0, reps.bias_noise[r] * 0.5)
+                    commit_c = int(cents_round(tone * estimate_q[r], 1000))
                     at = before * DAY + int(rng.integers(14 * 3600, 19 * 3600))
-                    add(r, "quarter", first, commit_c, int(cents_round(commit * 1.3, 1000)), at, "")
+                    add(
+                        r,
+                        "quarter",
+                        first,
+                        commit_c,
+                        int(cents_round(commit_c * 1.3, 1000)),
+                        at,
+                        "",
+                    )
         return Table(ForecastSubmission, rows)
 
     def goals(self, quota_table: Table) -> Table:

@@ -1,15 +1,18 @@
 """Each forecaster's track record: forecast accuracy and bias month by month (the catalogue's
 definitions: the commit made by the first day of the month against what was then booked), the
-rolling six-month average, and a label for a persistent habit.
+rolling six-month figures, and a label for a persistent habit.
 
-The label reads the last six months with a forecast: a mean bias of −10% or lower with at least
-two months in three below zero is **sandbagging**; +10% or higher with two in three above zero is
-**optimistic**; a mean within ±10% is **accurate**; anything else is **mixed**. Fewer than four
-such months is **not enough history**.
+The rolling accuracy is the mean of the last six months with a forecast; the rolling bias is
+their median, because one month with almost nothing booked makes its bias ratio explode (+800%)
+and would swamp a mean. The label reads the same months: a median bias of −10% or lower with at
+least two months in three below zero is **sandbagging**; +10% or higher with two in three above
+zero is **optimistic**; a median within ±10% is **accurate**; anything else is **mixed**. Fewer
+than four such months is **not enough history**.
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -50,16 +53,20 @@ def label(biases: list[float]) -> str:
     recent = biases[-WINDOW:]
     if len(recent) < MIN_MONTHS:
         return "not enough history"
-    mean = sum(recent) / len(recent)
+    middle = statistics.median(recent)
     below = sum(1 for b in recent if b < 0)
     above = sum(1 for b in recent if b > 0)
-    if mean <= -THRESHOLD and below * 3 >= len(recent) * 2:
+    if middle <= -THRESHOLD and below * 3 >= len(recent) * 2:
         return "sandbagging"
-    if mean >= THRESHOLD and above * 3 >= len(recent) * 2:
+    if middle >= THRESHOLD and above * 3 >= len(recent) * 2:
         return "optimistic"
-    if abs(mean) < THRESHOLD:
+    if abs(middle) < THRESHOLD:
         return "accurate"
     return "mixed"
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 6) if values else None
 
 
 def _mean(values: list[float]) -> float | None:
@@ -101,7 +108,7 @@ def track_records(
                 members.label(key),
                 history,
                 _mean(known_accuracy[-WINDOW:]),
-                _mean(known_bias[-WINDOW:]),
+                _median(known_bias[-WINDOW:]),
                 label(known_bias),
             )
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -29,10 +30,11 @@ from revsight.analytics import measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.periods import Period
-from revsight.analytics.scopes import membership
+from revsight.analytics.scopes import Membership, membership
 from revsight.crm.models import Stage
+from revsight.forecasting import indicators
 from revsight.forecasting.rollup import latest_submissions
-from revsight.forecasting.statistical import Lesson, OpenDeal, forecast
+from revsight.forecasting.statistical import Lesson, OpenDeal, Residuals, forecast
 
 HORIZONS: dict[str, tuple[int, int]] = {  # months after the origin, length in months
     "month": (0, 1),
@@ -40,7 +42,14 @@ HORIZONS: dict[str, tuple[int, int]] = {  # months after the origin, length in m
     "month+2": (2, 1),
     "quarter": (0, 3),
 }
-METHODS = ("statistical", "rep_commit", "weighted_pipeline", "trailing_mean", "pipeline_conversion")
+METHODS = (
+    "statistical",
+    "leading_indicators",
+    "rep_commit",
+    "weighted_pipeline",
+    "trailing_mean",
+    "pipeline_conversion",
+)
 MIN_LESSONS = 3
 TRAINING_MONTHS = 12
 CONVERSION_HISTORY = 6
@@ -142,13 +151,16 @@ class Score:
 class History:
     """What the methods read, fetched once: the won deals, and pipelines by as-of date."""
 
-    def __init__(self, engine: Engine, as_of: date | None = None) -> None:
+    def __init__(
+        self, engine: Engine, as_of: date | None = None, members: Membership | None = None
+    ) -> None:
         self.engine = engine
         known = as_of or timezone.localdate()
         everything = Period("history", "window", date(1900, 1, 1), known)
-        self.members = membership("company", everything)
+        self.members = members or membership("company", everything)
         # The deals the bookings metric counts (`measures.decided_deals`), over all history:
         # (id, close date, amount, created date).
+        self.known, self.everything = known, everything
         ctx = Context.for_organisation(engine, everything, known, self.members)
         won = ctx.by_member(measures.decided_deals(ctx, ("won",)), "owner_id")
         frame = won.select("id", "close_date", "amount", "created_date").execute()
@@ -159,8 +171,29 @@ class History:
         self.probability = {
             pk: float(p) for pk, p in Stage.objects.values_list("pk", "probability")
         }
+        self.stage_rank = {
+            pk: rank for rank, pk in enumerate(Stage.objects.values_list("pk", flat=True))
+        }
         self._pipelines: dict[tuple[date, date, date], dict[int, tuple[float, int]]] = {}
         self._open: dict[date, list[OpenDeal]] = {}
+        self.residuals: Residuals = {}
+
+    @cached_property
+    def series(self) -> indicators.Series:
+        """Monthly activity counts, bookings and ramped salespeople over the whole history."""
+        ctx = Context.for_organisation(self.engine, self.everything, self.known, self.members)
+        counts = indicators.monthly_counts(ctx)
+        bookings: dict[int, float] = {}
+        for _, day, amount, _ in self.won:
+            month = indicators.month_index(day)
+            bookings[month] = bookings.get(month, 0.0) + amount
+        months = [m for by_month in counts.values() for m in by_month] + list(bookings)
+        first = min(months) if months else indicators.month_index(self.known)
+        last = indicators.month_index(self.known)
+        people = {user_id for user_id, _ in self.members.pairs}
+        return indicators.Series(
+            counts, bookings, indicators.ramped_salespeople(range(first, last + 1), people), first
+        )
 
     def _context(self, period: Period, as_of: date) -> Context:
         return Context.for_organisation(self.engine, period, as_of, self.members)
@@ -169,22 +202,7 @@ class History:
         """Every deal open at the end of `as_of`, whatever its close date, as it stood then."""
         if as_of not in self._open:
             ctx = self._context(Period("any", "window", as_of, as_of), as_of)
-            state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
-            frame = (
-                state.filter(state.is_open)
-                .select("id", "amount", "stage_id", "created_date", "close_date")
-                .execute()
-            )
-            self._open[as_of] = [
-                OpenDeal(
-                    int(r.id),
-                    _amount(r.amount),
-                    int(r.stage_id),
-                    _as_date(r.created_date),
-                    _as_date(r.close_date) if r.close_date == r.close_date else None,
-                )
-                for r in frame.itertuples()
-            ]
+            self._open[as_of] = open_deals(ctx)
         return self._open[as_of]
 
     def pipeline(self, as_of: date, target: Period) -> dict[int, tuple[float, int]]:
@@ -283,11 +301,66 @@ def _statistical(
     target = target_of(origin, horizon)
     deals = history.open_deals(origin - timedelta(days=1))
     seed = origin.toordinal() * 10 + list(HORIZONS).index(horizon)
-    p10, p50, p90, chances = forecast(lessons, deals, origin - timedelta(days=1), target, seed)
+    prediction = forecast(
+        lessons,
+        deals,
+        origin - timedelta(days=1),
+        target,
+        seed,
+        history.stage_rank,
+        residuals=history.residuals,
+    )
     won = history.won_in(target)
     return Distribution(
-        p10, p50, p90, [(p, d.id in won) for p, d in zip(chances, deals, strict=True)]
+        prediction.p10,
+        prediction.p50,
+        prediction.p90,
+        [(p, d.id in won) for p, d in zip(prediction.probabilities, deals, strict=True)],
     )
+
+
+def open_deals(ctx: Context) -> list[OpenDeal]:
+    """Every deal in the context's members open at the end of its as-of date, as it stood."""
+    state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
+    state = state.filter(state.is_open)
+    entered = measures.stage_entered(ctx)
+    joined = state.left_join(entered, state.id == entered.opportunity_id)
+    frame = joined.select(
+        "id", "amount", "stage_id", "created_date", "close_date", "owner_id", "stage_entered"
+    ).execute()
+    return [
+        OpenDeal(
+            int(r.id),
+            _amount(r.amount),
+            int(r.stage_id),
+            _as_date(r.created_date),
+            _as_date(r.close_date) if _present(r.close_date) else None,
+            int(r.owner_id),
+            _as_date(r.stage_entered) if _present(r.stage_entered) else None,
+        )
+        for r in frame.itertuples()
+    ]
+
+
+def _present(value: Any) -> bool:
+    """Not None, NaN or NaT."""
+    return value is not None and value == value
+
+
+def _leading_indicators(
+    history: History, origin: date, horizon: str, _: list[date]
+) -> float | None:
+    """Activity counts per ramped rep before the origin, through the lags chosen out of sample
+    on earlier months (see indicators.py); a quarter is the sum of its months."""
+    offset, length = HORIZONS[horizon]
+    start = indicators.month_index(origin)
+    total = 0.0
+    for target in range(start + offset, start + offset + length):
+        predicted = indicators.predict_month(history.series, start, target)
+        if predicted is None:
+            return None
+        total += predicted[0]
+    return total
 
 
 def _as_date(value: Any) -> date:
@@ -302,6 +375,7 @@ def _amount(value: Any) -> float:
 
 METHOD_FUNCTIONS: dict[str, Method] = {
     "statistical": _statistical,
+    "leading_indicators": _leading_indicators,
     "rep_commit": _rep_commit,
     "weighted_pipeline": _weighted_pipeline,
     "trailing_mean": _trailing_mean,
@@ -355,3 +429,27 @@ def backtest(
             score.forecasts = [f for f in score.forecasts if f.origin in kept]
         used |= kept
     return sorted(used), list(scores.values())
+
+
+def _stored_key(as_of: date) -> str:
+    from revsight.web.dashboard import version_stamp  # the dashboards' stamp of the data
+
+    return f"backtest:{as_of}:{version_stamp()}"
+
+
+def remember(as_of: date, origins: list[date], scores: list[Score]) -> None:
+    """Keep the default backtest of the current data for the Forecast page."""
+    from django.core.cache import cache
+
+    cache.set(
+        _stored_key(as_of),
+        {"origins": origins, "rows": [score.as_json() for score in scores]},
+    )
+
+
+def remembered(as_of: date) -> dict[str, Any] | None:
+    """The backtest kept for the current data as of that day, if one was run."""
+    from django.core.cache import cache
+
+    found: dict[str, Any] | None = cache.get(_stored_key(as_of))
+    return found

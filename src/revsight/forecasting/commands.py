@@ -171,10 +171,12 @@ def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
     from django.utils import timezone
 
     from revsight.analytics.output import grid
-    from revsight.forecasting.backtest import backtest
+    from revsight.forecasting.backtest import backtest, remember
 
     day = as_of.date() if as_of else timezone.localdate()
     origins, scores = backtest(day, months)
+    if months == 12:
+        remember(day, origins, scores)  # the Forecast page shows this one
     methods = [score.as_json() for score in scores]
     document = {"origins": [o.isoformat() for o in origins], "methods": methods}
     if fmt == "json":
@@ -201,6 +203,189 @@ def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
         else "No origin has a finished target period yet.\n"
     )
     click.echo(grid(["method", "horizon", "n", "WAPE", "bias", "within 10%"], lines, 2))
+
+
+TEAM = click.option("--team", help="A team's name. Default: the whole company.")
+
+
+def _scope(team: str | None, period: Any) -> Any:
+    from revsight.analytics.scopes import membership, narrowed
+    from revsight.core.errors import InvalidInput
+
+    if team is None:
+        return membership("company", period)
+    teams = membership("team", period)
+    if team not in teams.keys:
+        known = ", ".join(teams.keys) or "none"
+        raise InvalidInput("team", team, f"is not a team (teams: {known})")
+    return narrowed(teams, [team])
+
+
+@forecast_group.command("outlook")
+@click.option("--period", "period_id", help="A month or quarter. Default: this month.")
+@TEAM
+@AS_OF
+@FORMAT
+def outlook_command(
+    period_id: str | None, team: str | None, as_of: datetime | None, fmt: str
+) -> None:
+    """Where a period is heading: the statistical forecast (P10/P50/P90, chance of reaching
+    quota, each open deal's probability and why) beside the commit and the weighted pipeline,
+    and what the leading indicators say of the next two months."""
+    _django()
+    from django.utils import timezone
+
+    from revsight.analytics.output import grid
+    from revsight.core.errors import InvalidInput
+    from revsight.forecasting.outlook import outlook
+    from revsight.forecasting.services import forecast_period
+
+    day = as_of.date() if as_of else timezone.localdate()
+    try:
+        period = forecast_period(period_id or f"{day:%Y-%m}", day)
+        result = outlook(period, day, _scope(team, period))
+    except InvalidInput as exc:
+        raise _invalid(exc) from None
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), default=str))
+        return
+    click.echo(f"{period.id} for {team or 'the company'}, as known at the end of {day}\n")
+    rows = [
+        ["Quota", _money(result.quota)],
+        ["Closed so far", _money(result.closed)],
+        [
+            "Statistical P10 / P50 / P90",
+            " / ".join(_money(v) for v in (result.p10, result.p50, result.p90)),
+        ],
+        ["Chance of reaching quota", "—" if result.p_quota is None else f"{result.p_quota:.0%}"],
+        ["Reps' commit / best case", f"{_money(result.commit)} / {_money(result.best_case)}"],
+        ["CRM-weighted pipeline", _money(result.weighted_pipeline)],
+    ]
+    click.echo(grid(["Figure", "Amount"], rows))
+    if result.model:
+        click.echo(f"\nModel: {result.model}, learnt from {result.lessons} earlier periods.")
+    if result.deals:
+        click.echo("\nOpen deals by expected value\n")
+        shown = result.deals[:10]
+        lines = [
+            [d.name[:40], d.owner, d.stage, _money(d.amount), f"{d.probability:.0%}"] for d in shown
+        ]
+        table = grid(["Deal", "Owner", "Stage", "Amount", "Chance"], lines, 3).splitlines()
+        reasons = ["Why", "───", *(d.reason for d in shown)]
+        click.echo("\n".join(f"{row}  {why}" for row, why in zip(table, reasons, strict=True)))
+    for item in result.leading:
+        note = (
+            f" — WARNING: {item.shortfall:.0%} below quota"
+            if item.warning and item.shortfall
+            else ""
+        )
+        click.echo(
+            f"\nLeading indicators, {item.month}: {_money(item.forecast)} against quota "
+            f"{_money(item.quota)} ({item.model}){note}"
+        )
+
+
+@forecast_group.command("math")
+@click.option(
+    "--months",
+    type=click.IntRange(6, 24),
+    default=9,
+    show_default=True,
+    help="Complete months of history the ratios come from.",
+)
+@TEAM
+@AS_OF
+@FORMAT
+def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str) -> None:
+    """Pipeline math: closing ratios by stage, the pipeline to create and to hold at the start
+    of each of the next three months, and each salesperson's coverage needed against what
+    they have."""
+    _django()
+    from django.utils import timezone
+
+    from revsight.analytics import periods
+    from revsight.analytics.output import grid
+    from revsight.core.errors import InvalidInput
+    from revsight.forecasting.pipeline_math import pipeline_math
+
+    day = as_of.date() if as_of else timezone.localdate()
+    try:
+        period = periods.parse(f"{day:%Y-%m}", day, 1)
+        result = pipeline_math(day, _scope(team, period), months)
+    except InvalidInput as exc:
+        raise _invalid(exc) from None
+    document = result.as_json()
+    if fmt == "json":
+        click.echo(json.dumps(document, default=str))
+        return
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    def times(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1f}×"
+
+    window = document["window"]
+    click.echo(f"Closing ratios, deals decided {window['start']} to {window['end']}\n")
+    click.echo(
+        grid(
+            ["Stage reached", "Deals", "Won", "By count", "By value"],
+            [
+                [
+                    s["stage"],
+                    str(s["reached"]),
+                    str(s["won"]),
+                    share(s["count_ratio"]),
+                    share(s["value_ratio"]),
+                ]
+                for s in document["stages"]
+            ],
+        )
+    )
+    click.echo("\nPipeline needed\n")
+    click.echo(
+        grid(
+            [
+                "Month",
+                "Quota",
+                "To create",
+                "Needed at start",
+                "Have now",
+                "Coverage needed",
+                "Coverage now",
+            ],
+            [
+                [
+                    m["month"],
+                    _money(m["quota"]),
+                    _money(m["pipeline_to_enter"]),
+                    _money(m["pipeline_needed_at_start"]),
+                    _money(m["pipeline_now"]),
+                    times(m["coverage_needed"]),
+                    times(m["coverage_now"]),
+                ]
+                for m in document["months"]
+            ],
+        )
+    )
+    click.echo("\nEach salesperson, next month\n")
+    click.echo(
+        grid(
+            ["", "Quota", "Pipeline", "Needs", "Has", "Still to find", "Ratios from"],
+            [
+                [
+                    r["name"],
+                    _money(r["quota"]),
+                    _money(r["pipeline"]),
+                    times(r["coverage_needed"]),
+                    times(r["coverage_now"]),
+                    _money(r["gap"]),
+                    "own months" if r["own_ratios"] else "the team's",
+                ]
+                for r in document["reps"]
+            ],
+        )
+    )
 
 
 @forecast_group.command("movement")

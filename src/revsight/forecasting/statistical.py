@@ -1,33 +1,53 @@
 """The statistical forecast: each open deal's chance of being won within the target period,
 learned from the organisation's own history, simulated into a distribution of bookings.
 
-From earlier origins whose target periods are over, every deal open then is a lesson: its stage,
-whether its close date fell in the target, its age, and whether it was won in the target. The
-win rate of each (stage, in target, age band) cell is shrunk toward its parent cell (stage, in
-target), then (in target), then all deals, with the weight of 20 deals, so a thin cell borrows
-from its parents instead of swinging wildly. Deals not yet created contribute the run-rate of
-deals created and won within earlier target periods.
+From earlier origins whose target periods are over, every deal open then is a lesson: how its
+close date stood against the target, its stage, its size band, how long it had sat in its stage,
+its owner, and whether it was won in the target. Two models learn from the lessons:
 
-The simulation draws each deal as won or not, with one shared factor per draw for the whole
-period (a good month lifts every deal), sized from how far actual bookings strayed from the
-expected value at the earlier origins; so the band is as wide as history says, not the far
-narrower band of independent deals. P10 / P50 / P90 are its quantiles.
+- the **win table**: the win rate of each (timing, stage, size band, days-in-stage band) cell,
+  shrunk toward its parent cell (the same without the last feature) with the weight of 20 deals,
+  so a thin cell borrows from its parents instead of swinging wildly; then each owner's record
+  against what the table expected of their deals (shrunk with the weight of 8 expected wins)
+  scales the probability;
+- a **gradient-boosting** challenger on the same facts as numbers.
+
+Both are trained on the older lessons and scored on the newest ones they did not see (out of
+time); the challenger is used only when its Brier score there is lower. The chosen model's
+out-of-time probabilities also calibrate it (a logistic fit of the outcome on the logit of the
+probability), and it is then refitted on every lesson.
+
+Deals not yet created contribute the run-rate of deals created and won within earlier target
+periods. The simulation draws each deal as won or not, with one shared factor per draw for the
+whole period (a good month lifts every deal), sized from how far actual bookings strayed from
+the table's expectation at earlier origins it had not learnt from; so the band is as wide as
+history says, not the far narrower band of independent deals. P10 / P50 / P90 are its
+quantiles, and the share of draws at or above quota is the probability of reaching it.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from revsight.analytics.periods import Period
 
-AGE_BANDS = (30, 90, 180)
 PRIOR_WEIGHT = 20.0
+OWNER_WEIGHT = 8.0
 SIMULATIONS = 4000
+STAGE_AGE_BANDS = (14, 45)  # days in the current stage: fresh, settled, stuck
+STAGE_AGE_NAMES = ("in stage under 2 weeks", "in stage 2–6 weeks", "in stage over 6 weeks")
+SIZE_NAMES = ("small", "mid-sized", "large")
+TIMINGS = ("no close date", "close date passed", "closing in the period", "closing after it")
+MIN_HOLDOUT_DEALS = 100
 
 
 @dataclass(frozen=True)
@@ -37,39 +57,207 @@ class OpenDeal:
     stage_id: int
     created: date
     close: date | None
+    owner_id: int = 0
+    stage_entered: date | None = None
 
 
-def age_band(deal: OpenDeal, as_of: date) -> int:
-    age = (as_of - deal.created).days
-    return sum(1 for limit in AGE_BANDS if age >= limit)
+@dataclass(frozen=True)
+class Profile:
+    """What the models know of one open deal at one origin."""
+
+    timing: int  # index into TIMINGS
+    stage_id: int
+    stage_rank: int
+    size: int  # index into SIZE_NAMES
+    stage_age: int  # index into STAGE_AGE_NAMES
+    owner_id: int
+    numbers: tuple[float, ...]  # the same facts as numbers, for the boosted model
 
 
-def cells(deal: OpenDeal, as_of: date, target: Period) -> list[tuple[object, ...]]:
-    """The deal's cell and its parents, most specific first."""
-    inside = deal.close is not None and target.start <= deal.close <= target.end
-    return [(deal.stage_id, inside, age_band(deal, as_of)), (deal.stage_id, inside), (inside,), ()]
+def timing(deal: OpenDeal, target: Period) -> int:
+    if deal.close is None:
+        return 0
+    if deal.close < target.start:
+        return 1
+    return 2 if deal.close <= target.end else 3
+
+
+@dataclass(frozen=True)
+class Describer:
+    """Turns deals into profiles with the size bands and stage order learnt from training."""
+
+    size_edges: tuple[float, ...]
+    stage_rank: dict[int, int]
+
+    @classmethod
+    def learn(cls, lessons: Sequence[Lesson], stage_rank: dict[int, int]) -> Describer:
+        amounts = [deal.amount for lesson in lessons for deal in lesson.deals]
+        edges = tuple(float(e) for e in np.quantile(amounts, [1 / 3, 2 / 3])) if amounts else ()
+        return cls(edges, stage_rank)
+
+    def profile(self, deal: OpenDeal, as_of: date, target: Period) -> Profile:
+        in_stage = (as_of - (deal.stage_entered or deal.created)).days
+        rank = self.stage_rank.get(deal.stage_id, 0)
+        to_close = (deal.close - as_of).days if deal.close else 999
+        return Profile(
+            timing=timing(deal, target),
+            stage_id=deal.stage_id,
+            stage_rank=rank,
+            size=bisect.bisect_right(self.size_edges, deal.amount),
+            stage_age=bisect.bisect_right(STAGE_AGE_BANDS, in_stage),
+            owner_id=deal.owner_id,
+            numbers=(
+                float(rank),
+                float(timing(deal, target)),
+                float(to_close),
+                float((deal.close - target.end).days if deal.close else 999),
+                float((as_of - deal.created).days),
+                float(in_stage),
+                math.log1p(max(deal.amount, 0.0)),
+            ),
+        )
+
+
+def cells(profile: Profile) -> list[tuple[int, ...]]:
+    """The profile's cell and its parents, most general first."""
+    full = (profile.timing, profile.stage_id, profile.size, profile.stage_age)
+    return [full[:n] for n in range(len(full) + 1)]
+
+
+@dataclass
+class Example:
+    profile: Profile
+    amount: float
+    won: bool
+
+
+class Model(Protocol):
+    name: str
+
+    def fit(self, examples: Sequence[Example]) -> None: ...
+
+    def predict(self, profiles: Sequence[Profile]) -> npt.NDArray[np.float64]: ...
 
 
 @dataclass
 class WinTable:
-    counts: dict[tuple[object, ...], list[float]] = field(
+    name: str = "win table"
+    counts: dict[tuple[int, ...], list[float]] = field(
         default_factory=lambda: defaultdict(lambda: [0.0, 0.0])
     )
+    owners: dict[int, float] = field(default_factory=dict)
 
-    def learn(self, deal: OpenDeal, as_of: date, target: Period, won: bool) -> None:
-        for cell in cells(deal, as_of, target):
+    def learn(self, profile: Profile, won: bool) -> None:
+        for cell in cells(profile):
             self.counts[cell][0] += float(won)
             self.counts[cell][1] += 1.0
 
-    def probability(self, deal: OpenDeal, as_of: date, target: Period) -> float:
-        chain = list(reversed(cells(deal, as_of, target)))
-        estimate = 0.0
-        for cell in chain:
+    def cell_rate(self, profile: Profile) -> tuple[float, float]:
+        """The shrunk win rate of the profile's cell, and how many deals its own cell holds."""
+        estimate, seen = 0.0, 0.0
+        for cell in cells(profile):
             wins, seen = self.counts.get(cell, [0.0, 0.0])
-            prior = estimate if cell else 0.0
             weight = PRIOR_WEIGHT if cell else 1.0
-            estimate = (wins + weight * prior) / (seen + weight)
-        return estimate
+            estimate = (wins + weight * estimate) / (seen + weight)
+        return estimate, seen
+
+    def fit(self, examples: Sequence[Example]) -> None:
+        for example in examples:
+            self.learn(example.profile, example.won)
+        wins: dict[int, float] = defaultdict(float)
+        expected: dict[int, float] = defaultdict(float)
+        for example in examples:
+            wins[example.profile.owner_id] += float(example.won)
+            expected[example.profile.owner_id] += self.cell_rate(example.profile)[0]
+        self.owners = {
+            owner: (wins[owner] + OWNER_WEIGHT) / (expected[owner] + OWNER_WEIGHT)
+            for owner in expected
+        }
+
+    def owner_factor(self, owner_id: int) -> float:
+        return self.owners.get(owner_id, 1.0)
+
+    def probability(self, profile: Profile) -> float:
+        rate = self.cell_rate(profile)[0] * self.owner_factor(profile.owner_id)
+        return min(max(rate, 0.0), 0.99)
+
+    def predict(self, profiles: Sequence[Profile]) -> npt.NDArray[np.float64]:
+        return np.array([self.probability(p) for p in profiles], dtype=float)
+
+
+@dataclass
+class Boosted:
+    """The gradient-boosting challenger: the profile's numbers plus the owner's shrunk record."""
+
+    name: str = "gradient boosting"
+    owner_rates: dict[int, float] = field(default_factory=dict)
+    prior: float = 0.0
+    model: object | None = None
+
+    def _matrix(self, profiles: Sequence[Profile]) -> npt.NDArray[np.float64]:
+        return np.array(
+            [(*p.numbers, self.owner_rates.get(p.owner_id, self.prior)) for p in profiles],
+            dtype=float,
+        )
+
+    def fit(self, examples: Sequence[Example]) -> None:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        outcomes = np.array([e.won for e in examples], dtype=float)
+        self.prior = float(outcomes.mean()) if len(outcomes) else 0.0
+        wins: dict[int, float] = defaultdict(float)
+        seen: dict[int, float] = defaultdict(float)
+        for example in examples:
+            wins[example.profile.owner_id] += float(example.won)
+            seen[example.profile.owner_id] += 1.0
+        self.owner_rates = {
+            owner: (wins[owner] + PRIOR_WEIGHT * self.prior) / (seen[owner] + PRIOR_WEIGHT)
+            for owner in seen
+        }
+        if len(set(outcomes.tolist())) < 2:
+            return
+        model = HistGradientBoostingClassifier(
+            max_depth=3, learning_rate=0.05, max_iter=150, min_samples_leaf=30, random_state=0
+        )
+        model.fit(self._matrix([e.profile for e in examples]), outcomes)
+        self.model = model
+
+    def predict(self, profiles: Sequence[Profile]) -> npt.NDArray[np.float64]:
+        if self.model is None or not profiles:
+            return np.full(len(profiles), self.prior)
+        chances = self.model.predict_proba(self._matrix(profiles))[:, 1]  # type: ignore[attr-defined]
+        return np.asarray(chances, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """p' = sigmoid(a + b·logit(p)), fitted on out-of-time predictions; (0, 1) is no change."""
+
+    a: float = 0.0
+    b: float = 1.0
+
+    @classmethod
+    def fit(
+        cls, predicted: npt.NDArray[np.float64], outcomes: npt.NDArray[np.float64]
+    ) -> Calibration:
+        if len(predicted) < MIN_HOLDOUT_DEALS or len(set(outcomes.tolist())) < 2:
+            return cls()
+        from sklearn.linear_model import LogisticRegression
+
+        fit = LogisticRegression(C=10.0).fit(_logit(predicted)[:, None], outcomes)
+        return cls(float(fit.intercept_[0]), float(fit.coef_[0][0]))
+
+    def apply(self, p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.asarray(1 / (1 + np.exp(-(self.a + self.b * _logit(p)))), dtype=float)
+
+
+def _logit(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    clipped = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.asarray(np.log(clipped / (1 - clipped)), dtype=float)
+
+
+def brier(p: npt.NDArray[np.float64], outcomes: npt.NDArray[np.float64]) -> float:
+    return float(np.mean((p - outcomes) ** 2)) if len(p) else float("nan")
 
 
 @dataclass
@@ -84,35 +272,156 @@ class Lesson:
     new_business: float  # bookings from deals created after the origin
 
 
-def fit(lessons: list[Lesson]) -> tuple[WinTable, float, float]:
-    """The win table, the mean run-rate of new business, and the spread (standard deviation
-    of log actual / expected) of the earlier origins."""
-    table = WinTable()
-    for lesson in lessons:
-        for deal in lesson.deals:
-            table.learn(deal, lesson.as_of, lesson.target, deal.id in lesson.won)
-    run_rate = sum(lesson.new_business for lesson in lessons) / len(lessons) if lessons else 0.0
+def _examples(lessons: Sequence[Lesson], describer: Describer) -> list[Example]:
+    return [
+        Example(describer.profile(d, lesson.as_of, lesson.target), d.amount, d.id in lesson.won)
+        for lesson in lessons
+        for d in lesson.deals
+    ]
+
+
+@dataclass
+class Fitted:
+    """The chosen model, refitted on every lesson, with what the choice was based on."""
+
+    model: Model
+    table: WinTable  # always fitted: the reasons shown for each deal come from its cells
+    describer: Describer
+    calibration: Calibration
+    run_rate: float
+    spread: float
+    holdout_brier: dict[str, float]
+
+    def probabilities(
+        self, deals: Sequence[OpenDeal], as_of: date, target: Period
+    ) -> npt.NDArray[np.float64]:
+        profiles = [self.describer.profile(d, as_of, target) for d in deals]
+        return self.calibration.apply(self.model.predict(profiles)) if profiles else np.zeros(0)
+
+    def reason(self, deal: OpenDeal, as_of: date, target: Period, stage_name: str) -> str:
+        """Why the table gives a deal its chance, in words a sales manager reads."""
+        profile = self.describer.profile(deal, as_of, target)
+        rate, seen = self.table.cell_rate(profile)
+        parts = [
+            stage_name,
+            TIMINGS[profile.timing],
+            SIZE_NAMES[profile.size],
+            STAGE_AGE_NAMES[profile.stage_age],
+        ]
+        text = f"{', '.join(parts)}: {rate:.0%} of such deals won ({int(seen)} seen)"
+        factor = self.table.owner_factor(deal.owner_id)
+        if abs(factor - 1) >= 0.1:
+            text += f"; owner's record ×{factor:.2f}"
+        return text
+
+
+Residuals = dict[tuple[tuple[date, date, date], ...], float | None]
+
+
+def _spread(
+    lessons: Sequence[Lesson],
+    stage_rank: dict[int, int],
+    residuals: Residuals,
+) -> float:
+    """Standard deviation of log(actual / expected) at origins the table had not learnt from:
+    each lesson is forecast by a table of the lessons before it. `residuals` keeps them, as
+    a backtest asks for the same ones again from every later origin."""
     ratios = []
-    for lesson in lessons:
-        expected = run_rate + sum(
-            deal.amount * table.probability(deal, lesson.as_of, lesson.target)
-            for deal in lesson.deals
-        )
-        if expected > 0 and lesson.actual > 0:
-            ratios.append(math.log(lesson.actual / expected))
-    spread = float(np.std(ratios)) if len(ratios) >= 3 else 0.25
-    return table, run_rate, max(spread, 0.05)
+    for i in range(2, len(lessons)):
+        key = tuple((x.as_of, x.target.start, x.target.end) for x in lessons[: i + 1])
+        if key not in residuals:
+            residuals[key] = _residual(lessons[:i], lessons[i], stage_rank)
+        ratio = residuals[key]
+        if ratio is not None:
+            ratios.append(ratio)
+    return max(float(np.std(ratios)) if len(ratios) >= 3 else 0.25, 0.05)
+
+
+def _residual(
+    training: Sequence[Lesson], lesson: Lesson, stage_rank: dict[int, int]
+) -> float | None:
+    describer = Describer.learn(training, stage_rank)
+    table = WinTable()
+    table.fit(_examples(training, describer))
+    run_rate = sum(x.new_business for x in training) / len(training)
+    expected = run_rate + sum(
+        d.amount * table.probability(describer.profile(d, lesson.as_of, lesson.target))
+        for d in lesson.deals
+    )
+    return math.log(lesson.actual / expected) if expected > 0 and lesson.actual > 0 else None
+
+
+def fit(
+    lessons: Sequence[Lesson], stage_rank: dict[int, int], residuals: Residuals | None = None
+) -> Fitted:
+    """Choose between the table and the challenger out of time, calibrate, refit on all."""
+    lessons = sorted(lessons, key=lambda lesson: lesson.as_of)
+    run_rate = sum(lesson.new_business for lesson in lessons) / len(lessons) if lessons else 0.0
+    holdout_size = max(2, len(lessons) // 4)
+    older, newer = lessons[:-holdout_size], lessons[-holdout_size:]
+    chosen: type[WinTable] | type[Boosted] = WinTable
+    calibration = Calibration()
+    scores: dict[str, float] = {}
+    if len(older) >= 2:
+        describer = Describer.learn(older, stage_rank)
+        train, test = _examples(older, describer), _examples(newer, describer)
+        outcomes = np.array([e.won for e in test], dtype=float)
+        profiles = [e.profile for e in test]
+        held_out = {}
+        for kind in (WinTable, Boosted):
+            candidate = kind()
+            candidate.fit(train)
+            held_out[kind] = candidate.predict(profiles)
+            scores[candidate.name] = round(brier(held_out[kind], outcomes), 5)
+        if scores[Boosted.name] < scores[WinTable.name]:
+            chosen = Boosted
+        calibration = Calibration.fit(held_out[chosen], outcomes)
+    describer = Describer.learn(lessons, stage_rank)
+    examples = _examples(lessons, describer)
+    table = WinTable()
+    table.fit(examples)
+    model: Model = table
+    if chosen is Boosted:
+        model = Boosted()
+        model.fit(examples)
+    return Fitted(
+        model,
+        table,
+        describer,
+        calibration,
+        run_rate,
+        _spread(lessons, stage_rank, {} if residuals is None else residuals),
+        scores,
+    )
+
+
+@dataclass
+class Prediction:
+    p10: float
+    p50: float
+    p90: float
+    probabilities: list[float]
+    p_quota: float | None
+    fitted: Fitted
+    totals: npt.NDArray[np.float64]
 
 
 def forecast(
-    lessons: list[Lesson], deals: list[OpenDeal], as_of: date, target: Period, seed: int
-) -> tuple[float, float, float, list[float]]:
-    """P10, P50, P90 of bookings in the target, and each deal's probability."""
-    table, run_rate, spread = fit(lessons)
-    probabilities = [table.probability(deal, as_of, target) for deal in deals]
-    amounts = np.array([deal.amount for deal in deals])
-    chances = np.array(probabilities)
+    lessons: Sequence[Lesson],
+    deals: Sequence[OpenDeal],
+    as_of: date,
+    target: Period,
+    seed: int,
+    stage_rank: dict[int, int] | None = None,
+    quota: float | None = None,
+    residuals: Residuals | None = None,
+) -> Prediction:
+    """The distribution of bookings in the target and each deal's probability."""
+    fitted = fit(lessons, stage_rank or {}, residuals)
+    chances = fitted.probabilities(deals, as_of, target)
+    amounts = np.array([deal.amount for deal in deals], dtype=float)
     rng = np.random.default_rng(seed)
+    spread = fitted.spread
     factors = np.exp(rng.normal(-spread * spread / 2, spread, SIMULATIONS))
     if len(deals):
         draws = rng.random((SIMULATIONS, len(deals))) < np.clip(
@@ -121,6 +430,7 @@ def forecast(
         totals = draws @ amounts
     else:
         totals = np.zeros(SIMULATIONS)
-    totals = totals + run_rate * factors
+    totals = totals + fitted.run_rate * factors
     p10, p50, p90 = np.quantile(totals, [0.1, 0.5, 0.9])
-    return float(p10), float(p50), float(p90), probabilities
+    p_quota = float(np.mean(totals >= quota)) if quota else None
+    return Prediction(float(p10), float(p50), float(p90), chances.tolist(), p_quota, fitted, totals)

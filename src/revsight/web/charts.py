@@ -6,6 +6,7 @@ a bar or a cell follows the drill-down link stored in the point's `customdata`.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from revsight.crm.models import ActivityType
@@ -256,3 +257,62 @@ def sparkline(values: list[float | int | None], width: int = 96, height: int = 2
         f'stroke-width="1.5" points="{coords}"/><circle cx="{last_x * step:.1f}" '
         f'cy="{last_y:.1f}" r="2.5" fill="{BRAND}"/></svg>'
     )
+
+
+def distribution(outlook: Any) -> dict[str, Any]:
+    """The simulated bookings of the period as a histogram, with P10 / P50 / P90, the reps'
+    commit and the quota marked on it."""
+    edges, counts = outlook.histogram
+    total = sum(counts) or 1
+    centres = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
+    marks = [
+        ("P10", outlook.p10, MUTED, "dot"),
+        ("P50", outlook.p50, BRAND, "solid"),
+        ("P90", outlook.p90, MUTED, "dot"),
+        ("Commit", outlook.commit, INK, "dash"),
+        ("Quota", outlook.quota, GOOD, "dashdot"),
+    ]
+    shown = [(name, value, colour, dash) for name, value, colour, dash in marks if value]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": centres,
+                "y": [c / total for c in counts],
+                "marker": {"color": "#9db8ff"},
+                "hovertemplate": "%{x:,.0f}: %{y:.1%} of simulations<extra></extra>",
+                "name": "Simulated bookings",
+            }
+        ],
+        "layout": layout(
+            height=260,
+            bargap=0.05,
+            showlegend=False,
+            xaxis={"tickformat": ",.0f", "gridcolor": GRID, "title": {"text": "Bookings"}},
+            yaxis={"tickformat": ".0%", "gridcolor": GRID, "title": {"text": "Share"}},
+            shapes=[
+                {
+                    "type": "line",
+                    "x0": value,
+                    "x1": value,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": colour, "dash": dash, "width": 2},
+                }
+                for _, value, colour, dash in shown
+            ],
+            annotations=[
+                {
+                    "x": value,
+                    "yref": "paper",
+                    "y": 1.0 - 0.09 * i,
+                    "text": name,
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "font": {"color": colour, "size": 12},
+                }
+                for i, (name, value, colour, _) in enumerate(shown)
+            ],
+        ),
+    }

@@ -3,10 +3,12 @@ adjusts with a reason, and reads each person's track record."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +18,22 @@ from revsight.analytics import periods
 from revsight.analytics.scopes import membership, narrowed
 from revsight.core.errors import InvalidInput
 from revsight.forecasting.accuracy import track_records
+from revsight.forecasting.backtest import backtest, remember, remembered
 from revsight.forecasting.models import ForecastSubmission
+from revsight.forecasting.outlook import outlook
+from revsight.forecasting.pipeline_math import RepNeed, pipeline_math
 from revsight.forecasting.rollup import latest_submissions
 from revsight.forecasting.services import FORECASTERS, submit_forecast
 from revsight.org import visibility
 from revsight.org.models import Organisation, Role, User
+from revsight.web import charts
+from revsight.web.dashboard import (
+    Scope,
+    company_scope,
+    landing_scope,
+    members_of,
+    version_stamp,
+)
 
 
 def forecast_periods(today: date) -> list[periods.Period]:
@@ -55,9 +68,65 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "is_forecaster": viewer.role in FORECASTERS,
         "mine": ForecastSubmission.objects.filter(user=viewer).order_by("-submitted_at")[:12],
     }
+    if viewer.role == Role.SALESPERSON:
+        context["my_math"] = _my_math(viewer, targets[0], today)
     if manages:
         context.update(_team_view(viewer, targets, today))
+        context.update(_outlook_view(viewer, targets, request.GET.get("period"), today))
     return render(request, "web/forecast.html", context)
+
+
+def _outlook_view(
+    viewer: User, targets: list[periods.Period], chosen: str | None, today: date
+) -> dict[str, Any]:
+    """The statistical forecast of the viewer's landing scope, with its chart, and the
+    organisation's backtest when one has been computed for the current data."""
+    scope = landing_scope(viewer)
+    if scope is None or scope.kind == "rep":
+        return {}
+    period = next((p for p in targets if p.id == chosen), targets[0])
+    stamp = version_stamp()
+    key = hashlib.sha1(f"outlook:{scope.path}:{period.id}:{today}:{stamp}".encode()).hexdigest()
+    found = cache.get(f"outlook:{key}")
+    if found is None:
+        result = outlook(period, today, members_of(scope, period))
+        found = {
+            "outlook": result,
+            "distribution": charts.distribution(result) if result.p50 is not None else None,
+            "math": pipeline_math(today, members_of(scope, period)),
+        }
+        cache.set(f"outlook:{key}", found)
+    backtest_result = remembered(today)
+    return {
+        **found,
+        "scope": scope,
+        "chosen_period": period,
+        "backtest": backtest_result,
+    }
+
+
+def _my_math(viewer: User, period: periods.Period, today: date) -> RepNeed | None:
+    """The salesperson's own line of the pipeline math, among their team (or the company)."""
+    team = viewer.team
+    scope = Scope("team", team.name, team.name, team=team) if team else company_scope()
+    key = f"pipeline-math:{scope.path}:{today}:{version_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = pipeline_math(today, members_of(scope, period))
+        cache.set(key, found)
+    return next((rep for rep in found.reps if rep.email == viewer.email), None)
+
+
+@login_required
+def run_backtest(request: HttpRequest) -> HttpResponse:
+    """Compute the backtest for the current data (tens of seconds) and keep it."""
+    viewer: User = request.user  # type: ignore[assignment]
+    if request.method != "POST" or not visibility.is_manager_or_above(viewer):
+        raise PermissionDenied("Managers and executives run the backtest.")
+    today = timezone.localdate()
+    origins, scores = backtest(today)
+    remember(today, origins, scores)
+    return redirect("/forecast/#backtest")
 
 
 def _submit(request: HttpRequest, viewer: User) -> None:
@@ -92,13 +161,15 @@ def _team_view(viewer: User, targets: list[periods.Period], today: date) -> dict
         period.id: [r["person"] for r in rows if r["cells"][i]["commit"] is None]
         for i, period in enumerate(targets)
     }
-    totals = [
-        {
-            "commit": sum(r["cells"][i]["commit"] or 0 for r in rows),
-            "best_case": sum(r["cells"][i]["best_case"] or 0 for r in rows),
-        }
-        for i in range(len(targets))
-    ]
+    totals = []
+    for i in range(len(targets)):
+        submitted = [r["cells"][i] for r in rows if r["cells"][i]["commit"] is not None]
+        totals.append(
+            {  # None when nobody has submitted: "—" rather than a total of 0
+                "commit": sum(c["commit"] for c in submitted) if submitted else None,
+                "best_case": sum(c["best_case"] for c in submitted) if submitted else None,
+            }
+        )
     reps = narrowed(membership("rep", targets[0]), emails)
     records = track_records(today, "rep", 6, members=reps)
     records.sort(key=lambda r: -(r.rolling_accuracy or 0))

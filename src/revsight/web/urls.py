@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/rep/<int:user_id>/", dashboard_views.rep, name="dashboard-rep"),
     path("records/<str:kind>/", dashboard_views.records, name="records"),
     path("forecast/", forecast_views.forecast_page, name="forecast"),
+    path("forecast/backtest/", forecast_views.run_backtest, name="forecast-backtest"),
     path("settings/", settings_views.index, name="settings"),
     path("settings/fiscal-year/", settings_views.fiscal_year, name="settings-fiscal-year"),
     path("settings/stages/", settings_views.stages, name="settings-stages"),

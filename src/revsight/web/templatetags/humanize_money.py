@@ -43,3 +43,9 @@ def signed(value: float | int | None, unit: str) -> str:
 def get(mapping: dict[str, Any], key: str) -> Any:
     """mapping[key] in a template, None when absent."""
     return mapping.get(key)
+
+
+@register.filter
+def words(identifier: str) -> str:
+    """An id as words: face_to_face_call → Face to face call."""
+    return identifier.replace("_", " ").capitalize()

@@ -1,0 +1,336 @@
+"""Pipeline math: how much pipeline a quota takes, from the last months of the organisation's
+own history (nine complete months by default; six at least).
+
+- **Closing ratio by stage**: of the deals decided in the window that reached a stage, the share
+  won, by count and by value. The first stage's ratio is the ratio from creation.
+- **Pipeline to enter each month**: the month's quota ÷ the value ratio from creation, the new
+  pipeline that must be created, at the usual rate, to close the quota in time.
+- **Pipeline needed at the start of a month**: quota × the window's start-of-month pipeline
+  (deals open the day before, expected to close in the month, at their amounts then) ÷ what
+  those months booked. As a multiple of quota, the coverage a month needs. Bookings also come
+  from deals whose close date was elsewhere (overdue, pulled in) and from deals created inside
+  the month; the ratio counts them all, as the quota does. How much of the start pipeline was
+  itself won is shown beside it.
+- **Each salesperson's version**: the same coverage from their own months when they decided at
+  least MIN_OWN_DEALS deals in the window (the scope's otherwise), beside the coverage they
+  have for next month: "you need 3.1× quota in pipeline; you have 2.4×".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from revsight.analytics import compute, measures
+from revsight.analytics.context import Context
+from revsight.analytics.engine import Engine, get_engine
+from revsight.analytics.periods import Period
+from revsight.analytics.scopes import Membership, membership
+from revsight.core.errors import InvalidInput
+from revsight.crm.models import Stage
+from revsight.forecasting.backtest import _amount, add_months
+
+DEFAULT_MONTHS = 9
+MIN_MONTHS = 6
+MIN_OWN_DEALS = 10
+AHEAD = 3
+
+
+@dataclass
+class StageRatio:
+    stage: str
+    reached: int
+    won: int
+    value_reached: float
+    value_won: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "reached": self.reached,
+            "won": self.won,
+            "count_ratio": _ratio(self.won, self.reached),
+            "value_reached": round(self.value_reached, 2),
+            "value_won": round(self.value_won, 2),
+            "value_ratio": _ratio(self.value_won, self.value_reached),
+        }
+
+
+@dataclass
+class Conversion:
+    """Start-of-month pipeline and what came of it, summed over the window's months."""
+
+    start_pipeline: float = 0.0
+    booked: float = 0.0  # everything won in those months
+    won_from_start: float = 0.0  # the start pipeline's deals won in their month
+    decided: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        """Bookings per unit of start-of-month pipeline."""
+        return self.booked / self.start_pipeline if self.start_pipeline else None
+
+
+@dataclass
+class MonthNeed:
+    month: str
+    quota: float | None
+    to_enter: float | None
+    needed_at_start: float | None
+    pipeline_now: float
+
+    def as_json(self) -> dict[str, Any]:
+        quota = self.quota
+        return {
+            "month": self.month,
+            "quota": quota,
+            "pipeline_to_enter": _money(self.to_enter),
+            "pipeline_needed_at_start": _money(self.needed_at_start),
+            "pipeline_now": round(self.pipeline_now, 2),
+            "coverage_needed": _ratio(self.needed_at_start, quota),
+            "coverage_now": _ratio(self.pipeline_now, quota),
+        }
+
+
+@dataclass
+class RepNeed:
+    email: str
+    name: str
+    decided: int
+    own_ratios: bool
+    quota: float | None
+    coverage_needed: float | None
+    pipeline: float
+
+    @property
+    def coverage_now(self) -> float | None:
+        return _ratio(self.pipeline, self.quota)
+
+    @property
+    def gap(self) -> float | None:
+        """Pipeline still to find for next month (negative: more than enough)."""
+        if self.coverage_needed is None or not self.quota:
+            return None
+        return round(self.coverage_needed * self.quota - self.pipeline, 2)
+
+    def sentence(self) -> str:
+        if self.coverage_needed is None or self.coverage_now is None:
+            return "not enough history or no quota for next month"
+        return (
+            f"you need {self.coverage_needed:.1f}× quota in pipeline; "
+            f"you have {self.coverage_now:.1f}×"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "decided": self.decided,
+            "own_ratios": self.own_ratios,
+            "quota": self.quota,
+            "pipeline": round(self.pipeline, 2),
+            "coverage_needed": self.coverage_needed,
+            "coverage_now": self.coverage_now,
+            "gap": self.gap,
+            "sentence": self.sentence(),
+        }
+
+
+@dataclass
+class PipelineMath:
+    window: Period
+    stages: list[StageRatio]
+    conversion: Conversion
+    months: list[MonthNeed]
+    reps: list[RepNeed] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        months = _months_between(self.window.start, self.window.end)
+        return {
+            "window": {"start": self.window.start, "end": self.window.end, "months": months},
+            "stages": [s.as_json() for s in self.stages],
+            "bookings_per_start_pipeline": _ratio(
+                self.conversion.booked, self.conversion.start_pipeline
+            ),
+            "start_pipeline_won": _ratio(
+                self.conversion.won_from_start, self.conversion.start_pipeline
+            ),
+            "months": [m.as_json() for m in self.months],
+            "reps": [r.as_json() for r in self.reps],
+        }
+
+
+def _ratio(part: float | None, whole: float | None) -> float | None:
+    return round(part / whole, 4) if part is not None and whole else None
+
+
+def _money(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def pipeline_math(
+    as_of: date,
+    members: Membership,
+    months: int = DEFAULT_MONTHS,
+    engine: Engine | None = None,
+) -> PipelineMath:
+    """The math for one scope (its first key) from the `months` complete months before as-of."""
+    if months < MIN_MONTHS:
+        raise InvalidInput("months", str(months), f"must be at least {MIN_MONTHS}")
+    engine = engine or get_engine()
+    this_month = as_of.replace(day=1)
+    window = Period(
+        f"last-{months}m", "window", add_months(this_month, -months), this_month - timedelta(1)
+    )
+    key = members.keys[0]
+    people = {uid for uid, k in members.pairs if k == key}
+    reps = membership("rep", window)
+    reps_here = Membership(
+        "rep",
+        [k for uid, k in reps.pairs if uid in people],
+        [(uid, k) for uid, k in reps.pairs if uid in people],
+        reps.labels,
+    )
+    stages = _stage_ratios(engine, window, as_of, members)
+    by_rep = _conversions(engine, window, reps_here)
+    total = Conversion()
+    for conversion in by_rep.values():
+        total.start_pipeline += conversion.start_pipeline
+        total.won_from_start += conversion.won_from_start
+        total.booked += conversion.booked
+        total.decided += conversion.decided
+    creation_ratio = _ratio(stages[0].value_won, stages[0].value_reached) if stages else None
+    result = PipelineMath(window, stages, total, [])
+    for k in range(1, AHEAD + 1):
+        month = add_months(this_month, k)
+        period = Period(f"{month:%Y-%m}", "month", month, add_months(month, 1) - timedelta(1))
+        quota = compute(["quota"], period.id, as_of, members.scope, members=members).value(
+            "quota", key
+        )
+        result.months.append(
+            MonthNeed(
+                period.id,
+                float(quota) if quota is not None else None,
+                float(quota) / creation_ratio if quota is not None and creation_ratio else None,
+                _needed(float(quota) if quota is not None else None, total),
+                _open_in(engine, period, as_of, members).get(key, 0.0),
+            )
+        )
+    next_month = add_months(this_month, 1)
+    period = Period(
+        f"{next_month:%Y-%m}", "month", next_month, add_months(next_month, 1) - timedelta(1)
+    )
+    quotas = compute(["quota"], period.id, as_of, "rep", members=reps_here)
+    pipeline = _open_in(engine, period, as_of, reps_here)
+    for rep_key in reps_here.keys:
+        own = by_rep.get(rep_key, Conversion())
+        uses_own = own.decided >= MIN_OWN_DEALS and own.ratio is not None
+        basis = own if uses_own else total
+        quota = quotas.value("quota", rep_key)
+        needed = _needed(1.0, basis)
+        result.reps.append(
+            RepNeed(
+                rep_key,
+                reps_here.label(rep_key),
+                own.decided,
+                uses_own,
+                float(quota) if quota is not None else None,
+                None if needed is None else round(needed, 2),
+                pipeline.get(rep_key, 0.0),
+            )
+        )
+    return result
+
+
+def _needed(quota: float | None, conversion: Conversion) -> float | None:
+    """Start-of-month pipeline that books `quota` at the window's ratio (with a quota of 1:
+    the coverage multiple)."""
+    if quota is None or not conversion.ratio:
+        return None
+    return quota / conversion.ratio
+
+
+def _stage_ratios(
+    engine: Engine, window: Period, as_of: date, members: Membership
+) -> list[StageRatio]:
+    ctx = Context.for_organisation(engine, window, as_of, members)
+    decided = ctx.by_member(measures.decided_deals(ctx), "owner_id")
+    decided = decided.filter(decided.key == members.keys[0])
+    changes = ctx.fact("stage_changes")
+    reached = changes.join(decided, changes.opportunity_id == decided.id).select(
+        deal=changes.opportunity_id,
+        stage=changes.to_stage_id,
+        status=decided.status,
+        amount=decided.amount,
+    )
+    frame = reached.distinct().execute()
+    outcome = dict(Stage.objects.values_list("pk", "outcome"))
+    counts: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+    for row in frame.itertuples():
+        if outcome.get(int(row.stage)) != Stage.Outcome.OPEN:
+            continue
+        cell = counts[int(row.stage)]
+        won = row.status == "won"
+        cell[0] += 1
+        cell[1] += int(won)
+        cell[2] += _amount(row.amount)
+        cell[3] += _amount(row.amount) if won else 0.0
+    ratios = []
+    for stage in Stage.objects.filter(outcome=Stage.Outcome.OPEN).order_by("order", "name"):
+        reached_n, won_n, value, value_won = counts.get(stage.pk, [0, 0, 0.0, 0.0])
+        ratios.append(StageRatio(stage.name, int(reached_n), int(won_n), value, value_won))
+    # Deals created straight into a later stage never reached the first one: the ratio from
+    # creation counts every decided deal.
+    if ratios:
+        every = decided.select("id", "status", "amount").execute()
+        ratios[0] = StageRatio(
+            ratios[0].stage,
+            len(every),
+            int((every.status == "won").sum()),
+            float(every.amount.fillna(0).sum()),
+            float(every.amount.where(every.status == "won", 0).fillna(0).sum()),
+        )
+    return ratios
+
+
+def _open_in(engine: Engine, period: Period, as_of: date, members: Membership) -> dict[str, float]:
+    """Open pipeline at the end of as-of expected to close in the period, per member key."""
+    ctx = Context.for_organisation(engine, period, as_of, members)
+    rows = ctx.by_member(measures.open_in_period(ctx), "owner_id")
+    frame = rows.group_by("key").aggregate(value=rows.amount.sum()).execute()
+    return {str(r.key): _amount(r.value) for r in frame.itertuples()}
+
+
+def _conversions(engine: Engine, window: Period, reps: Membership) -> dict[str, Conversion]:
+    """Per salesperson, over the window's months: start-of-month pipeline, what of it was won
+    in the month, and everything booked."""
+    result: dict[str, Conversion] = defaultdict(Conversion)
+    month = window.start
+    while month <= window.end:
+        period = Period(f"{month:%Y-%m}", "month", month, add_months(month, 1) - timedelta(1))
+        eve = month - timedelta(days=1)
+        start_ctx = Context.for_organisation(engine, period, eve, reps)
+        start = start_ctx.by_member(measures.open_in_period(start_ctx), "owner_id")
+        start_frame = start.select("id", "key", "amount").execute()
+        end_ctx = Context.for_organisation(engine, period, period.end, reps)
+        decided = end_ctx.by_member(measures.decided_deals(end_ctx), "owner_id")
+        decided_frame = decided.select("id", "key", "status", "amount").execute()
+        won = {int(r.id): r for r in decided_frame.itertuples() if r.status == "won"}
+        for r in start_frame.itertuples():
+            conversion = result[str(r.key)]
+            conversion.start_pipeline += _amount(r.amount)
+            if int(r.id) in won:  # at its amount then, as the pipeline was counted
+                conversion.won_from_start += _amount(r.amount)
+        for r in decided_frame.itertuples():
+            conversion = result[str(r.key)]
+            conversion.decided += 1
+            if r.status == "won":
+                conversion.booked += _amount(r.amount)
+        month = add_months(month, 1)
+    return result
