@@ -130,6 +130,46 @@ def bench_dashboard() -> None:
     report("manager dashboard, computed afresh", median_seconds(cold, 3), "login page", login)
 
 
+def bench_forecast() -> None:
+    """The Forecast page a manager opens (the outlook of the team's month, pipeline math) from
+    the cache and computed afresh, against the login page; and the whole backtest (every method,
+    four horizons, twelve origins) against one metrics computation."""
+    from datetime import UTC, datetime
+
+    import time_machine
+    from django.core.cache import cache
+    from django.test import Client
+
+    from revsight.analytics import compute
+    from revsight.forecasting.backtest import backtest
+    from revsight.org.models import User
+
+    with time_machine.travel(datetime(2026, 6, 17, 10, tzinfo=UTC), tick=True):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(User.objects.get(email="manager@example.com"))
+        anonymous = Client(HTTP_HOST="localhost")
+        client.get("/forecast/")
+
+        def cold() -> None:
+            cache.clear()
+            client.get("/forecast/")
+
+        login = median_seconds(lambda: anonymous.get("/login/"), 15)
+        report(
+            "forecast page, cached",
+            median_seconds(lambda: client.get("/forecast/"), 15),
+            "login page",
+            login,
+        )
+        report("forecast page, computed afresh", median_seconds(cold, 3), "login page", login)
+    report(
+        "backtest: 6 methods x 4 horizons x 12 origins",
+        median_seconds(lambda: backtest(AS_OF), 1),
+        "all metrics by rep for a quarter",
+        median_seconds(lambda: compute(None, "2026-Q2", AS_OF, "rep"), 3),
+    )
+
+
 def _managers_team() -> int:
     from revsight.org.models import Team, User
 
@@ -235,6 +275,7 @@ def main() -> None:
     bench_organisation_page()
     bench_metrics()
     bench_dashboard()
+    bench_forecast()
     bench_import()
     bench_import_memory()
     print("\nThe large demo (`revsight demo --scale large`) is timed by hand; see docs/demo.md.")

@@ -88,6 +88,8 @@ def init() -> None:
 def demo(seed: int, as_of: Any, scale: str, reuse: bool) -> None:
     """Build the demo organisation (Northwind Solutions) into the data directory."""
     _setup_django()
+    from django.utils import timezone
+
     from revsight.demo.build import RealDataPresent, build_demo
 
     _migrate()
@@ -108,7 +110,22 @@ def demo(seed: int, as_of: Any, scale: str, reuse: bool) -> None:
             f"Demo organisation built in {result.seconds:.1f} s: {total:,} records, "
             f"seed {seed}, as of {result.as_of}, {scale}."
         )
+    if scale == "small" and result.as_of == timezone.localdate():
+        _warm_backtest()
     _echo_logins()
+
+
+def _warm_backtest() -> None:
+    """Run the Forecast page's backtest once, so its first visitor does not wait for it."""
+    from django.utils import timezone
+
+    from revsight.forecasting.backtest import backtest, remember, remembered
+
+    today = timezone.localdate()
+    if remembered(today) is None:
+        click.echo("  Backtesting the forecast methods on the demo's history (about 30 s)…")
+        origins, scores = backtest(today)
+        remember(today, origins, scores)
 
 
 def _echo_logins() -> None:

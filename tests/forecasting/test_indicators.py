@@ -24,7 +24,10 @@ def series(bookings_from: object, seed: int = 0) -> Series:
     """Random activity counts; bookings per month computed by `bookings_from(counts, month)`."""
     rng = np.random.default_rng(seed)
     counts = {
-        kind: {FIRST + m: int(rng.poisson(200 if kind == "discovery_call" else 80)) for m in range(MONTHS)}
+        kind: {
+            FIRST + m: int(rng.poisson(200 if kind == "discovery_call" else 80))
+            for m in range(MONTHS)
+        }
         for kind in INDICATORS
     }
     bookings = {FIRST + m: float(bookings_from(counts, FIRST + m)) for m in range(MONTHS)}  # type: ignore[operator]
@@ -46,7 +49,7 @@ def test_the_indicator_that_drives_bookings_is_kept_at_its_lag() -> None:
     origin = FIRST + 24
     model = fit(data, origin, min_lag=2)
     assert model is not None
-    assert [(t.indicator, t.lag) for t in model.terms][0] == ("discovery_call", 2)
+    assert (model.terms[0].indicator, model.terms[0].lag) == ("discovery_call", 2)
     assert model.loo_error < 0.1 * model.baseline_error
     predicted, _ = predict_month(data, origin, origin + 1) or (0.0, None)
     assert predicted == pytest.approx(data.bookings[origin + 1], rel=0.01)
@@ -84,7 +87,8 @@ def test_the_model_uses_only_months_before_the_origin() -> None:
         for kind in INDICATORS:
             data.counts[kind][month] = 0
     after = predict_month(data, origin, origin + 1)
-    assert before is not None and after is not None
+    assert before is not None
+    assert after is not None
     assert after[0] == pytest.approx(before[0])
 
 

@@ -115,16 +115,23 @@ def pipeline_state(ctx: Context) -> ir.Table:
     )
 
 
-def stage_entered(ctx: Context) -> ir.Table:
-    """When each deal entered the stage it stood in at the end of the as-of date: the last
-    history row whose stage differs from the row before it (close-date and amount changes
-    keep the stage)."""
+def deal_history(ctx: Context) -> ir.Table:
+    """What each deal's history says at the end of the as-of date: when it entered the stage it
+    stood in (the last row whose stage differs from the row before; close-date and amount
+    changes keep the stage), and how many times its close date was pushed later."""
     changes = ctx.fact("stage_changes")
     changes = changes.filter(changes.changed_at < ibis.timestamp(ctx.as_of_boundary))
     order = ibis.window(group_by="opportunity_id", order_by=["changed_at", "id"])
-    marked = changes.mutate(previous=changes.to_stage_id.lag().over(order))
-    entries = marked.filter(marked.previous.isnull() | (marked.previous != marked.to_stage_id))
-    return entries.group_by("opportunity_id").aggregate(stage_entered=entries.changed_at.max())
+    marked = changes.mutate(
+        previous_stage=changes.to_stage_id.lag().over(order),
+        previous_close=changes.close_date.lag().over(order),
+    )
+    entry = marked.previous_stage.isnull() | (marked.previous_stage != marked.to_stage_id)
+    pushed = marked.previous_close.notnull() & (marked.close_date > marked.previous_close)
+    return marked.group_by("opportunity_id").aggregate(
+        stage_entered=entry.ifelse(marked.changed_at, ibis.null()).max(),
+        pushes=pushed.ifelse(1, 0).sum(),
+    )
 
 
 def open_in_period(ctx: Context) -> ir.Table:

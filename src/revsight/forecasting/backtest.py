@@ -174,7 +174,6 @@ class History:
         self.stage_rank = {
             pk: rank for rank, pk in enumerate(Stage.objects.values_list("pk", flat=True))
         }
-        self._pipelines: dict[tuple[date, date, date], dict[int, tuple[float, int]]] = {}
         self._open: dict[date, list[OpenDeal]] = {}
         self.residuals: Residuals = {}
 
@@ -206,16 +205,13 @@ class History:
         return self._open[as_of]
 
     def pipeline(self, as_of: date, target: Period) -> dict[int, tuple[float, int]]:
-        """Deals open at the end of `as_of` expected to close in the target: amount, stage."""
-        key = (as_of, target.start, target.end)
-        if key not in self._pipelines:
-            ctx = self._context(target, as_of)
-            rows = ctx.by_member(measures.open_in_period(ctx), "owner_id")
-            frame = rows.select("id", "amount", "stage_id").execute()
-            self._pipelines[key] = {
-                int(r.id): (_amount(r.amount), int(r.stage_id)) for r in frame.itertuples()
-            }
-        return self._pipelines[key]
+        """Deals open at the end of `as_of` expected to close in the target: amount, stage (the
+        deals `measures.open_in_period` counts, read from the day's open deals)."""
+        return {
+            deal.id: (deal.amount, deal.stage_id)
+            for deal in self.open_deals(as_of)
+            if deal.close is not None and target.start <= deal.close <= target.end
+        }
 
     def won_in(self, target: Period) -> set[int]:
         return {pk for pk, day, _, _ in self.won if target.start <= day <= target.end}
@@ -323,10 +319,17 @@ def open_deals(ctx: Context) -> list[OpenDeal]:
     """Every deal in the context's members open at the end of its as-of date, as it stood."""
     state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
     state = state.filter(state.is_open)
-    entered = measures.stage_entered(ctx)
-    joined = state.left_join(entered, state.id == entered.opportunity_id)
+    history = measures.deal_history(ctx)
+    joined = state.left_join(history, state.id == history.opportunity_id)
     frame = joined.select(
-        "id", "amount", "stage_id", "created_date", "close_date", "owner_id", "stage_entered"
+        "id",
+        "amount",
+        "stage_id",
+        "created_date",
+        "close_date",
+        "owner_id",
+        "stage_entered",
+        "pushes",
     ).execute()
     return [
         OpenDeal(
@@ -337,6 +340,7 @@ def open_deals(ctx: Context) -> list[OpenDeal]:
             _as_date(r.close_date) if _present(r.close_date) else None,
             int(r.owner_id),
             _as_date(r.stage_entered) if _present(r.stage_entered) else None,
+            int(r.pushes) if _present(r.pushes) else 0,
         )
         for r in frame.itertuples()
     ]

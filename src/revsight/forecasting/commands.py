@@ -257,7 +257,7 @@ def outlook_command(
             "Statistical P10 / P50 / P90",
             " / ".join(_money(v) for v in (result.p10, result.p50, result.p90)),
         ],
-        ["Chance of reaching quota", "—" if result.p_quota is None else f"{result.p_quota:.0%}"],
+        ["Chance of reaching quota", "—" if result.p_quota is None else f"{result.p_quota:.1%}"],
         ["Reps' commit / best case", f"{_money(result.commit)} / {_money(result.best_case)}"],
         ["CRM-weighted pipeline", _money(result.weighted_pipeline)],
     ]
@@ -386,6 +386,27 @@ def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str
             ],
         )
     )
+
+
+@forecast_group.command("snapshot")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day whose end-of-day pipeline is kept. Default: today.",
+)
+def snapshot_command(as_of: datetime | None) -> None:
+    """Keep the open pipeline as it stood at the end of a day (run weekly from cron); taking
+    the same day again replaces it."""
+    _django()
+    from django.utils import timezone
+
+    from revsight.forecasting.snapshots import take_snapshot
+
+    day = as_of.date() if as_of else timezone.localdate()
+    taken = take_snapshot(day)
+    replacing = f" (replacing {taken.replaced} rows)" if taken.replaced else ""
+    click.echo(f"Kept {taken.deals} open deals worth {taken.value:,.0f} as of {day}{replacing}.")
 
 
 @forecast_group.command("movement")

@@ -43,3 +43,29 @@ class ForecastSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.period_start} {self.category}: {self.amount}"
+
+
+class PipelineSnapshot(models.Model):
+    """One open deal as it stood at the end of a day, kept by `revsight forecast snapshot`
+    (scheduled weekly). The reconstruction from stage history answers the same question for any
+    date; the kept rows remain when a CRM export without history replaces the deals."""
+
+    taken_on = models.DateField()
+    opportunity = models.ForeignKey(
+        "crm.Opportunity", on_delete=models.CASCADE, related_name="snapshots"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey("crm.Stage", on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["taken_on", "opportunity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["taken_on", "opportunity"], name="one_snapshot_row_per_deal_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on} {self.opportunity_id}"

@@ -190,13 +190,8 @@ def pipeline_math(
     )
     key = members.keys[0]
     people = {uid for uid, k in members.pairs if k == key}
-    reps = membership("rep", window)
-    reps_here = Membership(
-        "rep",
-        [k for uid, k in reps.pairs if uid in people],
-        [(uid, k) for uid, k in reps.pairs if uid in people],
-        reps.labels,
-    )
+    # Everyone who sold in the window teaches the ratios, leavers included.
+    reps_here = _among(membership("rep", window), people)
     stages = _stage_ratios(engine, window, as_of, members)
     by_rep = _conversions(engine, window, reps_here)
     total = Conversion()
@@ -205,7 +200,11 @@ def pipeline_math(
         total.won_from_start += conversion.won_from_start
         total.booked += conversion.booked
         total.decided += conversion.decided
-    creation_ratio = _ratio(stages[0].value_won, stages[0].value_reached) if stages else None
+    creation_ratio = (
+        stages[0].value_won / stages[0].value_reached
+        if stages and stages[0].value_reached
+        else None
+    )
     result = PipelineMath(window, stages, total, [])
     for k in range(1, AHEAD + 1):
         month = add_months(this_month, k)
@@ -226,9 +225,11 @@ def pipeline_math(
     period = Period(
         f"{next_month:%Y-%m}", "month", next_month, add_months(next_month, 1) - timedelta(1)
     )
-    quotas = compute(["quota"], period.id, as_of, "rep", members=reps_here)
-    pipeline = _open_in(engine, period, as_of, reps_here)
-    for rep_key in reps_here.keys:
+    # Each salesperson's line is for those in post next month.
+    sellers = _among(membership("rep", period), people)
+    quotas = compute(["quota"], period.id, as_of, "rep", members=sellers)
+    pipeline = _open_in(engine, period, as_of, sellers)
+    for rep_key in sellers.keys:
         own = by_rep.get(rep_key, Conversion())
         uses_own = own.decided >= MIN_OWN_DEALS and own.ratio is not None
         basis = own if uses_own else total
@@ -237,7 +238,7 @@ def pipeline_math(
         result.reps.append(
             RepNeed(
                 rep_key,
-                reps_here.label(rep_key),
+                sellers.label(rep_key),
                 own.decided,
                 uses_own,
                 float(quota) if quota is not None else None,
@@ -246,6 +247,15 @@ def pipeline_math(
             )
         )
     return result
+
+
+def _among(reps: Membership, people: set[int]) -> Membership:
+    return Membership(
+        "rep",
+        [k for uid, k in reps.pairs if uid in people],
+        [(uid, k) for uid, k in reps.pairs if uid in people],
+        reps.labels,
+    )
 
 
 def _needed(quota: float | None, conversion: Conversion) -> float | None:

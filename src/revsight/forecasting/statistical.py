@@ -59,6 +59,7 @@ class OpenDeal:
     close: date | None
     owner_id: int = 0
     stage_entered: date | None = None
+    pushes: int = 0  # times the close date was moved later
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Describer:
                 float((as_of - deal.created).days),
                 float(in_stage),
                 math.log1p(max(deal.amount, 0.0)),
+                float(deal.pushes),
             ),
         )
 
@@ -217,7 +219,7 @@ class Boosted:
         if len(set(outcomes.tolist())) < 2:
             return
         model = HistGradientBoostingClassifier(
-            max_depth=3, learning_rate=0.05, max_iter=150, min_samples_leaf=30, random_state=0
+            max_depth=3, learning_rate=0.1, max_iter=60, min_samples_leaf=30, random_state=0
         )
         model.fit(self._matrix([e.profile for e in examples]), outcomes)
         self.model = model
@@ -362,9 +364,9 @@ def fit(
     chosen: type[WinTable] | type[Boosted] = WinTable
     calibration = Calibration()
     scores: dict[str, float] = {}
-    if len(older) >= 2:
-        describer = Describer.learn(older, stage_rank)
-        train, test = _examples(older, describer), _examples(newer, describer)
+    describer = Describer.learn(older, stage_rank)
+    train, test = _examples(older, describer), _examples(newer, describer)
+    if len(older) >= 2 and train and test:
         outcomes = np.array([e.won for e in test], dtype=float)
         profiles = [e.profile for e in test]
         held_out = {}

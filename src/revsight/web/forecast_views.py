@@ -171,7 +171,8 @@ def _team_view(viewer: User, targets: list[periods.Period], today: date) -> dict
             }
         )
     reps = narrowed(membership("rep", targets[0]), emails)
-    records = track_records(today, "rep", 6, members=reps)
+    # A year of months, so the six with a forecast that the figures read are there to find.
+    records = track_records(today, "rep", 12, members=reps)
     records.sort(key=lambda r: -(r.rolling_accuracy or 0))
     return {
         "team_rows": rows,

@@ -1,0 +1,87 @@
+"""The Forecast page on the demo: where the month is heading, the deals behind it, the leading
+indicators, pipeline math, and the backtest run from the page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from revsight.analytics.periods import parse
+from revsight.analytics.scopes import membership, narrowed
+from revsight.forecasting.backtest import remembered
+from revsight.forecasting.outlook import outlook
+from revsight.org.models import User
+
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+
+TODAY = datetime(2026, 6, 17, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _mid_june() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def logged_in(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def test_a_manager_sees_where_the_team_s_month_is_heading() -> None:
+    page = logged_in("manager@example.com").get("/forecast/")
+    assert page.status_code == 200
+    result = page.context["outlook"]
+    june = parse("2026-06", TODAY.date())
+    expected = outlook(june, TODAY.date(), narrowed(membership("team", june), ["Enterprise"]))
+    assert page.context["scope"].key == "Enterprise"
+    assert (result.p10, result.p50, result.p90) == (expected.p10, expected.p50, expected.p90)
+    html = page.content.decode()
+    assert "Where 2026-06 is heading — Enterprise" in html
+    figure = json.loads(json.dumps(page.context["distribution"]))
+    assert [shape["x0"] for shape in figure["layout"]["shapes"]][:3] == [
+        result.p10,
+        result.p50,
+        result.p90,
+    ]
+    assert html.count('class="reason"') == len(result.deals) > 0
+    assert "Pipeline math" in html
+    assert page.context["math"].reps  # each salesperson's coverage
+
+
+def test_the_quarter_tab_forecasts_the_quarter() -> None:
+    page = logged_in("vp@example.com").get("/forecast/?period=2026-Q2")
+    assert page.context["chosen_period"].id == "2026-Q2"
+    assert page.context["outlook"].period.end.isoformat() == "2026-06-30"
+
+
+def test_a_salesperson_reads_their_own_coverage() -> None:
+    page = logged_in("rep@example.com").get("/forecast/")
+    mine = page.context["my_math"]
+    assert mine is not None
+    assert mine.email == "rep@example.com"
+    assert f"Next month {mine.sentence()}" in page.content.decode()
+    assert "outlook" not in page.context  # the team's numbers are the manager's page
+
+
+def test_the_backtest_is_run_from_the_page_by_managers_only() -> None:
+    assert logged_in("rep@example.com").post("/forecast/backtest/").status_code == 403
+    before = logged_in("president@example.com").get("/forecast/")
+    assert before.context["backtest"] is None
+    assert "Run the backtest" in before.content.decode()
+    run = logged_in("president@example.com").post("/forecast/backtest/")
+    assert run.status_code == 302
+    stored = remembered(TODAY.date())
+    assert stored is not None
+    after = logged_in("president@example.com").get("/forecast/")
+    assert after.context["backtest"] == stored
+    methods = {row["method"] for row in stored["rows"]}
+    assert "statistical" in methods
+    assert "leading_indicators" in methods
+    assert "Run the backtest" not in after.content.decode()
