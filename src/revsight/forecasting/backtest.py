@@ -88,6 +88,30 @@ class Distribution:
     deals: list[tuple[float, bool]]
 
 
+RELIABILITY_BINS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
+
+
+def reliability(deals: list[tuple[float, bool]]) -> list[dict[str, Any]]:
+    """Deal probabilities grouped by how high they were: in each band, how many deals, the mean
+    probability given and the share actually won. Calibrated probabilities have the two close."""
+    rows = []
+    low = 0.0
+    for high in RELIABILITY_BINS:
+        inside = [(p, y) for p, y in deals if low <= p < high or (high == 1.0 and p == 1.0)]
+        if inside:
+            rows.append(
+                {
+                    "from": low,
+                    "to": high,
+                    "n": len(inside),
+                    "predicted": round(sum(p for p, _ in inside) / len(inside), 4),
+                    "observed": round(sum(1 for _, y in inside if y) / len(inside), 4),
+                }
+            )
+        low = high
+    return rows
+
+
 def pinball(forecast: float, actual: float, quantile: float) -> float:
     error = actual - forecast
     return max(quantile * error, (quantile - 1) * error)
@@ -145,6 +169,7 @@ class Score:
             "brier": round(sum((p - float(y)) ** 2 for p, y in deals) / len(deals), 4)
             if deals
             else None,
+            "reliability": reliability(deals) if deals else None,
         }
 
 

@@ -109,6 +109,14 @@ def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _times(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}×"
+
+
 @forecast_group.command("accuracy")
 @by_option("rep")
 @click.option(
@@ -183,17 +191,14 @@ def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
         click.echo(json.dumps(document))
         return
 
-    def share(value: float | None) -> str:
-        return "—" if value is None else f"{value:.0%}"
-
     lines = [
         [
             row["method"],
             row["horizon"],
             str(row["n"]),
-            share(row["wape"]),
+            _share(row["wape"]),
             "—" if row["bias"] is None else f"{row['bias']:+.0%}",
-            share(row["within_10pct"]),
+            _share(row["within_10pct"]),
         ]
         for row in methods
     ]
@@ -203,6 +208,21 @@ def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
         else "No origin has a finished target period yet.\n"
     )
     click.echo(grid(["method", "horizon", "n", "WAPE", "bias", "within 10%"], lines, 2))
+    statistical = next(
+        (r for r in methods if r["method"] == "statistical" and r["horizon"] == "month"), None
+    )
+    if statistical and statistical["reliability"]:
+        click.echo("\nReliability of the statistical forecast's deal probabilities (month)\n")
+        bands = [
+            [
+                f"{row['from']:.0%}–{row['to']:.0%}",
+                f"{row['n']:,}",
+                f"{row['predicted']:.1%}",
+                f"{row['observed']:.1%}",
+            ]
+            for row in statistical["reliability"]
+        ]
+        click.echo(grid(["chance given", "deals", "mean chance", "share won"], bands))
 
 
 TEAM = click.option("--team", help="A team's name. Default: the whole company.")
@@ -319,12 +339,6 @@ def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str
         click.echo(json.dumps(document, default=str))
         return
 
-    def share(value: float | None) -> str:
-        return "—" if value is None else f"{value:.0%}"
-
-    def times(value: float | None) -> str:
-        return "—" if value is None else f"{value:.1f}×"
-
     window = document["window"]
     click.echo(f"Closing ratios, deals decided {window['start']} to {window['end']}\n")
     click.echo(
@@ -333,10 +347,10 @@ def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str
             [
                 [
                     s["stage"],
-                    str(s["reached"]),
-                    str(s["won"]),
-                    share(s["count_ratio"]),
-                    share(s["value_ratio"]),
+                    f"{s['reached']:,}",
+                    f"{s['won']:,}",
+                    _share(s["count_ratio"]),
+                    _share(s["value_ratio"]),
                 ]
                 for s in document["stages"]
             ],
@@ -361,8 +375,8 @@ def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str
                     _money(m["pipeline_to_enter"]),
                     _money(m["pipeline_needed_at_start"]),
                     _money(m["pipeline_now"]),
-                    times(m["coverage_needed"]),
-                    times(m["coverage_now"]),
+                    _times(m["coverage_needed"]),
+                    _times(m["coverage_now"]),
                 ]
                 for m in document["months"]
             ],
@@ -377,8 +391,8 @@ def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str
                     r["name"],
                     _money(r["quota"]),
                     _money(r["pipeline"]),
-                    times(r["coverage_needed"]),
-                    times(r["coverage_now"]),
+                    _times(r["coverage_needed"]),
+                    _times(r["coverage_now"]),
                     _money(r["gap"]),
                     "own months" if r["own_ratios"] else "the team's",
                 ]

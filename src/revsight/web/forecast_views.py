@@ -4,8 +4,9 @@ adjusts with a reason, and reads each person's track record."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -21,7 +22,7 @@ from revsight.forecasting.accuracy import track_records
 from revsight.forecasting.backtest import backtest, remember, remembered
 from revsight.forecasting.models import ForecastSubmission
 from revsight.forecasting.outlook import outlook
-from revsight.forecasting.pipeline_math import RepNeed, pipeline_math
+from revsight.forecasting.pipeline_math import PipelineMath, RepNeed, pipeline_math
 from revsight.forecasting.rollup import latest_submissions
 from revsight.forecasting.services import FORECASTERS, submit_forecast
 from revsight.org import visibility
@@ -85,36 +86,49 @@ def _outlook_view(
     if scope is None or scope.kind == "rep":
         return {}
     period = next((p for p in targets if p.id == chosen), targets[0])
-    stamp = version_stamp()
-    key = hashlib.sha1(f"outlook:{scope.path}:{period.id}:{today}:{stamp}".encode()).hexdigest()
-    found = cache.get(f"outlook:{key}")
-    if found is None:
+
+    def build() -> dict[str, Any]:
         result = outlook(period, today, members_of(scope, period))
-        found = {
+        return {
             "outlook": result,
             "distribution": charts.distribution(result) if result.p50 is not None else None,
-            "math": pipeline_math(today, members_of(scope, period)),
         }
-        cache.set(f"outlook:{key}", found)
-    backtest_result = remembered(today)
+
     return {
-        **found,
+        **_kept(f"outlook:{scope.path}:{period.id}:{today}", build),
+        "math": _pipeline_math(scope, period, today),
         "scope": scope,
         "chosen_period": period,
-        "backtest": backtest_result,
+        "backtest": remembered(today),
     }
+
+
+def _pipeline_math(scope: Scope, period: periods.Period, today: date) -> PipelineMath:
+    return _kept(
+        f"pipeline-math:{scope.path}:{today}",
+        lambda: pipeline_math(today, members_of(scope, period)),
+    )
 
 
 def _my_math(viewer: User, period: periods.Period, today: date) -> RepNeed | None:
     """The salesperson's own line of the pipeline math, among their team (or the company)."""
     team = viewer.team
     scope = Scope("team", team.name, team.name, team=team) if team else company_scope()
-    key = f"pipeline-math:{scope.path}:{today}:{version_stamp()}"
-    found = cache.get(key)
-    if found is None:
-        found = pipeline_math(today, members_of(scope, period))
-        cache.set(key, found)
+    found = _pipeline_math(scope, period, today)
     return next((rep for rep in found.reps if rep.email == viewer.email), None)
+
+
+T = TypeVar("T")
+
+
+def _kept(name: str, build: Callable[[], T]) -> T:
+    """`build()` computed once per version of the data (the dashboards' stamp) and kept."""
+    key = "forecast:" + hashlib.sha1(f"{name}:{version_stamp()}".encode()).hexdigest()
+    found: T | None = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found)
+    return found
 
 
 @login_required
@@ -172,8 +186,11 @@ def _team_view(viewer: User, targets: list[periods.Period], today: date) -> dict
         )
     reps = narrowed(membership("rep", targets[0]), emails)
     # A year of months, so the six with a forecast that the figures read are there to find.
-    records = track_records(today, "rep", 12, members=reps)
-    records.sort(key=lambda r: -(r.rolling_accuracy or 0))
+    records = _kept(
+        f"track-records:{','.join(sorted(emails))}:{today}",
+        lambda: track_records(today, "rep", 12, members=reps),
+    )
+    records = sorted(records, key=lambda r: -(r.rolling_accuracy or 0))
     return {
         "team_rows": rows,
         "missing": missing,
