@@ -357,6 +357,58 @@ def analytics_export(directory: str) -> None:
         click.echo(f"{path}  {rows:,} rows")
 
 
+@cli.group()
+def token() -> None:
+    """API tokens: other programs act as one person through the JSON API (docs/api.md)."""
+
+
+@token.command("create")
+@click.option("--user", "email", required=True, help="The person the token acts as.")
+@click.option("--name", default="", help="What will use it, to tell tokens apart.")
+def token_create(email: str, name: str) -> None:
+    """Create a token and print it (once: only its digest is kept)."""
+    _setup_django()
+    from revsight.core.errors import InvalidInput
+    from revsight.core.tokens import create_token
+
+    try:
+        row, secret = create_token(email, name)
+    except InvalidInput as exc:
+        raise click.UsageError(f"--{exc.field} {exc.value!r} {exc.message}") from None
+    click.echo(f"Token {row.prefix} for {row.user.email} (shown once, keep it safe):")
+    click.echo(secret)
+
+
+@token.command("list")
+def token_list() -> None:
+    """Every token: prefix, person, name, created, last used, revoked."""
+    _setup_django()
+    from revsight.core.models import ApiToken
+
+    for row in ApiToken.objects.select_related("user"):
+        state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "live"
+        used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never used"
+        click.echo(
+            f"{row.prefix}  {row.user.email:<32} {row.name or '—':<20} "
+            f"created {row.created_at:%Y-%m-%d}  {used}  {state}"
+        )
+
+
+@token.command("revoke")
+@click.argument("prefix")
+def token_revoke(prefix: str) -> None:
+    """Revoke the token with this prefix; programs using it are refused from now on."""
+    _setup_django()
+    from revsight.core.errors import InvalidInput
+    from revsight.core.tokens import revoke_token
+
+    try:
+        row = revoke_token(prefix)
+    except InvalidInput as exc:
+        raise click.UsageError(f"{exc.value!r} {exc.message}") from None
+    click.echo(f"Token {row.prefix} of {row.user.email} revoked.")
+
+
 def _register_importers() -> None:
     from revsight.forecasting.commands import forecast_group
     from revsight.importers.commands import import_group, template

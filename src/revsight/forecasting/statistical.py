@@ -48,6 +48,7 @@ STAGE_AGE_NAMES = ("in stage under 2 weeks", "in stage 2–6 weeks", "in stage o
 SIZE_NAMES = ("small", "mid-sized", "large")
 TIMINGS = ("no close date", "close date passed", "closing in the period", "closing after it")
 MIN_HOLDOUT_DEALS = 100
+MAX_EXAMPLES = 100_000
 
 
 @dataclass(frozen=True)
@@ -275,11 +276,21 @@ class Lesson:
 
 
 def _examples(lessons: Sequence[Lesson], describer: Describer) -> list[Example]:
-    return [
-        Example(describer.profile(d, lesson.as_of, lesson.target), d.amount, d.id in lesson.won)
-        for lesson in lessons
-        for d in lesson.deals
-    ]
+    """Every deal of every lesson, or an even sample of MAX_EXAMPLES of them: a large
+    organisation's win rates are as well known from a sample, and learning stays quick."""
+    total = sum(len(lesson.deals) for lesson in lessons)
+    keep = min(1.0, MAX_EXAMPLES / total) if total else 1.0
+    examples = []
+    for lesson in lessons:
+        deals = lesson.deals
+        if keep < 1.0:  # the same sample every time for the same lesson
+            rng = np.random.default_rng(lesson.as_of.toordinal())
+            deals = [d for d, u in zip(deals, rng.random(len(deals)), strict=True) if u < keep]
+        examples.extend(
+            Example(describer.profile(d, lesson.as_of, lesson.target), d.amount, d.id in lesson.won)
+            for d in deals
+        )
+    return examples
 
 
 @dataclass

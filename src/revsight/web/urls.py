@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from revsight.web import dashboard_views, forecast_views, imports, settings_views, views
+from revsight.web import api, dashboard_views, forecast_views, imports, settings_views, views
 
 urlpatterns = [
     path("", dashboard_views.landing, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("records/<str:kind>/", dashboard_views.records, name="records"),
     path("forecast/", forecast_views.forecast_page, name="forecast"),
     path("forecast/backtest/", forecast_views.run_backtest, name="forecast-backtest"),
+    path("api/forecasts/", api.forecasts, name="api-forecasts"),
     path("settings/", settings_views.index, name="settings"),
     path("settings/fiscal-year/", settings_views.fiscal_year, name="settings-fiscal-year"),
     path("settings/stages/", settings_views.stages, name="settings-stages"),
