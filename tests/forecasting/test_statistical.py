@@ -174,13 +174,13 @@ def test_a_deal_s_reason_names_its_cell_and_the_owner_s_record() -> None:
     assert "owner's record ×" in reason
 
 
-def test_a_large_history_is_learnt_from_an_even_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_history_is_learnt_from_an_even_sample() -> None:
     from revsight.forecasting import statistical
 
     lessons = _lessons(lambda d: d.amount > 1500, count=8, deals=100)
-    monkeypatch.setattr(statistical, "MAX_EXAMPLES", 200)
     describer = Describer.learn(lessons, {1: 0, 2: 1})
-    sample = statistical._examples(lessons, describer)
-    again = statistical._examples(lessons, describer)
+    assert len(statistical._examples(lessons, describer)) == 800  # under the cap: every deal
+    sample = statistical._examples(lessons, describer, cap=200)
+    again = statistical._examples(lessons, describer, cap=200)
     assert 150 < len(sample) < 250  # a quarter of the 800 deals
     assert [e.amount for e in sample] == [e.amount for e in again]

@@ -115,12 +115,16 @@ def pipeline_state(ctx: Context) -> ir.Table:
     )
 
 
-def deal_history(ctx: Context) -> ir.Table:
+def deal_history(ctx: Context, deals: ir.Column | None = None) -> ir.Table:
     """What each deal's history says at the end of the as-of date: when it entered the stage it
     stood in (the last row whose stage differs from the row before; close-date and amount
-    changes keep the stage), and how many times its close date was pushed later."""
+    changes keep the stage), and how many times its close date was pushed later. `deals`
+    (a column of opportunity ids) limits it to those deals, so the history of the rest is not
+    read."""
     changes = ctx.fact("stage_changes")
     changes = changes.filter(changes.changed_at < ibis.timestamp(ctx.as_of_boundary))
+    if deals is not None:
+        changes = changes.filter(changes.opportunity_id.isin(deals))
     order = ibis.window(group_by="opportunity_id", order_by=["changed_at", "id"])
     marked = changes.mutate(
         previous_stage=changes.to_stage_id.lag().over(order),

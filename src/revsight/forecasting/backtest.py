@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+import pandas as pd
 from django.utils import timezone
 
 from revsight.analytics import measures
@@ -344,7 +345,7 @@ def open_deals(ctx: Context) -> list[OpenDeal]:
     """Every deal in the context's members open at the end of its as-of date, as it stood."""
     state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
     state = state.filter(state.is_open)
-    history = measures.deal_history(ctx)
+    history = measures.deal_history(ctx, state.id)
     joined = state.left_join(history, state.id == history.opportunity_id)
     frame = joined.select(
         "id",
@@ -356,19 +357,24 @@ def open_deals(ctx: Context) -> list[OpenDeal]:
         "stage_entered",
         "pushes",
     ).execute()
-    return [
-        OpenDeal(
-            int(r.id),
-            _amount(r.amount),
-            int(r.stage_id),
-            _as_date(r.created_date),
-            _as_date(r.close_date) if _present(r.close_date) else None,
-            int(r.owner_id),
-            _as_date(r.stage_entered) if _present(r.stage_entered) else None,
-            int(r.pushes) if _present(r.pushes) else 0,
-        )
-        for r in frame.itertuples()
-    ]
+    # Whole columns converted at once: a large organisation has 100,000 open deals a day.
+    columns = (
+        frame["id"].astype("int64").tolist(),
+        frame["amount"].astype("float64").fillna(0.0).tolist(),
+        frame["stage_id"].astype("int64").tolist(),
+        _dates(frame["created_date"]),
+        _dates(frame["close_date"]),
+        frame["owner_id"].astype("int64").tolist(),
+        _dates(frame["stage_entered"]),
+        frame["pushes"].fillna(0).astype("int64").tolist(),
+    )
+    return [OpenDeal(*values) for values in zip(*columns, strict=True)]
+
+
+def _dates(column: Any) -> list[date | None]:
+    """A column of dates or timestamps as plain dates, None where missing."""
+    values = pd.to_datetime(column)
+    return [None if pd.isna(v) else v.date() for v in values]
 
 
 def _present(value: Any) -> bool:

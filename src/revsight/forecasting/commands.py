@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from datetime import datetime
 from typing import Any
@@ -236,8 +237,14 @@ def _scope(team: str | None, period: Any) -> Any:
         return membership("company", period)
     teams = membership("team", period)
     if team not in teams.keys:
-        known = ", ".join(teams.keys) or "none"
-        raise InvalidInput("team", team, f"is not a team (teams: {known})")
+        close = difflib.get_close_matches(team, teams.keys, n=3)
+        if close:
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}?"
+        else:
+            shown = teams.keys[:10]
+            more = f" and {len(teams.keys) - 10} more" if len(teams.keys) > 10 else ""
+            hint = f"teams: {', '.join(shown) or 'none'}{more}"
+        raise InvalidInput("team", team, f"is not a team ({hint})")
     return narrowed(teams, [team])
 
 

@@ -177,16 +177,16 @@ def lessons_for(history: History, period: Period, as_of: date) -> list[Lesson]:
         )
         if past_end >= as_of or past_target.start > past_target.end:
             continue
-        lessons.append(
-            Lesson(
-                past,
-                past_target,
-                history.open_deals(past),
-                history.won_in(past_target),
-                history.bookings(past_target.start, past_target.end),
-                history.new_business(past + timedelta(days=1), past_target),
-            )
+        lesson = Lesson(
+            past,
+            past_target,
+            history.open_deals(past),
+            history.won_in(past_target),
+            history.bookings(past_target.start, past_target.end),
+            history.new_business(past + timedelta(days=1), past_target),
         )
+        if lesson.deals or lesson.actual:  # before the history began there is nothing to learn
+            lessons.append(lesson)
     return lessons
 
 

@@ -43,6 +43,7 @@ from revsight.analytics.periods import Period
 PRIOR_WEIGHT = 20.0
 OWNER_WEIGHT = 8.0
 SIMULATIONS = 4000
+SIMULATION_CELLS = 2_000_000  # simulated periods × deals drawn at once
 STAGE_AGE_BANDS = (14, 45)  # days in the current stage: fresh, settled, stuck
 STAGE_AGE_NAMES = ("in stage under 2 weeks", "in stage 2–6 weeks", "in stage over 6 weeks")
 SIZE_NAMES = ("small", "mid-sized", "large")
@@ -275,12 +276,14 @@ class Lesson:
     new_business: float  # bookings from deals created after the origin
 
 
-def _examples(lessons: Sequence[Lesson], describer: Describer) -> list[Example]:
-    """Every deal of every lesson, or an even sample of MAX_EXAMPLES of them: a large
-    organisation's win rates are as well known from a sample, and learning stays quick."""
+def _examples(
+    lessons: Sequence[Lesson], describer: Describer, cap: int = MAX_EXAMPLES
+) -> list[Example]:
+    """Every deal of every lesson, or an even sample of `cap` of them: a large organisation's
+    win rates are as well known from a sample, and learning stays quick."""
     total = sum(len(lesson.deals) for lesson in lessons)
-    keep = min(1.0, MAX_EXAMPLES / total) if total else 1.0
-    examples = []
+    keep = min(1.0, cap / total) if total else 1.0
+    examples: list[Example] = []
     for lesson in lessons:
         deals = lesson.deals
         if keep < 1.0:  # the same sample every time for the same lesson
@@ -355,7 +358,8 @@ def _residual(
 ) -> float | None:
     describer = Describer.learn(training, stage_rank)
     table = WinTable()
-    table.fit(_examples(training, describer))
+    # A smaller sample than the model's own: only the period's total is asked of this table.
+    table.fit(_examples(training, describer, MAX_EXAMPLES // 4))
     run_rate = sum(x.new_business for x in training) / len(training)
     expected = run_rate + sum(
         d.amount * table.probability(describer.profile(d, lesson.as_of, lesson.target))
@@ -436,13 +440,16 @@ def forecast(
     rng = np.random.default_rng(seed)
     spread = fitted.spread
     factors = np.exp(rng.normal(-spread * spread / 2, spread, SIMULATIONS))
-    if len(deals):
-        draws = rng.random((SIMULATIONS, len(deals))) < np.clip(
-            chances[None, :] * factors[:, None], 0, 1
+    totals = np.zeros(SIMULATIONS)
+    # A block of simulated periods at a time: all 4,000 at once over 100,000 open deals would
+    # hold several gigabytes of draws.
+    block = max(1, SIMULATION_CELLS // max(len(deals), 1))
+    for start in range(0, SIMULATIONS if len(deals) else 0, block):
+        stop = min(start + block, SIMULATIONS)
+        draws = rng.random((stop - start, len(deals))) < np.clip(
+            chances[None, :] * factors[start:stop, None], 0, 1
         )
-        totals = draws @ amounts
-    else:
-        totals = np.zeros(SIMULATIONS)
+        totals[start:stop] = draws @ amounts
     totals = totals + fitted.run_rate * factors
     p10, p50, p90 = np.quantile(totals, [0.1, 0.5, 0.9])
     p_quota = float(np.mean(totals >= quota)) if quota else None
