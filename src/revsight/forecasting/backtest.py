@@ -30,6 +30,7 @@ from django.utils import timezone
 from revsight.analytics import measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
+from revsight.analytics.kept import keep, kept_already
 from revsight.analytics.periods import Period
 from revsight.analytics.scopes import Membership, membership
 from revsight.crm.models import Stage
@@ -466,25 +467,16 @@ def backtest(
     return sorted(used), list(scores.values())
 
 
-def _stored_key(as_of: date) -> str:
-    from revsight.web.dashboard import version_stamp  # the dashboards' stamp of the data
-
-    return f"backtest:{as_of}:{version_stamp()}"
+def _kept_name(as_of: date) -> str:
+    return f"backtest:{as_of}"
 
 
 def remember(as_of: date, origins: list[date], scores: list[Score]) -> None:
     """Keep the default backtest of the current data for the Forecast page."""
-    from django.core.cache import cache
-
-    cache.set(
-        _stored_key(as_of),
-        {"origins": origins, "rows": [score.as_json() for score in scores]},
-    )
+    keep(_kept_name(as_of), {"origins": origins, "rows": [score.as_json() for score in scores]})
 
 
 def remembered(as_of: date) -> dict[str, Any] | None:
     """The backtest kept for the current data as of that day, if one was run."""
-    from django.core.cache import cache
-
-    found: dict[str, Any] | None = cache.get(_stored_key(as_of))
+    found: dict[str, Any] | None = kept_already(_kept_name(as_of))
     return found

@@ -7,24 +7,21 @@ members; the page only arranges them. A computed dashboard is cached under the d
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Sum
 from django.http import Http404
 
 from revsight.analytics import compute, periods
 from revsight.analytics.catalogue import BY_ID, INDICATOR_IDS, STANDARD_TYPES
 from revsight.analytics.computation import Result
+from revsight.analytics.kept import kept
 from revsight.analytics.records import listed
-from revsight.analytics.replica import source_state
 from revsight.analytics.scopes import Membership, membership, narrowed
 from revsight.crm.models import Opportunity, Stage
 from revsight.org import visibility
-from revsight.org.models import ActivityStandard, Goal, Organisation, Role, Team, User
+from revsight.org.models import Organisation, Role, Team, User
 
 PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
 TREND = 6
@@ -164,31 +161,11 @@ def reps_of(scope: Scope, period: periods.Period, members: Membership) -> Member
     return narrowed(everyone, [key for key in everyone.keys if key in emails])
 
 
-def version_stamp() -> str:
-    """Changes whenever any fact table, goal, activity standard or the fiscal year changes, so
-    cached dashboards are never stale."""
-    # Aggregates rather than rows: a large organisation has thousands of goals.
-    targets = (
-        Goal.objects.aggregate(n=Count("pk"), last=Max("pk"), total=Sum("target")),
-        list(ActivityStandard.objects.order_by("pk").values_list("pk", "per", "count")),
-        Organisation.current().fiscal_year_start_month,
-    )
-    return hashlib.sha1(repr((source_state(), targets)).encode()).hexdigest()[:16]
-
-
 def dashboard(scope: Scope, period_kind: str, as_of: date) -> dict[str, Any]:
     """Everything the dashboard page shows, cached under the data's version."""
     period = period_of(period_kind, as_of)
-    key = (
-        f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}:"
-        f"{version_stamp()}"
-    )
-    key = "dashboard:" + hashlib.sha1(key.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = _build(scope, period, as_of)
-        cache.set(key, found)
-    return found
+    name = f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}"
+    return kept(name, lambda: _build(scope, period, as_of))
 
 
 def _metric(result: Result, metric_id: str, key: str, trend: bool = True) -> dict[str, Any]:

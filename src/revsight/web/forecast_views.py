@@ -3,19 +3,17 @@ adjusts with a reason, and reads each person's track record."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from revsight.analytics import periods
+from revsight.analytics.kept import kept
 from revsight.analytics.scopes import membership, narrowed
 from revsight.core.errors import InvalidInput
 from revsight.forecasting.accuracy import track_records
@@ -33,7 +31,6 @@ from revsight.web.dashboard import (
     company_scope,
     landing_scope,
     members_of,
-    version_stamp,
 )
 
 
@@ -95,7 +92,7 @@ def _outlook_view(
         }
 
     return {
-        **_kept(f"outlook:{scope.path}:{period.id}:{today}", build),
+        **kept(f"outlook:{scope.path}:{period.id}:{today}", build),
         "math": _pipeline_math(scope, period, today),
         "scope": scope,
         "chosen_period": period,
@@ -104,7 +101,7 @@ def _outlook_view(
 
 
 def _pipeline_math(scope: Scope, period: periods.Period, today: date) -> PipelineMath:
-    return _kept(
+    return kept(
         f"pipeline-math:{scope.path}:{today}",
         lambda: pipeline_math(today, members_of(scope, period)),
     )
@@ -116,19 +113,6 @@ def _my_math(viewer: User, period: periods.Period, today: date) -> RepNeed | Non
     scope = Scope("team", team.name, team.name, team=team) if team else company_scope()
     found = _pipeline_math(scope, period, today)
     return next((rep for rep in found.reps if rep.email == viewer.email), None)
-
-
-T = TypeVar("T")
-
-
-def _kept(name: str, build: Callable[[], T]) -> T:
-    """`build()` computed once per version of the data (the dashboards' stamp) and kept."""
-    key = "forecast:" + hashlib.sha1(f"{name}:{version_stamp()}".encode()).hexdigest()
-    found: T | None = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found)
-    return found
 
 
 @login_required
@@ -186,7 +170,7 @@ def _team_view(viewer: User, targets: list[periods.Period], today: date) -> dict
         )
     reps = narrowed(membership("rep", targets[0]), emails)
     # A year of months, so the six with a forecast that the figures read are there to find.
-    records = _kept(
+    records = kept(
         f"track-records:{','.join(sorted(emails))}:{today}",
         lambda: track_records(today, "rep", 12, members=reps),
     )
