@@ -38,9 +38,30 @@ class Period:
         return self.start <= day <= self.end
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
+def month_index(day: date) -> int:
+    """Months since year 0: consecutive months have consecutive indices."""
+    return day.year * 12 + day.month - 1
+
+
+def month_of(index: int) -> date:
+    """The first day of the month with this `month_index`."""
     return date(index // 12, index % 12 + 1, 1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after (or before) the day's month."""
+    return month_of(month_index(day) + months)
+
+
+def shift(day: date, months: int) -> date:
+    """The same day `months` months away, clamped to the end of a shorter month."""
+    first = add_months(day, months)
+    return first.replace(day=min(day.day, _days_in_month(first)))
+
+
+def months_spanned(period: Period) -> int:
+    """How many calendar months a period touches."""
+    return month_index(period.end) - month_index(period.start) + 1
 
 
 def fiscal_year_start(year: int, start_month: int) -> date:
@@ -75,12 +96,12 @@ def _build(kind: str, parts: tuple[str, ...], as_of: date, fiscal: int, text: st
         if not 1 <= month <= 12:
             raise InvalidInput("period", text, "has no such month")
         start = date(year, month, 1)
-        return Period(text, kind, start, _add_months(start, 1) - timedelta(days=1))
+        return Period(text, kind, start, add_months(start, 1) - timedelta(days=1))
     year_start = fiscal_year_start(year, fiscal)
     if kind == "quarter":
-        start = _add_months(year_start, 3 * (int(parts[1]) - 1))
-        return Period(text, kind, start, _add_months(start, 3) - timedelta(days=1))
-    year_end = _add_months(year_start, 12) - timedelta(days=1)
+        start = add_months(year_start, 3 * (int(parts[1]) - 1))
+        return Period(text, kind, start, add_months(start, 3) - timedelta(days=1))
+    year_end = add_months(year_start, 12) - timedelta(days=1)
     if kind == "year":
         return Period(text, kind, year_start, year_end)
     return Period(text, "ytd", year_start, min(as_of, year_end))
@@ -110,8 +131,8 @@ def previous(period: Period, count: int, fiscal_start_month: int = 1) -> list[Pe
     current = period
     for _ in range(count):
         if current.kind == "ytd":
-            start = _add_months(current.start, -12)
-            end = _add_months(current.end.replace(day=1), -12)
+            start = add_months(current.start, -12)
+            end = add_months(current.end.replace(day=1), -12)
             end = end.replace(day=min(current.end.day, _days_in_month(end)))
             label = f"{int(current.id[:4]) - 1}-YTD"
             current = Period(label, "ytd", start, end)
@@ -124,4 +145,4 @@ def previous(period: Period, count: int, fiscal_start_month: int = 1) -> list[Pe
 
 
 def _days_in_month(day: date) -> int:
-    return (_add_months(day.replace(day=1), 1) - timedelta(days=1)).day
+    return (add_months(day.replace(day=1), 1) - timedelta(days=1)).day

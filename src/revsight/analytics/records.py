@@ -51,7 +51,7 @@ def listed(
         table = ctx.by_member(measures.open_in_period(ctx), "owner_id")
         rows = table.select("id", "stage_id", "amount", "close_date").execute()
         return [
-            Listed(int(r.id), int(r.stage_id), _number(r.amount), _day(r.close_date))
+            Listed(int(r.id), int(r.stage_id), number(r.amount), _day(r.close_date))
             for r in rows.itertuples()
         ]
     if kind == "activities":
@@ -62,7 +62,8 @@ def listed(
     return [Listed(int(i)) for i in table.select("id").execute()["id"].tolist()]
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
+    """A number from what an engine returns; None for NULL or NaN."""
     return None if value is None or value != value else float(value)
 
 

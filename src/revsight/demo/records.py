@@ -606,10 +606,11 @@ class Records:
             "quarter": [],
         }
 
-        def judgement(kind: str, day: int, first: int, last: int, lookback: int) -> FloatArray:
-            """Each rep's honest estimate of the bookings in [first, last] made on `day`."""
-            entered, _ = pipeline(day, first, last)
-            actual = booked(first, last)
+        def judgement(
+            kind: str, entered: FloatArray, actual: FloatArray, lookback: int
+        ) -> FloatArray:
+            """Each rep's honest estimate of a period's bookings (`actual`), made with
+            `entered` pipeline expected in it."""
             recent = past[kind][-lookback:]
             if recent:
                 entered_before = np.sum([e for e, _, _ in recent], axis=0)
@@ -628,13 +629,15 @@ class Records:
             last = int(d.month_start(np.array([m + 1]))[0]) - 1
             before = int(d.previous_weekday_before(np.array([first]))[0])
             mid = int(d.next_weekday_on_or_after(np.array([first + 14]))[0])
-            estimate = judgement("month", before, first, last, 6)
+            entered, known_wins = pipeline(before, first, last)
+            actual = booked(first, last)
+            estimate = judgement("month", entered, actual, 6)
             won_by_mid = booked(first, mid)
-            estimate_mid = won_by_mid + judgement("month", mid, mid + 1, last, 6) * (
+            entered_mid, _ = pipeline(mid, mid + 1, last)
+            estimate_mid = won_by_mid + judgement("month", entered_mid, actual - won_by_mid, 6) * (
                 (last - mid) / (last - first + 1)
             )
-            entered, known_wins = pipeline(before, first, last)
-            past["month"].append((entered, known_wins, booked(first, last) - known_wins))
+            past["month"].append((entered, known_wins, actual - known_wins))
             for r in range(n_reps):
                 tone = reps.bias[r] * rng.lognormal(0, reps.bias_noise[r] * 0.5)
                 commit_c = int(cents_round(tone * estimate[r], 1000))
@@ -650,9 +653,10 @@ class Records:
                 )
             if (m % 12) % 3 == 0:
                 quarter_last = int(d.month_start(np.array([m + 3]))[0]) - 1
-                estimate_q = judgement("quarter", before, first, quarter_last, 2)
                 entered_q, known_q = pipeline(before, first, quarter_last)
-                past["quarter"].append((entered_q, known_q, booked(first, quarter_last) - known_q))
+                actual_q = booked(first, quarter_last)
+                estimate_q = judgement("quarter", entered_q, actual_q, 2)
+                past["quarter"].append((entered_q, known_q, actual_q - known_q))
                 for r in range(n_reps):
                     tone = reps.bias[r] * rng.lognormal(0, reps.bias_noise[r] * 0.5)
                     commit_c = int(cents_round(tone * estimate_q[r], 1000))

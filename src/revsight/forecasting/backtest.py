@@ -31,7 +31,8 @@ from revsight.analytics import measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.kept import keep, kept_already
-from revsight.analytics.periods import Period
+from revsight.analytics.periods import Period, add_months
+from revsight.analytics.records import number
 from revsight.analytics.scopes import Membership, membership
 from revsight.crm.models import Stage
 from revsight.forecasting import indicators
@@ -55,11 +56,6 @@ METHODS = (
 MIN_LESSONS = 3
 TRAINING_MONTHS = 12
 CONVERSION_HISTORY = 6
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def target_of(origin: date, horizon: str) -> Period:
@@ -195,12 +191,9 @@ class History:
             (int(r.id), _as_date(r.close_date), _amount(r.amount), _as_date(r.created_date))
             for r in frame.itertuples()
         ]
-        self.probability = {
-            pk: float(p) for pk, p in Stage.objects.values_list("pk", "probability")
-        }
-        self.stage_rank = {
-            pk: rank for rank, pk in enumerate(Stage.objects.values_list("pk", flat=True))
-        }
+        stages = list(Stage.objects.values_list("pk", "probability"))  # in stage order
+        self.probability = {pk: float(p) for pk, p in stages}
+        self.stage_rank = {pk: rank for rank, (pk, _) in enumerate(stages)}
         self._open: dict[date, list[OpenDeal]] = {}
         self.residuals: Residuals = {}
 
@@ -240,6 +233,25 @@ class History:
             if deal.close is not None and target.start <= deal.close <= target.end
         }
 
+    def weighted_pipeline(self, as_of: date, target: Period) -> float:
+        """That pipeline, each deal × its stage's probability (the CRM-weighted pipeline)."""
+        return sum(
+            amount * self.probability.get(stage, 0.0)
+            for amount, stage in self.pipeline(as_of, target).values()
+        )
+
+    def lesson(self, as_of: date, target: Period) -> Lesson:
+        """The deals open at the end of `as_of` and what came of them in `target` (which must
+        be over): the statistical model learns from it."""
+        return Lesson(
+            as_of,
+            target,
+            self.open_deals(as_of),
+            self.won_in(target),
+            self.bookings(target.start, target.end),
+            self.new_business(as_of + timedelta(days=1), target),
+        )
+
     def won_in(self, target: Period) -> set[int]:
         return {pk for pk, day, _, _ in self.won if target.start <= day <= target.end}
 
@@ -278,8 +290,7 @@ def _rep_commit(history: History, origin: date, horizon: str, _: list[date]) -> 
 
 
 def _weighted_pipeline(history: History, origin: date, horizon: str, _: list[date]) -> float:
-    pipeline = history.pipeline(origin - timedelta(days=1), target_of(origin, horizon))
-    return sum(amount * history.probability.get(stage, 0.0) for amount, stage in pipeline.values())
+    return history.weighted_pipeline(origin - timedelta(days=1), target_of(origin, horizon))
 
 
 def _pipeline_conversion(
@@ -306,19 +317,9 @@ def _statistical(
     history: History, origin: date, horizon: str, earlier: list[date]
 ) -> Distribution | None:
     """The win-probability model trained on the earlier scored origins (see statistical.py)."""
-    lessons = []
-    for past in earlier:
-        past_target = target_of(past, horizon)
-        lessons.append(
-            Lesson(
-                past - timedelta(days=1),
-                past_target,
-                history.open_deals(past - timedelta(days=1)),
-                history.won_in(past_target),
-                history.bookings(past_target.start, past_target.end),
-                history.new_business(past, past_target),
-            )
-        )
+    lessons = [
+        history.lesson(past - timedelta(days=1), target_of(past, horizon)) for past in earlier
+    ]
     if len(lessons) < MIN_LESSONS:
         return None
     target = target_of(origin, horizon)
@@ -378,11 +379,6 @@ def _dates(column: Any) -> list[date | None]:
     return [None if pd.isna(v) else v.date() for v in values]
 
 
-def _present(value: Any) -> bool:
-    """Not None, NaN or NaT."""
-    return value is not None and value == value
-
-
 def _leading_indicators(
     history: History, origin: date, horizon: str, _: list[date]
 ) -> float | None:
@@ -406,7 +402,7 @@ def _as_date(value: Any) -> date:
 
 def _amount(value: Any) -> float:
     """An engine's amount as a float; a missing one (None or NaN) is 0."""
-    return float(value) if value is not None and value == value else 0.0
+    return number(value) or 0.0
 
 
 METHOD_FUNCTIONS: dict[str, Method] = {

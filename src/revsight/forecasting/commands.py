@@ -330,14 +330,14 @@ def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str
     _django()
     from django.utils import timezone
 
-    from revsight.analytics import periods
     from revsight.analytics.output import grid
     from revsight.core.errors import InvalidInput
     from revsight.forecasting.pipeline_math import pipeline_math
+    from revsight.forecasting.services import forecast_period
 
     day = as_of.date() if as_of else timezone.localdate()
     try:
-        period = periods.parse(f"{day:%Y-%m}", day, 1)
+        period = forecast_period(f"{day:%Y-%m}", day)
         result = pipeline_math(day, _scope(team, period), months)
     except InvalidInput as exc:
         raise _invalid(exc) from None

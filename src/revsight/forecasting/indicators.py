@@ -21,7 +21,7 @@ times the ramped salespeople at the origin.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ import numpy.typing as npt
 from revsight.analytics import measures
 from revsight.analytics.catalogue import STANDARD_TYPES
 from revsight.analytics.context import Context
+from revsight.analytics.periods import month_index, month_of
 from revsight.org.models import Role, User
 
 RAMP_MONTHS = 6
@@ -38,14 +39,6 @@ MIN_IMPROVEMENT = 0.1
 MIN_MONTHS = 8
 MIN_T = 3.0
 INDICATORS = tuple(STANDARD_TYPES)
-
-
-def month_index(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def month_of(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -110,7 +103,8 @@ class Term:
 class Model:
     intercept: float
     terms: list[Term]
-    loo_error: float  # root mean squared leave-one-out error, bookings per ramped rep
+    # Root mean squared out-of-time error (bookings per ramped rep) of the chosen terms.
+    loo_error: float
     baseline_error: float  # the same for the mean alone
     months: int  # training months
 
@@ -222,7 +216,3 @@ def lead_table(series: Series, until: int, max_lag: int = 5) -> dict[str, tuple[
         if best is not None:
             result[kind] = best
     return result
-
-
-def last_complete_month(as_of: date) -> int:
-    return month_index(as_of.replace(day=1) - timedelta(days=1))

@@ -10,7 +10,6 @@ lessons are the deals open on 27 October and what came of them by 31 October, an
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -19,12 +18,12 @@ import numpy as np
 
 from revsight.analytics import compute
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.periods import Period
+from revsight.analytics.periods import Period, add_months, months_spanned, shift
 from revsight.analytics.scopes import Membership
 from revsight.crm.models import Opportunity, Stage
 from revsight.forecasting import indicators
-from revsight.forecasting.backtest import MIN_LESSONS, History, add_months
-from revsight.forecasting.rollup import latest_submissions
+from revsight.forecasting.backtest import MIN_LESSONS, History
+from revsight.forecasting.rollup import committed, latest_submissions
 from revsight.forecasting.services import FORECASTERS
 from revsight.forecasting.statistical import Lesson, forecast
 from revsight.org.models import User
@@ -151,20 +150,9 @@ class Outlook:
         }
 
 
-def shift(day: date, months: int) -> date:
-    """The same day `months` months away, clamped to the end of a shorter month."""
-    first = add_months(day.replace(day=1), months)
-    last = calendar.monthrange(first.year, first.month)[1]
-    return first.replace(day=min(day.day, last))
-
-
-def _months_in(period: Period) -> int:
-    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
-
-
 def lessons_for(history: History, period: Period, as_of: date) -> list[Lesson]:
     """The same moment of each earlier period of the same length, its outcome known."""
-    length = _months_in(period)
+    length = months_spanned(period)
     lessons = []
     for k in range(LESSON_PERIODS, 0, -1):
         past = shift(as_of, -k * length)
@@ -177,14 +165,7 @@ def lessons_for(history: History, period: Period, as_of: date) -> list[Lesson]:
         )
         if past_end >= as_of or past_target.start > past_target.end:
             continue
-        lesson = Lesson(
-            past,
-            past_target,
-            history.open_deals(past),
-            history.won_in(past_target),
-            history.bookings(past_target.start, past_target.end),
-            history.new_business(past + timedelta(days=1), past_target),
-        )
+        lesson = history.lesson(past, past_target)
         if lesson.deals or lesson.actual:  # before the history began there is nothing to learn
             lessons.append(lesson)
     return lessons
@@ -204,23 +185,17 @@ def outlook(
     forecasters = set(
         User.objects.filter(role__in=FORECASTERS, pk__in=people).values_list("pk", flat=True)
     )
-    commits = [v for (uid, cat), v in latest.items() if cat == "commit" and uid in forecasters]
-    best = [
-        latest.get((uid, "best_case"), latest[(uid, "commit")])
-        for uid in forecasters
-        if (uid, "commit") in latest
-    ]
-    pipeline = history.pipeline(as_of, target) if target.start <= target.end else {}
+    sums = committed(latest, forecasters)
     result = Outlook(
         period=period,
         as_of=as_of,
         quota=float(quota) if quota is not None else None,
         closed=closed,
-        commit=sum(commits) if commits else None,
-        best_case=sum(best) if best else None,
-        weighted_pipeline=closed
-        + sum(amount * history.probability.get(stage, 0.0) for amount, stage in pipeline.values()),
-        open_pipeline=sum(amount for amount, _ in pipeline.values()),
+        commit=sums.commit,
+        best_case=sums.best_case,
+        # An empty target (the period is over) has no deals expected in it.
+        weighted_pipeline=closed + history.weighted_pipeline(as_of, target),
+        open_pipeline=sum(amount for amount, _ in history.pipeline(as_of, target).values()),
     )
     if target.start <= target.end:
         _statistical(result, history, target)

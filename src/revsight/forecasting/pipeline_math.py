@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from revsight.analytics import compute, measures
+from revsight.analytics import compute, measures, periods
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.periods import Period
-from revsight.analytics.scopes import Membership, membership
+from revsight.analytics.periods import Period, add_months, months_spanned
+from revsight.analytics.records import number
+from revsight.analytics.scopes import Membership, membership, narrowed
 from revsight.core.errors import InvalidInput
 from revsight.crm.models import Stage
-from revsight.forecasting.backtest import _amount, add_months
 
 DEFAULT_MONTHS = 9
 MIN_MONTHS = 6
@@ -147,7 +147,7 @@ class PipelineMath:
     reps: list[RepNeed] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        months = _months_between(self.window.start, self.window.end)
+        months = months_spanned(self.window)
         return {
             "window": {"start": self.window.start, "end": self.window.end, "months": months},
             "stages": [s.as_json() for s in self.stages],
@@ -168,10 +168,6 @@ def _ratio(part: float | None, whole: float | None) -> float | None:
 
 def _money(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def _months_between(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def pipeline_math(
@@ -208,54 +204,53 @@ def pipeline_math(
     result = PipelineMath(window, stages, total, [])
     for k in range(1, AHEAD + 1):
         month = add_months(this_month, k)
-        period = Period(f"{month:%Y-%m}", "month", month, add_months(month, 1) - timedelta(1))
-        quota = compute(["quota"], period.id, as_of, members.scope, members=members).value(
-            "quota", key
+        period = periods.containing("month", month)
+        figures = compute(
+            ["quota", "pipeline_value"],
+            period.id,
+            as_of,
+            members.scope,
+            engine=engine,
+            members=members,
         )
+        quota = number(figures.value("quota", key))
         result.months.append(
             MonthNeed(
                 period.id,
-                float(quota) if quota is not None else None,
-                float(quota) / creation_ratio if quota is not None and creation_ratio else None,
-                _needed(float(quota) if quota is not None else None, total),
-                _open_in(engine, period, as_of, members).get(key, 0.0),
+                quota,
+                quota / creation_ratio if quota is not None and creation_ratio else None,
+                _needed(quota, total),
+                number(figures.value("pipeline_value", key)) or 0.0,
             )
         )
     next_month = add_months(this_month, 1)
-    period = Period(
-        f"{next_month:%Y-%m}", "month", next_month, add_months(next_month, 1) - timedelta(1)
-    )
+    period = periods.containing("month", next_month)
     # Each salesperson's line is for those in post next month.
     sellers = _among(membership("rep", period), people)
-    quotas = compute(["quota"], period.id, as_of, "rep", members=sellers)
-    pipeline = _open_in(engine, period, as_of, sellers)
+    figures = compute(
+        ["quota", "pipeline_value"], period.id, as_of, "rep", engine=engine, members=sellers
+    )
     for rep_key in sellers.keys:
         own = by_rep.get(rep_key, Conversion())
         uses_own = own.decided >= MIN_OWN_DEALS and own.ratio is not None
-        basis = own if uses_own else total
-        quota = quotas.value("quota", rep_key)
-        needed = _needed(1.0, basis)
+        needed = _needed(1.0, own if uses_own else total)
         result.reps.append(
             RepNeed(
                 rep_key,
                 sellers.label(rep_key),
                 own.decided,
                 uses_own,
-                float(quota) if quota is not None else None,
+                number(figures.value("quota", rep_key)),
                 None if needed is None else round(needed, 2),
-                pipeline.get(rep_key, 0.0),
+                number(figures.value("pipeline_value", rep_key)) or 0.0,
             )
         )
     return result
 
 
 def _among(reps: Membership, people: set[int]) -> Membership:
-    return Membership(
-        "rep",
-        [k for uid, k in reps.pairs if uid in people],
-        [(uid, k) for uid, k in reps.pairs if uid in people],
-        reps.labels,
-    )
+    """The salespeople of `reps` who are among `people` (the scope's members)."""
+    return narrowed(reps, [key for user_id, key in reps.pairs if user_id in people])
 
 
 def _needed(quota: float | None, conversion: Conversion) -> float | None:
@@ -289,8 +284,8 @@ def _stage_ratios(
         won = row.status == "won"
         cell[0] += 1
         cell[1] += int(won)
-        cell[2] += _amount(row.amount)
-        cell[3] += _amount(row.amount) if won else 0.0
+        cell[2] += number(row.amount) or 0.0
+        cell[3] += (number(row.amount) or 0.0) if won else 0.0
     ratios = []
     for stage in Stage.objects.filter(outcome=Stage.Outcome.OPEN).order_by("order", "name"):
         reached_n, won_n, value, value_won = counts.get(stage.pk, [0, 0, 0.0, 0.0])
@@ -309,21 +304,13 @@ def _stage_ratios(
     return ratios
 
 
-def _open_in(engine: Engine, period: Period, as_of: date, members: Membership) -> dict[str, float]:
-    """Open pipeline at the end of as-of expected to close in the period, per member key."""
-    ctx = Context.for_organisation(engine, period, as_of, members)
-    rows = ctx.by_member(measures.open_in_period(ctx), "owner_id")
-    frame = rows.group_by("key").aggregate(value=rows.amount.sum()).execute()
-    return {str(r.key): _amount(r.value) for r in frame.itertuples()}
-
-
 def _conversions(engine: Engine, window: Period, reps: Membership) -> dict[str, Conversion]:
     """Per salesperson, over the window's months: start-of-month pipeline, what of it was won
     in the month, and everything booked."""
     result: dict[str, Conversion] = defaultdict(Conversion)
     month = window.start
     while month <= window.end:
-        period = Period(f"{month:%Y-%m}", "month", month, add_months(month, 1) - timedelta(1))
+        period = periods.containing("month", month)
         eve = month - timedelta(days=1)
         start_ctx = Context.for_organisation(engine, period, eve, reps)
         start = start_ctx.by_member(measures.open_in_period(start_ctx), "owner_id")
@@ -334,13 +321,13 @@ def _conversions(engine: Engine, window: Period, reps: Membership) -> dict[str, 
         won = {int(r.id): r for r in decided_frame.itertuples() if r.status == "won"}
         for r in start_frame.itertuples():
             conversion = result[str(r.key)]
-            conversion.start_pipeline += _amount(r.amount)
+            conversion.start_pipeline += number(r.amount) or 0.0
             if int(r.id) in won:  # at its amount then, as the pipeline was counted
-                conversion.won_from_start += _amount(r.amount)
+                conversion.won_from_start += number(r.amount) or 0.0
         for r in decided_frame.itertuples():
             conversion = result[str(r.key)]
             conversion.decided += 1
             if r.status == "won":
-                conversion.booked += _amount(r.amount)
+                conversion.booked += number(r.amount) or 0.0
         month = add_months(month, 1)
     return result

@@ -3,6 +3,8 @@ commit and best case of its forecasters, and the open pipeline, for a month or a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
@@ -31,6 +33,28 @@ def latest_submissions(
     return latest
 
 
+@dataclass(frozen=True)
+class Committed:
+    """What some forecasters committed to for a period, as known at a date."""
+
+    commit: float | None  # None when none of them submitted
+    best_case: float | None
+    submitted: int
+
+
+def committed(latest: dict[tuple[int, str], float], people: Iterable[int]) -> Committed:
+    """The sum of `people`'s latest commits and best cases (a best case not given counts as
+    the commit), from `latest_submissions`."""
+    commits, best = [], []
+    for user_id in people:
+        if (user_id, "commit") in latest:
+            commits.append(latest[(user_id, "commit")])
+            best.append(latest.get((user_id, "best_case"), commits[-1]))
+    if not commits:
+        return Committed(None, None, 0)
+    return Committed(round(sum(commits), 2), round(sum(best), 2), len(commits))
+
+
 def rollup(period_id: str, as_of: date, by: str) -> dict[str, Any]:
     period = forecast_period(period_id, as_of)
     result = compute(["quota", "bookings", "pipeline_value"], period.id, as_of, by)
@@ -41,23 +65,18 @@ def rollup(period_id: str, as_of: date, by: str) -> dict[str, Any]:
     rows = []
     for key in members.keys:
         people = [uid for uid, k in members.pairs if k == key and uid in forecasters]
-        commits = [latest[(uid, "commit")] for uid in people if (uid, "commit") in latest]
-        best = [
-            latest.get((uid, "best_case"), latest[(uid, "commit")])
-            for uid in people
-            if (uid, "commit") in latest
-        ]
+        sums = committed(latest, people)
         rows.append(
             {
                 "key": key,
                 "name": members.label(key),
                 "quota": result.value("quota", key),
                 "closed": result.value("bookings", key),
-                "commit": round(sum(commits), 2) if commits else None,
-                "best_case": round(sum(best), 2) if best else None,
+                "commit": sums.commit,
+                "best_case": sums.best_case,
                 "pipeline": result.value("pipeline_value", key),
                 "forecasters": len(people),
-                "submitted": len(commits),
+                "submitted": sums.submitted,
             }
         )
     return {

@@ -70,7 +70,6 @@ class Profile:
 
     timing: int  # index into TIMINGS
     stage_id: int
-    stage_rank: int
     size: int  # index into SIZE_NAMES
     stage_age: int  # index into STAGE_AGE_NAMES
     owner_id: int
@@ -102,16 +101,16 @@ class Describer:
         in_stage = (as_of - (deal.stage_entered or deal.created)).days
         rank = self.stage_rank.get(deal.stage_id, 0)
         to_close = (deal.close - as_of).days if deal.close else 999
+        when = timing(deal, target)
         return Profile(
-            timing=timing(deal, target),
+            timing=when,
             stage_id=deal.stage_id,
-            stage_rank=rank,
             size=bisect.bisect_right(self.size_edges, deal.amount),
             stage_age=bisect.bisect_right(STAGE_AGE_BANDS, in_stage),
             owner_id=deal.owner_id,
             numbers=(
                 float(rank),
-                float(timing(deal, target)),
+                float(when),
                 float(to_close),
                 float((deal.close - target.end).days if deal.close else 999),
                 float((as_of - deal.created).days),

@@ -21,7 +21,7 @@ from revsight.forecasting.backtest import backtest, remember, remembered
 from revsight.forecasting.models import ForecastSubmission
 from revsight.forecasting.outlook import outlook
 from revsight.forecasting.pipeline_math import PipelineMath, RepNeed, pipeline_math
-from revsight.forecasting.rollup import latest_submissions
+from revsight.forecasting.rollup import committed, latest_submissions
 from revsight.forecasting.services import FORECASTERS, submit_forecast
 from revsight.org import visibility
 from revsight.org.models import Organisation, Role, User
@@ -151,23 +151,16 @@ def _team_view(viewer: User, targets: list[periods.Period], today: date) -> dict
     for person in people:
         cells = []
         for period in targets:
-            commit = latest[period.id].get((person.pk, "commit"))
-            best = latest[period.id].get((person.pk, "best_case"), commit)
-            cells.append({"commit": commit, "best_case": best})
+            own = committed(latest[period.id], [person.pk])
+            cells.append({"commit": own.commit, "best_case": own.best_case})
         rows.append({"person": person, "cells": cells})
     missing = {
         period.id: [r["person"] for r in rows if r["cells"][i]["commit"] is None]
         for i, period in enumerate(targets)
     }
-    totals = []
-    for i in range(len(targets)):
-        submitted = [r["cells"][i] for r in rows if r["cells"][i]["commit"] is not None]
-        totals.append(
-            {  # None when nobody has submitted: "—" rather than a total of 0
-                "commit": sum(c["commit"] for c in submitted) if submitted else None,
-                "best_case": sum(c["best_case"] for c in submitted) if submitted else None,
-            }
-        )
+    # None when nobody has submitted: "—" rather than a total of 0.
+    team = [committed(latest[period.id], [p.pk for p in people]) for period in targets]
+    totals = [{"commit": t.commit, "best_case": t.best_case} for t in team]
     reps = narrowed(membership("rep", targets[0]), emails)
     # A year of months, so the six with a forecast that the figures read are there to find.
     records = kept(
