@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED ?= 1
 export REVSIGHT_HOME ?= $(CURDIR)/.revsight
 
-.PHONY: demo test lint bench serve install install-dev install-spark clean
+.PHONY: demo test test-fast lint bench serve install install-dev install-spark clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Revsight needs Python 3.11 or newer")'
@@ -33,7 +33,7 @@ install-spark: $(STAMP_DEV)
 
 ## demo: install, build the demo organisation (once) and serve it on http://127.0.0.1:$(PORT)
 demo: $(STAMP_BASE)
-	$(BIN)/revsight demo --seed $(SEED) --reuse
+	$(BIN)/revsight demo --seed $(SEED) --reuse --backtest
 	$(BIN)/revsight serve --port $(PORT)
 
 serve: $(STAMP_BASE)
@@ -43,10 +43,16 @@ serve: $(STAMP_BASE)
 test: $(STAMP_DEV)
 	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(PYTEST_ARGS)
 
+## test-fast: the inner loop: no demo organisation, browser, Spark or public data sets
+test-fast: $(STAMP_DEV)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest -q -m "not slow and not browser and not spark and not large" $(PYTEST_ARGS)
+
+## lint: ruff (lint, complexity and format), mypy, and the layer contract (import-linter)
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP_DEV)
 	REVSIGHT_HOME=$(CURDIR)/.revsight-bench $(BIN)/python -m bench

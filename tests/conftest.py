@@ -129,9 +129,28 @@ def _forget_replica(home: Path) -> None:
 @pytest.fixture
 def shared_data() -> Path:
     """The public sales data sets beside the project (../shared/data); tests using them skip,
-    saying why, where the folder is absent."""
+    saying why, where the folder is absent, or fail with REVSIGHT_REQUIRE_SHARED_DATA=1 (CI)."""
+    from revsight.core.config import env_bool
     from tests.importers.helpers import SHARED_DATA
 
     if not (SHARED_DATA / "README.md").exists():
-        pytest.skip(f"the public sales data sets are not beside the project ({SHARED_DATA})")
+        reason = f"the public sales data sets are not beside the project ({SHARED_DATA})"
+        if env_bool("REVSIGHT_REQUIRE_SHARED_DATA", False):
+            pytest.fail(reason)
+        pytest.skip(reason)
     return SHARED_DATA
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks that `make test-fast` leaves out: the demo organisation (slow), real browsers,
+    Spark and the public data sets (large)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "demo_org" in names:
+            item.add_marker(pytest.mark.slow)
+        if "shared_data" in names:
+            item.add_marker(pytest.mark.large)
+        if "/tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+        if item.path.name.startswith("test_spark"):
+            item.add_marker(pytest.mark.spark)

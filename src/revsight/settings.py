@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "revsight.web.errors.ErrorMiddleware",
+    "revsight.web.middleware.AnalyticsSessionMiddleware",
 ]
 
 ROOT_URLCONF = "revsight.urls"

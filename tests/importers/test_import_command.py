@@ -95,7 +95,7 @@ def test_a_terminal_gets_a_progress_bar_on_stderr(
     import io
     import sys
 
-    from revsight.importers.commands import _with_progress
+    from revsight.cli.imports import _with_progress
     from revsight.importers.registry import get
 
     class Terminal(io.StringIO):

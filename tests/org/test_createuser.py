@@ -58,8 +58,8 @@ def test_an_admin_can_use_the_django_admin() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--email", "not-an-email"], "--email ('not-an-email') is not a valid email address"),
-        (["--manager", "nobody@acme.test"], "--manager ('nobody@acme.test') is not the email of"),
+        (["--email", "not-an-email"], "--email 'not-an-email' is not a valid email address"),
+        (["--manager", "nobody@acme.test"], "--manager 'nobody@acme.test' is not the email of"),
         (["--password", "short"], "--password This password is too short."),
         (["--password", "password123"], "This password is too common."),
     ],
@@ -73,7 +73,7 @@ def test_invalid_input_names_the_field_and_writes_nothing(args: list[str], messa
     }
     base.update(dict(zip(args[::2], args[1::2], strict=True)))
     code, output = run(*[part for pair in base.items() for part in pair])
-    assert code == 1
+    assert code == 2
     assert message in output
     assert not User.objects.exists()
     assert not Team.objects.exists()
@@ -83,7 +83,7 @@ def test_invalid_input_names_the_field_and_writes_nothing(args: list[str], messa
 def test_an_email_already_in_use_is_refused() -> None:
     User.objects.create_user("ann@acme.test", "x")
     code, output = run("--email", "ANN@acme.test", "--role", "manager", "--password", PASSWORD)
-    assert code == 1
+    assert code == 2
     assert "belongs to someone already" in output
 
 

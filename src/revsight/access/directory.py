@@ -12,7 +12,7 @@ from django.db.models import Sum
 from revsight.access.visibility import leaderboard_users, scope
 from revsight.core import clock
 from revsight.core.models import Organisation
-from revsight.org.models import Quota, Role, Team, User
+from revsight.org.models import Quota, Role, Team, TeamTree, User
 
 ROLE_NOUNS: dict[str, tuple[str, str]] = {
     Role.EXECUTIVE: ("executive", "executives"),
@@ -38,22 +38,20 @@ class TeamBlock:
     quota_this_year: Decimal | None = None
 
 
-def _tree_order(teams: list[Team]) -> list[tuple[Team, int]]:
+def _tree_order(tree: TeamTree, teams: list[Team]) -> list[tuple[Team, int]]:
     """Teams depth first, each parent before its sub-teams, siblings by name."""
-    present = {t.pk for t in teams}
-    children: dict[int | None, list[Team]] = {}
-    for team in teams:
-        parent = team.parent_id if team.parent_id in present else None
-        children.setdefault(parent, []).append(team)
-    ordered: list[tuple[Team, int]] = []
+    by_id = {team.pk: team for team in teams}
+    return [(by_id[pk], depth) for pk, depth in tree.depth_first(set(by_id))]
 
-    def visit(parent: int | None, depth: int) -> None:
-        for team in sorted(children.get(parent, []), key=lambda t: t.name):
-            ordered.append((team, depth))
-            visit(team.pk, depth + 1)
 
-    visit(None, 0)
-    return ordered
+def team_quota(tree: TeamTree, team_id: int, months: tuple[date, date]) -> Decimal | None:
+    """A team's quota over a span of months is its people's, in the team and every sub-team:
+    the definition the `quota` metric uses. None when none of them has a quota then."""
+    below = tree.descendants(team_id)
+    total = Quota.objects.filter(month__range=months, user__team_id__in=below).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total
 
 
 def role_summary(people: list[User]) -> list[str]:
@@ -80,16 +78,13 @@ def organisation_overview(viewer: User, today: date | None = None) -> dict[str, 
         .annotate(total=Sum("amount"))
         .values_list("user_id", "total")
     )
-    team_quota = dict(
-        visible_quotas.filter(team__isnull=False)
-        .values("team_id")
-        .annotate(total=Sum("amount"))
-        .values_list("team_id", "total")
-    )
     blocks: dict[int | None, TeamBlock] = {}
     teams_shown = {p.team for p in people if p.team is not None}
-    for team, depth in _tree_order(list(teams_shown)):
-        blocks[team.pk] = TeamBlock(team, depth, quota_this_year=team_quota.get(team.pk))
+    tree = TeamTree.load()
+    quota_teams = set(scope(viewer, Team.objects.all()).values_list("pk", flat=True))
+    for team, depth in _tree_order(tree, list(teams_shown)):
+        shown = team_quota(tree, team.pk, year) if team.pk in quota_teams else None
+        blocks[team.pk] = TeamBlock(team, depth, quota_this_year=shown)
     for person in people:
         block = blocks.setdefault(person.team_id, TeamBlock(team=None))
         block.people.append(PersonRow(person, person_quota.get(person.pk)))

@@ -31,26 +31,15 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
-from revsight.org.models import ActivityStandard, Goal, Quota, Team, User
+from revsight.org.models import ActivityStandard, Goal, Quota, Team, TeamTree, User
 
 M = TypeVar("M", bound=Model)
 
 
 def managed_team_ids(viewer: User) -> set[int]:
     """The teams the viewer manages, with every sub-team below them."""
-    parents = dict(Team.objects.values_list("id", "parent_id"))
     managed = set(Team.objects.filter(manager=viewer).values_list("id", flat=True))
-    result = set(managed)
-    for team_id in parents:
-        seen: set[int] = set()
-        node: int | None = team_id
-        while node is not None and node not in seen:  # `seen` guards a cyclic parent chain
-            if node in managed:
-                result.add(team_id)
-                break
-            seen.add(node)
-            node = parents.get(node)
-    return result
+    return TeamTree.load().under(managed) if managed else set()
 
 
 def visible_user_ids(viewer: User) -> set[int] | None:

@@ -11,6 +11,7 @@ from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.measures import measure, split_key
 from revsight.analytics.scopes import Membership, membership
+from revsight.analytics.session import Query
 from revsight.core import clock, periods
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
@@ -135,7 +136,7 @@ def resolve_metrics(ids: list[str] | None) -> list[Metric]:
 
 def compute(
     metric_ids: list[str] | None = None,
-    period_id: str | None = None,
+    period_id: str | periods.Period | None = None,
     as_of: date | None = None,
     by: str = "company",
     trend: int = 0,
@@ -143,17 +144,31 @@ def compute(
     split: str | None = None,
     members: Membership | None = None,
 ) -> Result:
+    """Shorthand for `compute_query(Query(…))` on the current session's engine (or `engine`).
+    Defaults: every metric, the month of the as-of date, the whole company."""
+    query = Query(metric_ids, period_id, as_of, by, trend, split, members)
+    runner = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
+    return compute_query(query, runner)
+
+
+def _period(query: Query, as_of: date, fiscal: int) -> periods.Period:
+    if isinstance(query.period, periods.Period):
+        return query.period
+    if query.period:
+        return periods.parse(query.period, as_of, fiscal)
+    return periods.containing("month", as_of, fiscal)
+
+
+def compute_query(query: Query, runner: Engine) -> Result:
     """Metrics for one period and scope, with goals, and the trend over the `trend` periods
-    before it. Defaults: every metric, the month of the as-of date, the whole company.
-    `members` narrows the scope to some of its keys (one team, the salespeople of a team)."""
+    before it. `members` narrows the scope to some of its keys (one team, the salespeople of a
+    team)."""
     org = Organisation.current()
-    as_of = as_of or clock.today()
+    as_of = query.as_of or clock.today()
     fiscal = org.fiscal_year_start_month
-    period = (
-        periods.parse(period_id, as_of, fiscal)
-        if period_id
-        else periods.containing("month", as_of, fiscal)
-    )
+    period = _period(query, as_of, fiscal)
+    by, trend, split, members = query.by, query.trend, query.split, query.members
+    metric_ids = list(query.metrics) if query.metrics else None
     if trend < 0:
         raise InvalidInput("trend", str(trend), "must be 0 or more")
     if split is not None and split not in SPLITS:
@@ -167,7 +182,6 @@ def compute(
             able = ", ".join(m.id for m in METRICS if split in m.splits)
             raise InvalidInput("split", split, f"applies only to {able} (not {unable[0]})")
     splits = split_values(split)
-    runner = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
     if members is None:
         members = membership(by, period)
     elif members.scope != by:

@@ -124,6 +124,10 @@ def _marketing_spend(t: ir.Table) -> ir.Table:
     return t.select("id", "lead_source", "month", **_money(t, "amount"))
 
 
+def _activity_standards(t: ir.Table) -> ir.Table:
+    return t.select("id", "role", "activity_type", "per", count=t["count"].cast("float64"))
+
+
 # fact name -> (Django model, shaping expression)
 FACTS: dict[str, tuple[type[Model], Callable[[ir.Table], ir.Table]]] = {
     "users": (org.User, _users),
@@ -141,6 +145,7 @@ FACTS: dict[str, tuple[type[Model], Callable[[ir.Table], ir.Table]]] = {
     "expenses": (crm.SalesExpense, _expenses),
     "leads": (crm.Lead, _leads),
     "marketing_spend": (crm.MarketingSpend, _marketing_spend),
+    "activity_standards": (org.ActivityStandard, _activity_standards),
 }
 
 

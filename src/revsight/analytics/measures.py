@@ -298,13 +298,13 @@ def customers(ctx: Context) -> ir.Table:
 
 def staffing(ctx: Context) -> dict[str, dict[str, Any]]:
     """Salespeople per key, the weeks and months of the period so far, and what the activity
-    standards expect of them over it."""
-    from revsight.org.models import ActivityStandard, Role, User
-
+    standards expect of them over it (read from the engine's facts, like every measure)."""
     days = (ctx.last_day - ctx.period.start).days + 1
     if days <= 0:
         return {}
-    sellers = set(User.objects.filter(role=Role.SALESPERSON).values_list("id", flat=True))
+    sellers = set(
+        ctx.fact("users").filter(_.role == "salesperson").select("id").execute()["id"].tolist()
+    )
     per_key: dict[str, int] = {}
     for user_id, key in ctx.members.pairs:
         if user_id in sellers:
@@ -313,11 +313,12 @@ def staffing(ctx: Context) -> dict[str, dict[str, Any]]:
         key: {"salespeople": people, "weeks": days / 7, "months": days * 12 / 365}
         for key, people in per_key.items()
     }
-    for standard in ActivityStandard.objects.filter(role=Role.SALESPERSON):
-        periods = days / 7 if standard.per == "week" else days * 12 / 365
+    standards = ctx.fact("activity_standards").filter(_.role == "salesperson").execute()
+    for standard in standards.sort_values("id").to_dict("records"):
+        periods = days / 7 if standard["per"] == "week" else days * 12 / 365
         for key, people in per_key.items():
-            expected.setdefault(key, {})[f"expected_{standard.activity_type}"] = (
-                float(standard.count) * periods * people
+            expected.setdefault(key, {})[f"expected_{standard['activity_type']}"] = (
+                float(standard["count"]) * periods * people
             )
     return expected
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from revsight.core.errors import InvalidInput
 from revsight.core.periods import Period
-from revsight.org.models import Role, Team, User
+from revsight.org.models import Role, TeamTree, User
 
 SCOPES = ("company", "team", "rep")
 
@@ -24,22 +24,6 @@ class Membership:
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
-
-
-def _team_descendants() -> dict[int, set[int]]:
-    children: dict[int | None, list[int]] = {}
-    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(team_id)
-    result: dict[int, set[int]] = {}
-    for team_id in Team.objects.values_list("id", flat=True):
-        seen, stack = {team_id}, [team_id]
-        while stack:
-            for child in children.get(stack.pop(), []):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        result[team_id] = seen
-    return result
 
 
 def salespeople_in(period: Period) -> list[User]:
@@ -72,13 +56,14 @@ def membership(scope: str, period: Period) -> Membership:
         )
     if scope != "team":
         raise InvalidInput("by", scope, f"must be one of: {', '.join(SCOPES)}")
-    descendants = _team_descendants()
-    names = dict(Team.objects.values_list("id", "name"))
+    tree = TeamTree.load()
+    names = tree.names
     pairs: list[tuple[int, str]] = []
     keys: list[str] = []
     for team_id in sorted(names, key=lambda t: names[t]):
-        members = [uid for uid, team, _ in users if team in descendants[team_id]]
-        roles = {role for uid, team, role in users if team in descendants[team_id]}
+        below = tree.descendants(team_id)
+        members = [uid for uid, team, _ in users if team in below]
+        roles = {role for uid, team, role in users if team in below}
         # Teams of salespeople carry the sales metrics, teams of consultants the service ones;
         # a presales-only team carries neither.
         if roles & {Role.SALESPERSON, Role.CONSULTANT}:

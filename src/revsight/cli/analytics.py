@@ -59,7 +59,7 @@ def analytics_rebuild() -> None:
 @needs_django
 def analytics_export(directory: str) -> None:
     """Write the fact tables as Parquet files (for Spark or any other engine)."""
-    from revsight.analytics.engine import export_parquet
+    from revsight.analytics.engines.replica import export_parquet
 
     written = export_parquet(directory)
     for path, rows in written.items():

@@ -89,14 +89,18 @@ def data_location() -> str:
 
 
 def needs_database(func: F) -> F:
-    """Set Django up and refuse to run on a database `revsight init` has not prepared."""
+    """Set Django up, refuse to run on a database `revsight init` has not prepared, and open
+    the command's analytics session."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         setup_django()
         if pending_migrations():
             raise CommandError("The database is not initialised: run `revsight init` first.")
-        return func(*args, **kwargs)
+        from revsight.analytics.session import session
+
+        with session():  # one engine, one replica check, for the whole command
+            return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 

@@ -30,6 +30,7 @@ FACT_TABLES = (
     "expenses",
     "leads",
     "marketing_spend",
+    "activity_standards",
 )
 
 

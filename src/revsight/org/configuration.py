@@ -153,6 +153,7 @@ def set_activity_standard(
         if existing is not None:
             with transaction.atomic():
                 existing.delete()
+                mark_changed("activity_standards")
                 audit.record(
                     "settings.standard", f"No standard for {activity_type} ({role})", actor=actor
                 )
@@ -164,6 +165,7 @@ def set_activity_standard(
         standard, _ = ActivityStandard.objects.update_or_create(
             role=role, activity_type=activity_type, defaults={"per": per, "count": value}
         )
+        mark_changed("activity_standards")
         audit.record(
             "settings.standard",
             f"Standard for {role}: {value} {activity_type} per {per}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -39,6 +41,67 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class TeamTree:
+    """The teams' hierarchy, read once: the one walk of it that visibility, scopes and the
+    organisation page use. A cyclic parent chain (possible through the admin) ends the walk
+    instead of looping."""
+
+    parents: dict[int, int | None]
+    names: dict[int, str]
+
+    @classmethod
+    def load(cls) -> TeamTree:
+        rows = list(Team.objects.values_list("id", "parent_id", "name"))
+        return cls({pk: parent for pk, parent, _ in rows}, {pk: name for pk, _, name in rows})
+
+    @cached_property
+    def children(self) -> dict[int | None, list[int]]:
+        found: dict[int | None, list[int]] = {}
+        for team_id, parent in self.parents.items():
+            found.setdefault(parent if parent in self.parents else None, []).append(team_id)
+        for ids in found.values():
+            ids.sort(key=lambda pk: self.names[pk])
+        return found
+
+    def descendants(self, team_id: int) -> set[int]:
+        """The team and every team below it."""
+        children = self.children
+        seen, stack = {team_id}, [team_id]
+        while stack:
+            for child in children.get(stack.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return seen
+
+    def under(self, roots: set[int]) -> set[int]:
+        """Every team that is one of `roots` or sits anywhere below one."""
+        found: set[int] = set()
+        for root in roots & set(self.parents):
+            found |= self.descendants(root)
+        return found
+
+    def depth_first(self, shown: set[int]) -> list[tuple[int, int]]:
+        """(team id, depth) for the `shown` teams, each parent before its sub-teams, siblings by
+        name; a team whose parent is not shown starts at depth 0."""
+        children: dict[int | None, list[int]] = {}
+        for team_id in sorted(shown & set(self.parents), key=lambda pk: self.names[pk]):
+            parent = self.parents[team_id]
+            children.setdefault(parent if parent in shown else None, []).append(team_id)
+        ordered: list[tuple[int, int]] = []
+        stack = [(team_id, 0) for team_id in reversed(children.get(None, []))]
+        visited: set[int] = set()
+        while stack:
+            team_id, depth = stack.pop()
+            if team_id in visited:
+                continue
+            visited.add(team_id)
+            ordered.append((team_id, depth))
+            stack.extend((child, depth + 1) for child in reversed(children.get(team_id, [])))
+        return ordered
 
 
 class UserManager(BaseUserManager["User"]):

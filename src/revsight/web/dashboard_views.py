@@ -16,11 +16,11 @@ from django.utils.safestring import mark_safe
 
 from revsight.access import visibility
 from revsight.analytics.records import KINDS, listed
-from revsight.core import clock, periods
+from revsight.core import periods
 from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
 from revsight.org.models import Team, User
-from revsight.web import charts
+from revsight.web import charts, inputs
 from revsight.web.dashboard import (
     PERIOD_KINDS,
     Scope,
@@ -37,16 +37,6 @@ ACTIVITY_LABELS = dict(ActivityType.choices)
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _as_of(request: HttpRequest) -> date:
-    raw = request.GET.get("as_of")
-    if not raw:
-        return clock.today()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Http404("as_of must be a date such as 2026-03-31.") from None
 
 
 @login_required
@@ -81,7 +71,7 @@ def drill(kind: str, scope: Scope, period: str, as_of: date, **filters: Any) -> 
 def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     viewer = _user(request)
     period_kind = request.GET.get("period", "month")
-    as_of = _as_of(request)
+    as_of = inputs.as_of(request)
     data = dashboard(scope, period_kind, as_of)
 
     def link(kind: str, **filters: Any) -> str:
@@ -200,7 +190,7 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("No such list.")
     viewer = _user(request)
     scope = _scope_from(viewer, request.GET.get("scope", ""))
-    as_of = _as_of(request)
+    as_of = inputs.as_of(request)
     period = _period_from(request.GET.get("period", "month"), as_of, request.GET.get("window"))
     members = members_of(scope, period)
     if request.GET.get("owner"):

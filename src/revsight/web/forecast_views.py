@@ -15,7 +15,7 @@ from revsight.access import permissions, visibility
 from revsight.access.permissions import FORECASTERS
 from revsight.analytics.kept import kept
 from revsight.analytics.scopes import membership, narrowed
-from revsight.core import clock, periods
+from revsight.core import periods
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.crm.models import ForecastSubmission
@@ -26,7 +26,7 @@ from revsight.forecasting.pipeline_math import PipelineMath, RepNeed, pipeline_m
 from revsight.forecasting.rollup import committed, latest_submissions
 from revsight.forecasting.services import submit_forecast
 from revsight.org.models import Role, User
-from revsight.web import charts
+from revsight.web import charts, inputs
 from revsight.web.dashboard import (
     Scope,
     company_scope,
@@ -49,7 +49,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     manages = visibility.is_manager_or_above(viewer)
     if not permissions.may_open_forecasts(viewer):
         raise PermissionDenied("Forecasts are for salespeople and their managers.")
-    today = clock.today()
+    today = inputs.as_of(request)
     error: InvalidInput | None = None
     if request.method == "POST":
         try:
@@ -122,7 +122,7 @@ def run_backtest(request: HttpRequest) -> HttpResponse:
     viewer: User = request.user  # type: ignore[assignment]
     if request.method != "POST" or not visibility.is_manager_or_above(viewer):
         raise PermissionDenied("Managers and executives run the backtest.")
-    today = clock.today()
+    today = inputs.as_of(request)
     origins, scores = backtest(today)
     remember(today, origins, scores)
     return redirect("/forecast/#backtest")

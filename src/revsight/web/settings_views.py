@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 
 from revsight.access import permissions, visibility
 from revsight.analytics.catalogue import BY_ID, METRICS
-from revsight.core import clock
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.core.periods import fiscal_year_start
@@ -32,6 +31,7 @@ from revsight.org.models import (
     Team,
     User,
 )
+from revsight.web import inputs
 
 MONTHS = [
     "January",
@@ -229,9 +229,9 @@ def _fiscal_months(year: int) -> list[date]:
 def quotas(request: HttpRequest) -> HttpResponse:
     actor = _targets_only(request)
     try:
-        year = int(request.GET.get("year", clock.today().year))
+        year = int(request.GET.get("year", inputs.as_of(request).year))
     except ValueError:
-        year = clock.today().year
+        year = inputs.as_of(request).year
     months = _fiscal_months(year)
     people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON, is_active=True))
     if not actor.sees_everything:

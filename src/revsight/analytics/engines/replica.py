@@ -1,0 +1,40 @@
+"""The DuckDB replica (the default): the fact tables copied into a file in the data directory,
+brought up to date once, when the engine opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+
+from revsight.analytics.facts import FACTS
+from revsight.analytics.replica import refresh_replica, replica_path
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self) -> None:
+        refresh_replica()
+        self.backend = ibis.duckdb.connect(str(replica_path()), read_only=True)
+
+    def table(self, fact: str) -> ir.Table:
+        return self.backend.table(fact)
+
+    def close(self) -> None:
+        self.backend.disconnect()
+
+
+def export_parquet(directory: str) -> dict[str, int]:
+    """Each fact table from the (refreshed) replica as `<directory>/<fact>.parquet`."""
+    engine = DuckDBEngine()
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name in FACTS:
+        path = target / f"{name}.parquet"
+        table = engine.table(name)
+        table.to_parquet(path)
+        written[str(path)] = int(table.count().execute())
+    return written
