@@ -298,3 +298,24 @@ def test_files_with_a_real_exports_headers_import(shared_data: Path, tmp_path: P
     assert report.ok, report.errors
     assert report.entities["opportunities"].created == 1
     assert report.entities["activities"].created == 2
+
+
+def test_a_negative_amount_in_stage_history_is_refused_naming_the_row(
+    salesforce_export: Path,
+) -> None:
+    rows = [list(row) for row in exports.HISTORY]
+    rows[0][exports.HISTORY_HEADER.index("Amount")] = "-48000"
+    exports.write(salesforce_export / "OpportunityHistory.csv", exports.HISTORY_HEADER, rows)
+    before = snapshot()
+    code, document = cli_import("salesforce", salesforce_export)
+    assert code == 2
+    assert document["errors"] == [
+        {
+            "file": "OpportunityHistory.csv",
+            "row": 2,
+            "field": "Amount",
+            "value": "-48000",
+            "message": "must be zero or more",
+        }
+    ]
+    assert snapshot() == before

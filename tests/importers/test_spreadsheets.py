@@ -74,6 +74,44 @@ def test_a_quota_needs_exactly_one_holder(tmp_path: Path) -> None:
     assert document["errors"][0]["row"] == 2
 
 
+@pytest.mark.parametrize(
+    ("entity", "header", "row", "field"),
+    [
+        (
+            "quotas",
+            ["user", "team", "month", "amount"],
+            ["ana@acme.test", "", "2026-03", "-500"],
+            "amount",
+        ),
+        (
+            "forecast_submissions",
+            ["user", "period_type", "period_start", "category", "amount", "submitted_at"],
+            ["ana@acme.test", "month", "2026-03-01", "commit", "-500", "2026-03-01 09:00:00"],
+            "amount",
+        ),
+        ("users", ["email", "annual_quota"], ["ana@acme.test", "-500"], "annual_quota"),
+    ],
+)
+def test_a_negative_quota_or_forecast_is_refused_naming_the_row(
+    entity: str, header: list[str], row: list[str], field: str, tmp_path: Path
+) -> None:
+    User.objects.create_user("ana@acme.test", None)
+    exports.write(tmp_path / f"{entity}.csv", header, [row])
+    before = snapshot()
+    code, document = cli_import("csv", tmp_path)
+    assert code == 2
+    assert document["errors"] == [
+        {
+            "file": f"{entity}.csv",
+            "row": 2,
+            "field": field,
+            "value": "-500",
+            "message": "must be zero or more",
+        }
+    ]
+    assert snapshot() == before
+
+
 def test_users_template_sets_teams_managers_and_pay(tmp_path: Path) -> None:
     exports.write(
         tmp_path / "users.csv",
@@ -217,3 +255,30 @@ def test_workbook_with_dates_as_cells(tmp_path: Path) -> None:
     report = do_import("csv", tmp_path)
     assert report.ok, report.errors
     assert Opportunity.objects.get().created_date == date(2026, 2, 3)
+
+
+def test_a_negative_value_through_a_mapping_is_refused_once_naming_the_row(
+    maven: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "maven"
+    copy.mkdir()
+    for path in maven.iterdir():
+        copy.joinpath(path.name).write_bytes(path.read_bytes())
+    with (copy / "sales_pipeline.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("close_value")] = "-1054"
+    exports.write(copy / "sales_pipeline.csv", rows[0], rows[1:])
+    before = snapshot()
+    code, document = cli_import("csv", copy, "--mapping", str(MAVEN_MAPPING))
+    assert code == 2
+    # The deal's amount and its decided history row both read it: one error.
+    assert document["errors"] == [
+        {
+            "file": "sales_pipeline.csv",
+            "row": 2,
+            "field": "close_value",
+            "value": "-1054",
+            "message": "must be zero or more",
+        }
+    ]
+    assert snapshot() == before

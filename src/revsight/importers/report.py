@@ -81,6 +81,10 @@ class Report:
         return self.entities[entity]
 
     def error(self, problem: Problem) -> None:
+        # A cell read into several records (a HubSpot deal's amount, on each stage it entered)
+        # is one problem.
+        if problem in self.errors:
+            return
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(problem)
         else:
