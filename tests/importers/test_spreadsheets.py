@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from revsight.analytics import compute
 from revsight.cli import cli
-from revsight.crm.models import Opportunity, StageChange
+from revsight.crm.models import Opportunity, Stage, StageChange
 from revsight.importers.schema import ENTITIES
 from revsight.org.models import Quota, Team, User
 from tests.importers import exports
@@ -110,6 +110,40 @@ def test_a_negative_quota_or_forecast_is_refused_naming_the_row(
         }
     ]
     assert snapshot() == before
+
+
+DEALS_HEADER = ["external_id", "name", "owner", "stage", "status", "created_date", "close_date"]
+
+
+def test_open_deals_without_a_close_date_and_deals_created_after_it_are_counted(
+    tmp_path: Path,
+) -> None:
+    User.objects.create_user("ana@acme.test", None)
+    Stage.objects.create(name="Proposal", order=1, probability=Decimal("0.5"))
+    exports.write(
+        tmp_path / "opportunities.csv",
+        DEALS_HEADER,
+        [
+            ["D-1", "Pilot", "ana@acme.test", "Won", "won", "2026-03-05", "2026-03-02"],
+            ["D-2", "Renewal", "ana@acme.test", "Won", "won", "2026-01-05", "2026-03-02"],
+            ["D-3", "Rollout", "ana@acme.test", "Lost", "lost", "2026-04-01", "2026-03-31"],
+            ["D-4", "Expansion", "ana@acme.test", "Proposal", "open", "2026-01-05", ""],
+        ],
+    )
+    result = CliRunner().invoke(cli, ["import", "csv", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    warnings = result.output.split("Warnings:\n", 1)[1].splitlines()
+    assert warnings == [
+        "  1 open deal has no expected close date: it appears in no pipeline figure",
+        "  2 deals were created after their close date: their sales cycles come out negative",
+        "  opportunities.csv, row 2, field created_date: '2026-03-05' is after the deal's "
+        "close date, 2026-03-02",
+        "  opportunities.csv, row 4, field created_date: '2026-04-01' is after the deal's "
+        "close date, 2026-03-31",
+        "  opportunities.csv, row 5, field close_date: is blank on an open deal: it appears in "
+        "no pipeline figure until it has one",
+    ]
+    assert Opportunity.objects.count() == 4
 
 
 def test_users_template_sets_teams_managers_and_pay(tmp_path: Path) -> None:
@@ -255,6 +289,25 @@ def test_workbook_with_dates_as_cells(tmp_path: Path) -> None:
     report = do_import("csv", tmp_path)
     assert report.ok, report.errors
     assert Opportunity.objects.get().created_date == date(2026, 2, 3)
+
+
+def test_maven_crm_counts_its_open_deals_without_a_close_date(maven: Path) -> None:
+    code, document = cli_import("csv", maven, "--mapping", str(MAVEN_MAPPING))
+    assert code == 0
+    # 1,589 Engaging and 500 Prospecting deals: counted once, the first five listed.
+    assert document["warnings"][0] == {
+        "file": "",
+        "row": None,
+        "field": "",
+        "value": "",
+        "message": "2,089 open deals have no expected close date: they appear in no pipeline "
+        "figure",
+    }
+    listed = [w for w in document["warnings"] if w["message"].startswith("is blank on an open")]
+    assert [(w["file"], w["row"], w["field"]) for w in listed] == [
+        ("sales_pipeline.csv", row, "close_date") for row in (11, 27, 44, 46, 58)
+    ]
+    assert not any("created after" in w["message"] for w in document["warnings"])
 
 
 def test_a_negative_value_through_a_mapping_is_refused_once_naming_the_row(
