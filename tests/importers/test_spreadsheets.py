@@ -310,6 +310,34 @@ def test_maven_crm_counts_its_open_deals_without_a_close_date(maven: Path) -> No
     assert not any("created after" in w["message"] for w in document["warnings"])
 
 
+def test_maven_crm_history_shows_no_outcome_before_the_close_date(maven: Path) -> None:
+    code, _ = cli_import("csv", maven, "--mapping", str(MAVEN_MAPPING))
+    assert code == 0
+    open_period = StageChange.objects.filter(to_stage__outcome="open")
+    lost_open = open_period.filter(opportunity__status="lost")
+    assert lost_open.count() == 2473
+    assert not lost_open.filter(amount=0).exists()
+    # Every open-period row, of a deal later won, lost or still open, is at a list price.
+    prices = {Decimal(p) for p in ("550", "4821", "55", "3393", "5482", "1096", "26768")}
+    assert set(open_period.values_list("amount", flat=True)) == prices
+    lost = Opportunity.objects.get(external_id="KWVA7VR1")  # GTXPro, lost with close_value 0
+    won = Opportunity.objects.get(external_id="Z063OYW0")  # GTXPro, won for 4,514
+    for deal, outcome in ((lost, ("Lost", Decimal("4821.00"))), (won, ("Won", Decimal("4514.00")))):
+        history = StageChange.objects.filter(opportunity=deal).order_by("changed_at")
+        assert [(c.to_stage.name, c.amount) for c in history] == [
+            ("Engaging", Decimal("4821.00")),
+            outcome,
+        ]
+        assert (deal.stage.name, deal.amount) == outcome
+    stages = Stage.objects.order_by("order").values_list("name", "order", "outcome")
+    assert list(stages) == [
+        ("Prospecting", 1, "open"),
+        ("Engaging", 2, "open"),
+        ("Won", 100, "won"),
+        ("Lost", 101, "lost"),
+    ]
+
+
 def test_a_negative_value_through_a_mapping_is_refused_once_naming_the_row(
     maven: Path, tmp_path: Path
 ) -> None:
