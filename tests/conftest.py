@@ -3,10 +3,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
 
+from tests import databases
+from tests.databases import Snapshot
 from tests.people import Cast, build_cast
 
 DEMO_AS_OF = date(2026, 6, 30)
@@ -22,14 +25,48 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_cached_dashboards() -> Iterator[None]:
-    """Dashboards are cached under the data's version; tests build different data that can
-    share a version, so each test starts and ends with an empty cache."""
+def _kept_results(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Results are kept (cached) under the data's version, and tests build different data that
+    can share a version: each test starts and ends with an empty cache. Tests on the demo
+    organisation share what they computed while none of them writes, as people would."""
     from django.core.cache import cache
 
-    cache.clear()
-    yield
-    cache.clear()
+    if "demo_org" not in request.fixturenames:
+        cache.clear()
+        yield
+        cache.clear()
+        return
+    writes = _Writes()
+    with connection.execute_wrapper(writes):
+        yield
+    if writes.seen:
+        cache.clear()
+        _forget_replica(request.getfixturevalue("demo_home"))
+
+
+class _Writes:
+    """Notices a statement that changes the organisation's data (sessions and login times,
+    which every page visit writes, are not its data)."""
+
+    CHANGES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not self.seen:
+            words = sql.split(None, 1)
+            if words and words[0].upper() in self.CHANGES:
+                self.seen = "django_session" not in sql and '"last_login"' not in sql
+        return execute(sql, params, many, context)
+
+
+@pytest.fixture(autouse=True)
+def _demo_data_home(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Tests on the demo organisation share their module's data directory, and so the
+    analytics replica built from it."""
+    if "demo_org" in request.fixturenames:
+        settings.REVSIGHT_HOME = request.getfixturevalue("demo_home")
 
 
 @pytest.fixture
@@ -38,17 +75,55 @@ def cast(db: None) -> Cast:
     return build_cast()
 
 
-@pytest.fixture(scope="module")
-def demo_org(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
-    """The small demo organisation (seed 1, as of 2026-06-30), built once per test module and
-    removed afterwards so other modules start from an empty database."""
-    from revsight.demo.build import build_demo, wipe_demo
+@pytest.fixture(scope="session")
+def demo_snapshots(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[tuple[Snapshot, Snapshot]]:
+    """The empty database and the small demo organisation (seed 1, as of 2026-06-30), each
+    kept once per test session."""
+    from revsight.demo.build import build_demo
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        empty = databases.take("empty")
         build_demo(seed=1, as_of=DEMO_AS_OF)
-        yield
-        wipe_demo()
+        demo = databases.take("demo")
+        databases.restore(empty)
+        yield empty, demo
+        databases.discard(demo)
+        databases.discard(empty)
         connection.close()
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo-home")
+
+
+@pytest.fixture(scope="module")
+def demo_org(
+    demo_snapshots: tuple[Snapshot, Snapshot],
+    demo_home: Path,
+    django_db_blocker: pytest.FixtureRequest,
+) -> Iterator[None]:
+    """A fresh copy of the demo organisation for each test module that uses it, replaced by the
+    empty database afterwards so other modules start from nothing."""
+    from django.core.cache import cache
+
+    empty, demo = demo_snapshots
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        databases.restore(demo)
+        cache.clear()
+        yield
+        databases.restore(empty)
+        cache.clear()
+        _forget_replica(demo_home)
+        connection.close()
+
+
+def _forget_replica(home: Path) -> None:
+    """A replica built from data a test changed: the change counters, rolled back with the
+    test's transaction, cannot tell, so it goes."""
+    (home / "analytics.duckdb").unlink(missing_ok=True)
 
 
 @pytest.fixture

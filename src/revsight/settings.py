@@ -6,7 +6,7 @@ from typing import Any
 
 import dj_database_url
 
-from revsight.config import (
+from revsight.core.config import (
     ConfigError,
     data_home,
     env_bool,
@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "revsight.web.errors.ErrorMiddleware",
 ]
 
 ROOT_URLCONF = "revsight.urls"

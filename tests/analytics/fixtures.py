@@ -8,6 +8,7 @@ from decimal import Decimal
 from revsight.crm.models import (
     Account,
     Activity,
+    ForecastSubmission,
     Invoice,
     Lead,
     MarketingSpend,
@@ -18,7 +19,6 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
-from revsight.forecasting.models import ForecastSubmission
 from revsight.org.models import ActivityStandard, Goal, Quota
 from tests.people import Cast
 

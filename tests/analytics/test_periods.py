@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from revsight.analytics import periods
+from revsight.core import periods
 from revsight.core.errors import InvalidInput
 
 AS_OF = date(2026, 4, 15)

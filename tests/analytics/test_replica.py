@@ -62,8 +62,8 @@ def test_export_writes_one_parquet_file_per_fact(cast: Cast, tmp_path: object) -
 
 
 def test_only_the_tables_a_service_changed_are_copied_again(cast: Cast) -> None:
-    from revsight.analytics.changes import mark_changed
-    from revsight.forecasting.models import ForecastSubmission
+    from revsight.core.versions import mark_changed
+    from revsight.crm.models import ForecastSubmission
 
     build_sales(cast)
     march = compute(["forecast_accuracy"], "2026-03", date(2026, 3, 31), "rep", engine="duckdb")

@@ -14,7 +14,7 @@ import pytest
 
 from revsight.analytics import compute
 from revsight.analytics.engine import DuckDBEngine
-from revsight.config import env_bool
+from revsight.core.config import env_bool
 
 pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
 AS_OF = date(2026, 6, 30)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from revsight.config import env_bool
+from revsight.core.config import env_bool
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",

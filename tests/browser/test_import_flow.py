@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from revsight.org.models import Organisation
+from revsight.core.models import Organisation
 from tests.browser.test_login_flow import log_in
 from tests.importers import exports
 

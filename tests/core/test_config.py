@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from revsight import config
+from revsight.core import config
 
 
 def test_booleans_accept_the_usual_words(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from django.apps import apps
 
 from revsight.cli import cli
+from revsight.core.models import Organisation
 from revsight.demo.build import DEMO_MODELS, RealDataPresent, build_demo, wipe_demo
-from revsight.org.models import Organisation, Role, User
+from revsight.org.models import Role, User
 
 AS_OF = date(2026, 6, 30)
 

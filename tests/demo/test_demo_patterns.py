@@ -9,8 +9,10 @@ import pytest
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, Q
 
+from revsight.core.models import Organisation
 from revsight.crm.models import (
     Activity,
+    ForecastSubmission,
     Invoice,
     Lead,
     MarketingSpend,
@@ -21,8 +23,7 @@ from revsight.crm.models import (
     TimeEntry,
 )
 from revsight.demo.organisation import DEMO_LOGINS
-from revsight.forecasting.models import ForecastSubmission
-from revsight.org.models import Goal, Organisation, Quota, Role, Team, User
+from revsight.org.models import Goal, Quota, Role, Team, User
 from tests.conftest import DEMO_AS_OF
 from tests.demo.helpers import (
     activities_by_rep_month,

@@ -9,9 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from revsight.cli import cli
-from revsight.core.models import AuditEntry
-from revsight.forecasting.models import ForecastSubmission
-from revsight.org.models import Organisation
+from revsight.core.models import AuditEntry, Organisation
+from revsight.crm.models import ForecastSubmission
 from tests.people import Cast
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 
 from revsight.analytics import compute
 from revsight.analytics.engine import DatabaseEngine
-from revsight.analytics.periods import parse
 from revsight.analytics.scopes import membership
+from revsight.core.periods import parse
 from revsight.crm.models import Opportunity, Stage, StageChange
 from revsight.forecasting.movement import BUCKETS, movement
 from tests.conftest import DEMO_AS_OF

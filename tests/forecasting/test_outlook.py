@@ -12,11 +12,11 @@ from click.testing import CliRunner
 
 from revsight.analytics import compute
 from revsight.analytics.engine import get_engine
-from revsight.analytics.periods import parse
 from revsight.analytics.scopes import membership, narrowed
 from revsight.cli import cli
+from revsight.core.periods import parse
+from revsight.crm.models import PipelineSnapshot
 from revsight.forecasting.backtest import History
-from revsight.forecasting.models import PipelineSnapshot
 from revsight.forecasting.outlook import LeadingForecast, lessons_for, outlook, shift
 from revsight.forecasting.snapshots import take_snapshot
 from tests.conftest import DEMO_AS_OF

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from revsight.analytics import compute
 from revsight.analytics.engine import DatabaseEngine
-from revsight.analytics.periods import parse
 from revsight.analytics.scopes import membership
 from revsight.cli import cli
+from revsight.core.periods import parse
 from revsight.crm.models import Opportunity, Stage, StageChange
 from revsight.forecasting.pipeline_math import pipeline_math
 from revsight.org.models import Quota

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from revsight.analytics.periods import Period
+from revsight.core.periods import Period
 from revsight.forecasting.statistical import (
     Calibration,
     Describer,

@@ -16,6 +16,6 @@ def salesforce_export(tmp_path: Path) -> Path:
 def organisation(request: pytest.FixtureRequest) -> None:
     """The organisation row exists before any import, as after `revsight init`."""
     if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
-        from revsight.org.models import Organisation
+        from revsight.core.models import Organisation
 
         Organisation.current()

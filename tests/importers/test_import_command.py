@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from revsight.cli import cli
-from revsight.org.models import Organisation
+from revsight.core.models import Organisation
 from tests.importers import exports
 from tests.importers.helpers import cli_import, snapshot
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from revsight.core.errors import InvalidInput
-from revsight.core.models import AuditEntry
+from revsight.core.models import AuditEntry, Organisation
 from revsight.crm.models import Stage
 from revsight.org import configuration
 from revsight.org.configuration import NotAllowed, StageRow
-from revsight.org.models import ActivityStandard, Goal, Organisation, Quota
+from revsight.org.models import ActivityStandard, Goal, Quota
 from tests.importers.helpers import snapshot
 from tests.people import Cast
 

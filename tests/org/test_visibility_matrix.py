@@ -9,10 +9,12 @@ import pytest
 from django.db.models import Model
 from django.utils import timezone
 
+from revsight.access.visibility import can_see, scope
 from revsight.core import audit
 from revsight.crm.models import (
     Account,
     Activity,
+    ForecastSubmission,
     Invoice,
     Lead,
     MarketingSpend,
@@ -23,9 +25,7 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
-from revsight.forecasting.models import ForecastSubmission
 from revsight.org.models import Goal, Quota
-from revsight.org.visibility import can_see, scope
 from tests.people import Cast
 
 EVERYONE = {
@@ -142,7 +142,7 @@ def test_visibility_matrix(cast: Cast, kind: str, viewer: str, allowed: bool) ->
 
 
 def test_every_kind_of_record_has_a_rule_in_the_matrix(cast: Cast) -> None:
-    from revsight.org.visibility import RULES
+    from revsight.access.visibility import RULES
 
     covered = {type(record) for record in sample_records(cast).values()}
     uncovered = {m.__name__ for m in RULES} - {m.__name__ for m in covered}

@@ -6,7 +6,10 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _own_replica(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+def _own_replica(
+    request: pytest.FixtureRequest, settings: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     """Dashboards compute on the DuckDB replica: each test gets its own data directory, so no
     replica outlives the data it was built from."""
-    settings.REVSIGHT_HOME = tmp_path  # type: ignore[attr-defined]
+    if "demo_org" not in request.fixturenames:  # those share their module's (tests/conftest.py)
+        settings.REVSIGHT_HOME = tmp_path  # type: ignore[attr-defined]

@@ -12,11 +12,10 @@ import time_machine
 from click.testing import CliRunner
 from django.test import Client
 
+from revsight.access.tokens import create_token, revoke_token
 from revsight.cli import cli
-from revsight.core.models import ApiToken
-from revsight.core.tokens import create_token, revoke_token
-from revsight.forecasting.models import ForecastSubmission
-from revsight.org.models import Organisation
+from revsight.core.models import ApiToken, Organisation
+from revsight.crm.models import ForecastSubmission
 from tests.importers.helpers import snapshot
 from tests.people import Cast
 
@@ -80,7 +79,6 @@ def test_a_manager_s_program_adjusts_with_a_reason(cast: Cast) -> None:
         ({"period": "2026-03", "commit": -5}, "commit", "must be zero or more"),
         ({"period": "2026-03", "commit": 5, "best_case": -5}, "best-case", "must be zero or more"),
         ({"period": "2026-03", "commit": True}, "commit", "is not an amount"),
-        ({"user": "carla@acme.test", "period": "2026-03", "commit": "1"}, "user", "is not someone"),
         (["not", "an", "object"], "body", "must be a JSON object"),
     ],
 )
@@ -91,8 +89,25 @@ def test_bad_input_is_refused_naming_the_field_and_stores_nothing(
     before = snapshot()
     status, answer = post(token, body)
     assert status == 400
-    assert answer["error"]["field"] == field
+    assert answer["error"]["fields"][0]["path"] == field
     assert message in answer["error"]["message"]
+    assert snapshot() == before
+
+
+def test_a_submission_for_someone_not_managed_is_forbidden_and_stores_nothing(
+    cast: Cast,
+) -> None:
+    _, token = create_token(cast.east_rep.email)
+    before = snapshot()
+    status, answer = post(token, {"user": "carla@acme.test", "period": "2026-03", "commit": "1"})
+    assert status == 403
+    assert answer["error"]["code"] == "not_allowed"
+    assert answer["error"]["fields"] == [
+        {
+            "path": "user",
+            "message": "user ('carla@acme.test') is not someone whose forecast you enter",
+        }
+    ]
     assert snapshot() == before
 
 
@@ -100,7 +115,7 @@ def test_a_body_that_is_not_json_is_refused(cast: Cast) -> None:
     _, token = create_token(cast.east_rep.email)
     before = snapshot()
     status, answer = post(token, None, raw=b"period=2026-03")
-    assert (status, answer["error"]["field"]) == (400, "body")
+    assert (status, answer["error"]["fields"][0]["path"]) == (400, "body")
     assert snapshot() == before
 
 
@@ -114,7 +129,7 @@ def test_without_a_live_token_nothing_is_done(cast: Cast) -> None:
     revoke_token(row.prefix)
     before = snapshot()
     status, answer = post(token, body)
-    assert (status, answer["error"]["field"]) == (401, "Authorization")
+    assert (status, answer["error"]["fields"][0]["path"]) == (401, "Authorization")
     assert snapshot() == before
 
 
@@ -122,7 +137,7 @@ def test_only_post_is_taken(cast: Cast) -> None:
     _, token = create_token(cast.east_rep.email)
     response = Client().get("/api/forecasts/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 405
-    assert response.json()["error"]["field"] == "method"
+    assert response.json()["error"]["fields"][0]["path"] == "method"
 
 
 def test_tokens_are_created_listed_and_revoked_from_the_command_line(cast: Cast) -> None:

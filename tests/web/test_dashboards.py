@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from revsight.analytics import compute, periods
-from revsight.analytics.changes import mark_changed
+from revsight.analytics import compute
 from revsight.analytics.scopes import salespeople_in
+from revsight.core import periods
+from revsight.core.versions import mark_changed
 from revsight.crm.models import Opportunity, Stage
 from revsight.org.models import Role, Team, User
 from revsight.web.dashboard import dashboard, team_scope

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from revsight.analytics.periods import parse
 from revsight.analytics.scopes import membership, narrowed
+from revsight.core.periods import parse
 from revsight.forecasting.backtest import remembered
 from revsight.forecasting.outlook import outlook
 from revsight.org.models import User

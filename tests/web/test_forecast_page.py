@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from revsight.forecasting.models import ForecastSubmission
-from revsight.org.models import Organisation
+from revsight.core.models import Organisation
+from revsight.crm.models import ForecastSubmission
 from tests.importers.helpers import snapshot
 from tests.people import Cast
 

@@ -9,9 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from revsight.core.models import AuditEntry
+from revsight.core.models import AuditEntry, Organisation
 from revsight.crm.models import Opportunity, Stage
-from revsight.org.models import Organisation
 from tests.importers import exports
 from tests.importers.helpers import MAVEN_MAPPING, snapshot
 from tests.people import Cast

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from revsight.core.models import Organisation
 from revsight.crm.models import Stage
-from revsight.org.models import ActivityStandard, Goal, Organisation, Quota
+from revsight.org.models import ActivityStandard, Goal, Quota
 from tests.importers.helpers import snapshot
 from tests.people import Cast
 

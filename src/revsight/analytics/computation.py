@@ -6,16 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
-from revsight.analytics import periods
 from revsight.analytics.catalogue import BY_ID, METRICS, SPLITS, Metric
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.measures import measure, split_key
 from revsight.analytics.scopes import Membership, membership
+from revsight.core import clock, periods
 from revsight.core.errors import InvalidInput
-from revsight.org.models import Goal, Organisation, Team, User
+from revsight.core.models import Organisation
+from revsight.org.models import Goal, Team, User
 
 DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0, "rate": 2}
 
@@ -148,7 +147,7 @@ def compute(
     before it. Defaults: every metric, the month of the as-of date, the whole company.
     `members` narrows the scope to some of its keys (one team, the salespeople of a team)."""
     org = Organisation.current()
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     fiscal = org.fiscal_year_start_month
     period = (
         periods.parse(period_id, as_of, fiscal)

@@ -12,8 +12,8 @@ import ibis
 import ibis.expr.types as ir
 
 from revsight.analytics.engine import Engine
-from revsight.analytics.periods import Period
 from revsight.analytics.scopes import Membership
+from revsight.core.periods import Period
 
 
 def end_of_day_utc(day: date, zone: str) -> datetime:
@@ -38,7 +38,7 @@ class Context:
         cls, engine: Engine, period: Period, as_of: date, members: Membership
     ) -> Context:
         """A context in the organisation's time zone and fiscal year."""
-        from revsight.org.models import Organisation
+        from revsight.core.models import Organisation
 
         organisation = Organisation.current()
         return cls(

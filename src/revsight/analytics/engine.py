@@ -7,16 +7,16 @@ The replica and how it is kept current are in `replica.py`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import ibis
 import ibis.expr.types as ir
 from django.conf import settings
-from django.db import connection
 
+from revsight.analytics.connection import database_backend
 from revsight.analytics.facts import FACTS, shaped
 from revsight.analytics.replica import refresh_replica, replica_path
-from revsight.config import env_str
+from revsight.core.config import env_str
 from revsight.core.errors import InvalidInput
 
 ENGINES = ("duckdb", "database", "spark")
@@ -26,36 +26,6 @@ class Engine(Protocol):
     name: str
 
     def table(self, fact: str) -> ir.Table: ...
-
-
-class _TransactionOwnedByDjango:
-    """Django's sqlite3 connection as Ibis sees it. Ibis' SQLite backend commits after reading
-    a schema or registering a temporary table, which would end the caller's transaction (a
-    service's, or a test's); the transaction belongs to Django, so those calls do nothing here.
-    (psycopg's `transaction()` nests as a savepoint, so PostgreSQL needs no such guard.)"""
-
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-
-    def commit(self) -> None:
-        return None
-
-    def rollback(self) -> None:
-        return None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._raw, name)
-
-
-def database_backend() -> ibis.BaseBackend:
-    """An Ibis backend on Django's own connection: it sees the same data and transaction."""
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "sqlite":
-        return ibis.sqlite.from_connection(_TransactionOwnedByDjango(raw))
-    if connection.vendor == "postgresql":
-        return ibis.postgres.from_connection(raw)
-    raise InvalidInput("engine", connection.vendor, "is not a supported database")
 
 
 class DatabaseEngine:

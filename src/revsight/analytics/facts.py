@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 from django.db.models import Model
 
 from revsight.crm import models as crm
-from revsight.forecasting.models import ForecastSubmission
+from revsight.crm.models import ForecastSubmission
 from revsight.org import models as org
 
 MONEY = "float64"

@@ -16,7 +16,8 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
 from revsight.analytics.replica import source_state
-from revsight.org.models import ActivityStandard, Goal, Organisation
+from revsight.core.models import Organisation
+from revsight.org.models import ActivityStandard, Goal
 
 T = TypeVar("T")
 

@@ -14,9 +14,9 @@ from typing import Any
 from revsight.analytics import measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.periods import Period
 from revsight.analytics.scopes import Membership
 from revsight.core.errors import InvalidInput
+from revsight.core.periods import Period
 
 KINDS = {
     "won": "Won deals",

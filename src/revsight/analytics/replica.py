@@ -23,8 +23,8 @@ from django.conf import settings
 from django.db.models import Max
 
 from revsight.analytics import facts as facts_module
-from revsight.analytics.changes import table_versions
 from revsight.analytics.facts import FACTS, shaped
+from revsight.core.versions import table_versions
 
 META = "revsight_replica"
 TABLES = "revsight_replica_tables"
@@ -146,7 +146,7 @@ def refresh_replica(whole: bool = False) -> list[str]:
         shutil.copyfile(path, temporary)
     target = ibis.duckdb.connect(str(temporary))
     try:
-        from revsight.analytics.engine import database_backend
+        from revsight.analytics.connection import database_backend
 
         source = database_backend()
         for fact in stale:

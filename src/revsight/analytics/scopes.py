@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from revsight.analytics.periods import Period
 from revsight.core.errors import InvalidInput
+from revsight.core.periods import Period
 from revsight.org.models import Role, Team, User
 
 SCOPES = ("company", "team", "rep")

@@ -1,18 +1,98 @@
-"""Errors that carry what a person needs to fix their input."""
+"""The errors Revsight raises on purpose, each with a stable code and an HTTP status.
+
+Every door renders them the same way: the CLI prints the message and exits 2 for bad input,
+1 for anything else (`revsight.cli.base.rendered`); the web and the JSON API answer with the status
+and, for the API, `{"error": {"code", "message", "fields": [{"path", "message"}]}}`
+(`revsight.web.errors`). A test locks both shapes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """What is wrong with one field: `path` names it as the person typed it (a form field, a
+    JSON path such as `commit` or `rows[3].amount`, or a file's column)."""
+
+    path: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
 
 class RevsightError(Exception):
-    """Base of the errors Revsight reports to people in plain words."""
+    """Base of every error Revsight reports to people in plain words."""
+
+    code = "error"
+    status = 500
+
+    def __init__(self, message: str, fields: Sequence[FieldProblem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = list(fields)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "code": self.code,
+                "message": str(self),
+                "fields": [problem.as_json() for problem in self.fields],
+            }
+        }
 
 
 class InvalidInput(RevsightError):
     """One field of a form, a command or a payload holds a value Revsight cannot accept."""
 
+    code = "invalid_input"
+    status = 400
+
     def __init__(self, field: str, value: str, message: str) -> None:
         self.field = field
         self.value = value
-        self.message = message
         shown = f" ({value!r})" if value else ""
-        super().__init__(f"{field}{shown} {message}")
+        super().__init__(message, [FieldProblem(field, message)])
+        # `message` is the part after the field's name; str() is the whole sentence.
+        self.args = (f"{field}{shown} {message}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class NotAllowed(RevsightError):
+    """The acting person may not make this change or see this record."""
+
+    code = "not_allowed"
+    status = 403
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message, [FieldProblem(field, message)] if field else [])
+
+
+class NotFound(RevsightError):
+    """What was asked for does not exist, or is not the acting person's to see."""
+
+    code = "not_found"
+    status = 404
+
+
+class Conflict(RevsightError):
+    """The change collides with the data as it stands (a record changed meanwhile, a demo that
+    refuses real data, a duplicate)."""
+
+    code = "conflict"
+    status = 409
+
+
+class Failure(RevsightError):
+    """Something outside the input went wrong (an unreadable file, a missing engine): the
+    person can do nothing to their input to fix it."""
+
+    code = "failure"
+    status = 500

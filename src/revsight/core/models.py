@@ -1,9 +1,11 @@
-"""The audit log: who changed what, when, and how much."""
+"""The shared kernel's records: the organisation itself, the audit log, API tokens and the
+data-version counters."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class AuditEntry(models.Model):
@@ -51,3 +53,51 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} ({self.user_id})"
+
+
+class Organisation(models.Model):
+    """The one organisation a Revsight installation serves (a single row)."""
+
+    name = models.CharField(max_length=200, default="My organisation")
+    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code.")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(default=1)
+    is_demo = models.BooleanField(
+        default=False, help_text="Built by `revsight demo`; real imports refuse to mix into it."
+    )
+    demo_seed = models.IntegerField(null=True, blank=True)
+    demo_as_of = models.DateField(null=True, blank=True)
+    demo_scale = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        # Kept from the release that held the organisation among the people records.
+        db_table = "org_organisation"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="fiscal_year_start_month_is_a_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation:
+        org = cls.objects.order_by("pk").first()
+        return org if org is not None else cls.objects.create()
+
+
+class TableVersion(models.Model):
+    """A counter per fact table, raised by every service that changes the table, in the same
+    transaction; the analytics replica re-copies the tables whose counter moved."""
+
+    fact = models.CharField(max_length=32, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        # Kept from the release that held the counter in the analytics app.
+        db_table = "analytics_tableversion"
+
+    def __str__(self) -> str:
+        return f"{self.fact} v{self.version}"

@@ -43,3 +43,10 @@ for model in (
     models.SalesExpense,
 ):
     admin.site.register(model)
+
+
+@admin.register(models.ForecastSubmission)
+class ForecastSubmissionAdmin(admin.ModelAdmin):
+    list_display = ("user", "period_type", "period_start", "category", "amount", "submitted_at")
+    list_filter = ("period_type", "category")
+    raw_id_fields = ("user", "submitted_by")

@@ -1,4 +1,5 @@
-"""Sales records: accounts, opportunities and their history, activities, and the money around them.
+"""Sales records: accounts, opportunities and their history, activities, the money around them,
+forecast submissions and pipeline snapshots.
 
 Records that came from another system keep `source` and `external_id`, unique together, so a
 re-import updates rather than duplicates. Business dates are calendar dates in the
@@ -302,3 +303,68 @@ class SalesExpense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.month:%Y-%m} {self.category}: {self.amount}"
+
+
+class PeriodType(models.TextChoices):
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+
+
+class ForecastCategoryChoice(models.TextChoices):
+    COMMIT = "commit", "Commit"
+    BEST_CASE = "best_case", "Best case"
+
+
+class ForecastSubmission(models.Model):
+    """A forecaster's commit or best case for a month or quarter; every one is kept, so
+    accuracy can be measured afterwards."""
+
+    user = models.ForeignKey(OWNER, on_delete=models.PROTECT, related_name="forecast_submissions")
+    period_type = models.CharField(max_length=8, choices=PeriodType.choices)
+    period_start = models.DateField(help_text="First day of the month or quarter.")
+    category = models.CharField(max_length=10, choices=ForecastCategoryChoice.choices)
+    amount = MoneyField()
+    submitted_at = models.DateTimeField(help_text="UTC.")
+    submitted_by = models.ForeignKey(
+        OWNER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who entered it, when not the forecaster (a manager's adjustment).",
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        # Kept from the release that held submissions in the forecasting app.
+        db_table = "forecasting_forecastsubmission"
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["user", "period_type", "period_start", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.period_start} {self.category}: {self.amount}"
+
+
+class PipelineSnapshot(models.Model):
+    """One open deal as it stood at the end of a day, kept by `revsight forecast snapshot`
+    (scheduled weekly). The reconstruction from stage history answers the same question for any
+    date; the kept rows remain when a CRM export without history replaces the deals."""
+
+    taken_on = models.DateField()
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="snapshots")
+    owner = models.ForeignKey(OWNER, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        db_table = "forecasting_pipelinesnapshot"
+        ordering = ["taken_on", "opportunity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["taken_on", "opportunity"], name="one_snapshot_row_per_deal_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on} {self.opportunity_id}"

@@ -11,18 +11,20 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from revsight.analytics.changes import mark_all_changed
-from revsight.core import audit
+from revsight.core import audit, clock
+from revsight.core.errors import Conflict
+from revsight.core.models import Organisation
+from revsight.core.versions import mark_all_changed
 from revsight.demo import bulk
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.demo.profiles import PROFILES
 from revsight.demo.records import Records
 from revsight.demo.simulate import simulate
-from revsight.org.models import Organisation, User
+from revsight.org.models import User
 
 # Tables the demo fills, children first, so they can be emptied in this order.
 DEMO_MODELS = [
-    "forecasting.ForecastSubmission",
+    "crm.ForecastSubmission",
     "org.Goal",
     "org.Quota",
     "org.ActivityStandard",
@@ -43,7 +45,7 @@ DEMO_MODELS = [
 ]
 
 
-class RealDataPresent(Exception):
+class RealDataPresent(Conflict):
     """The database holds data that is not the demo's; the demo never mixes into it."""
 
 
@@ -117,8 +119,8 @@ def build_demo(
         and (current.demo_seed, current.demo_scale) == (seed, scale)
         and as_of in (None, current.demo_as_of)
     ):
-        return DemoResult(seed, current.demo_as_of or date.today(), scale, reused=True)
-    as_of = as_of or date.today()
+        return DemoResult(seed, current.demo_as_of or clock.today(), scale, reused=True)
+    as_of = as_of or clock.today()
 
     started = time.perf_counter()
     progress(f"Simulating {profile.reps} salespeople over {profile.months} months")

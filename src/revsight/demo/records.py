@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from revsight.crm import models as crm
+from revsight.crm.models import ForecastSubmission
 from revsight.demo import days as d
 from revsight.demo.profiles import (
     ACTIVITY_STANDARDS,
@@ -35,7 +36,6 @@ from revsight.demo.simulate import (
     season,
 )
 from revsight.demo.tables import Table
-from revsight.forecasting.models import ForecastSubmission
 from revsight.org import models as org
 
 BoolArray = npt.NDArray[np.bool_]

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from revsight.analytics import compute, periods
+from revsight.analytics import compute
 from revsight.analytics.scopes import Membership
-from revsight.org.models import Organisation
+from revsight.core import periods
+from revsight.core.models import Organisation
 
 WINDOW = 6
 MIN_MONTHS = 4

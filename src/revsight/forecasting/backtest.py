@@ -25,15 +25,15 @@ from functools import cached_property
 from typing import Any
 
 import pandas as pd
-from django.utils import timezone
 
 from revsight.analytics import measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.kept import keep, kept_already
-from revsight.analytics.periods import Period, add_months
 from revsight.analytics.records import number
 from revsight.analytics.scopes import Membership, membership
+from revsight.core import clock
+from revsight.core.periods import Period, add_months
 from revsight.crm.models import Stage
 from revsight.forecasting import indicators
 from revsight.forecasting.rollup import latest_submissions
@@ -178,7 +178,7 @@ class History:
         self, engine: Engine, as_of: date | None = None, members: Membership | None = None
     ) -> None:
         self.engine = engine
-        known = as_of or timezone.localdate()
+        known = as_of or clock.today()
         everything = Period("history", "window", date(1900, 1, 1), known)
         self.members = members or membership("company", everything)
         # The deals the bookings metric counts (`measures.decided_deals`), over all history:

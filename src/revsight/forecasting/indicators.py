@@ -29,7 +29,7 @@ import numpy.typing as npt
 from revsight.analytics import measures
 from revsight.analytics.catalogue import STANDARD_TYPES
 from revsight.analytics.context import Context
-from revsight.analytics.periods import month_index, month_of
+from revsight.core.periods import month_index, month_of
 from revsight.org.models import Role, User
 
 RAMP_MONTHS = 6

@@ -16,15 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from revsight.access.permissions import FORECASTERS
 from revsight.analytics import compute
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.periods import Period, add_months, months_spanned, shift
 from revsight.analytics.scopes import Membership
+from revsight.core.periods import Period, add_months, months_spanned, shift
 from revsight.crm.models import Opportunity, Stage
 from revsight.forecasting import indicators
 from revsight.forecasting.backtest import MIN_LESSONS, History
 from revsight.forecasting.rollup import committed, latest_submissions
-from revsight.forecasting.services import FORECASTERS
 from revsight.forecasting.statistical import Lesson, forecast
 from revsight.org.models import User
 

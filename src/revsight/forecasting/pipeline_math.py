@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from revsight.analytics import compute, measures, periods
+from revsight.analytics import compute, measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.periods import Period, add_months, months_spanned
 from revsight.analytics.records import number
 from revsight.analytics.scopes import Membership, membership, narrowed
+from revsight.core import periods
 from revsight.core.errors import InvalidInput
+from revsight.core.periods import Period, add_months, months_spanned
 from revsight.crm.models import Stage
 
 DEFAULT_MONTHS = 9

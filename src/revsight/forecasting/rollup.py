@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
+from revsight.access.permissions import FORECASTERS
 from revsight.analytics import compute
 from revsight.analytics.context import end_of_day_utc
-from revsight.forecasting.models import ForecastSubmission
-from revsight.forecasting.services import FORECASTERS, forecast_period
-from revsight.org.models import Organisation, User
+from revsight.core.models import Organisation
+from revsight.crm.models import ForecastSubmission
+from revsight.forecasting.services import forecast_period
+from revsight.org.models import User
 
 
 def latest_submissions(

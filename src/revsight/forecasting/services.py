@@ -14,21 +14,21 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from revsight.analytics.changes import mark_changed
-from revsight.analytics.periods import Period, parse
-from revsight.core import audit
-from revsight.core.errors import InvalidInput
-from revsight.forecasting.models import ForecastSubmission
-from revsight.org import visibility
-from revsight.org.models import Organisation, Role, User
-
-FORECASTERS = (Role.SALESPERSON, Role.MANAGER)
+from revsight.access import visibility
+from revsight.access.permissions import FORECASTERS
+from revsight.core import audit, clock
+from revsight.core.errors import InvalidInput, NotAllowed
+from revsight.core.models import Organisation
+from revsight.core.periods import Period, parse
+from revsight.core.versions import mark_changed
+from revsight.crm.models import ForecastSubmission
+from revsight.org.models import User
 
 
 def forecast_period(period_id: str, today: date | None = None) -> Period:
     """A month (`2026-03`) or a fiscal quarter (`2026-Q1`): what forecasts are made for."""
     fiscal = Organisation.current().fiscal_year_start_month
-    period = parse(period_id, today or timezone.localdate(), fiscal)
+    period = parse(period_id, today or clock.today(), fiscal)
     if period.kind not in ("month", "quarter"):
         raise InvalidInput("period", period_id, "must be a month (2026-03) or a quarter (2026-Q1)")
     return period
@@ -68,7 +68,7 @@ def submit_forecast(
     if user.role not in FORECASTERS:
         raise InvalidInput("user", email, "is not a salesperson or a manager")
     if actor is not None and actor.pk != user.pk and not visibility.can_see(actor, user):
-        raise InvalidInput("user", email, "is not someone whose forecast you enter")
+        raise NotAllowed(f"user ({email!r}) is not someone whose forecast you enter", field="user")
     if actor is not None and actor.pk != user.pk and not note.strip():
         raise InvalidInput("note", "", "a manager's adjustment needs a reason")
     period = forecast_period(period_id)

@@ -14,11 +14,11 @@ from django.db import transaction
 
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.periods import Period
 from revsight.analytics.scopes import membership
 from revsight.core import audit
+from revsight.core.periods import Period
+from revsight.crm.models import PipelineSnapshot
 from revsight.forecasting.backtest import open_deals
-from revsight.forecasting.models import PipelineSnapshot
 
 
 @dataclass(frozen=True)

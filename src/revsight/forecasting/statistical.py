@@ -38,7 +38,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from revsight.analytics.periods import Period
+from revsight.core.periods import Period
 
 PRIOR_WEIGHT = 20.0
 OWNER_WEIGHT = 8.0

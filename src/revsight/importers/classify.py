@@ -13,14 +13,18 @@ from pathlib import Path
 
 from django.conf import settings
 
+from revsight.core.errors import RevsightError
 from revsight.crm.models import ActivityType
 
 FACTS = ("record", "type", "subtype", "call_type", "subject", "location", "related")
 BUILT_IN = Path(__file__).with_name("activity-rules.toml")
 
 
-class RulesError(Exception):
-    pass
+class RulesError(RevsightError):
+    """The activity classification rules file is wrong; the message names the rule."""
+
+    code = "invalid_rules"
+    status = 400
 
 
 @dataclass(frozen=True)

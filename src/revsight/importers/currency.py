@@ -14,13 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from revsight.core.errors import RevsightError
 from revsight.importers import values
 from revsight.importers.files import Bundle
 from revsight.importers.report import Problem, Report
 
 
-class MissingRate(Exception):
-    pass
+class MissingRate(RevsightError):
+    """An amount is in a currency the export gives no rate for."""
+
+    code = "missing_rate"
+    status = 400
 
 
 @dataclass

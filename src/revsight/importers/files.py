@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from revsight.core.errors import RevsightError
 from revsight.importers.report import Problem
 
 csv.field_size_limit(64 * 1024 * 1024)
@@ -25,8 +26,11 @@ TABULAR = (".csv", ".txt", ".xlsx")
 _CHUNK = 1 << 20
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(RevsightError):
     """A file that cannot be read as a table at all; carries the problem to report."""
+
+    code = "unreadable_file"
+    status = 400
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)

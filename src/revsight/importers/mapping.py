@@ -37,11 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from revsight.core.errors import RevsightError
 from revsight.importers.schema import ENTITIES
 
 
-class MappingError(Exception):
+class MappingError(RevsightError):
     """The mapping file itself is wrong; the message names the file and the setting."""
+
+    code = "invalid_mapping"
+    status = 400
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")

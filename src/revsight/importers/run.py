@@ -14,16 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from revsight.core import audit
+from revsight.core.errors import Conflict
+from revsight.core.models import Organisation
 from revsight.importers.base import Context, Importer
 from revsight.importers.classify import configured
 from revsight.importers.currency import load_rates
 from revsight.importers.files import Bundle, UnreadableFile
 from revsight.importers.report import Problem, Report
 from revsight.importers.write import Writer
-from revsight.org.models import Organisation
 
 
-class ImportRefused(Exception):
+class ImportRefused(Conflict):
     """The import cannot run at all here (not a problem of the input's rows)."""
 
 

@@ -22,12 +22,14 @@ from django.db import connections, router
 from django.db.models import Max, Model, Q
 
 from revsight.analytics import catalogue
-from revsight.analytics.changes import mark_changed
-from revsight.analytics.periods import parse as parse_period
+from revsight.core import clock
 from revsight.core.errors import InvalidInput
+from revsight.core.periods import parse as parse_period
+from revsight.core.versions import mark_changed
 from revsight.crm.models import (
     Account,
     Activity,
+    ForecastSubmission,
     Invoice,
     Lead,
     MarketingSpend,
@@ -38,7 +40,6 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
-from revsight.forecasting.models import ForecastSubmission
 from revsight.importers.base import Context, Importer, Record
 from revsight.importers.currency import MissingRate
 from revsight.importers.report import Problem
@@ -897,7 +898,7 @@ class Writer:
                 )
                 continue
             try:
-                parse_period(parsed["period"], date.today())
+                parse_period(parsed["period"], clock.today())
             except InvalidInput as exc:
                 self._error(record, self._field(record, "period"), parsed["period"], exc.message)
                 continue

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from revsight.org.models import ActivityStandard, Goal, Organisation, Quota, Team, User
+from revsight.core.models import Organisation
+from revsight.org.models import ActivityStandard, Goal, Quota, Team, User
 
 
 @admin.register(User)
@@ -28,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Deactivate the selected people")
     def deactivate(self, request, queryset):  # type: ignore[no-untyped-def]
-        from revsight.analytics.changes import mark_changed
+        from revsight.core.versions import mark_changed
 
         queryset.update(is_active=False)
         mark_changed("users")

@@ -14,18 +14,18 @@ from typing import Any
 
 from django.db import transaction
 
+from revsight.access import permissions
 from revsight.analytics.catalogue import BY_ID
-from revsight.analytics.changes import mark_changed
-from revsight.analytics.periods import parse as parse_period
-from revsight.core import audit
-from revsight.core.errors import InvalidInput
+from revsight.core import audit, clock
+from revsight.core.errors import InvalidInput, NotAllowed
+from revsight.core.models import Organisation
+from revsight.core.periods import parse as parse_period
+from revsight.core.versions import mark_changed
 from revsight.crm.models import ActivityType, Stage
-from revsight.org import visibility
 from revsight.org.models import (
     ActivityStandard,
     Goal,
     GoalScope,
-    Organisation,
     Quota,
     Role,
     Team,
@@ -35,23 +35,11 @@ from revsight.org.models import (
 MONEY_LIMIT = Decimal("1e14")
 
 
-class NotAllowed(InvalidInput):
-    """The change is outside what this person may set."""
-
-
-def may_configure_organisation(actor: User) -> bool:
-    """Fiscal year, stages and standards are the organisation's: executives and admins."""
-    return bool(actor.is_authenticated and actor.sees_everything)
-
-
-def may_set_targets(actor: User) -> bool:
-    """Quotas and goals: executives, admins and managers (for their own teams)."""
-    return bool(actor.is_authenticated and visibility.is_manager_or_above(actor))
-
-
 def _require_organisation(actor: User) -> None:
-    if not may_configure_organisation(actor):
-        raise NotAllowed("user", actor.email, "may not change organisation settings")
+    permissions.require(
+        permissions.may_configure_organisation(actor),
+        f"{actor.email} may not change organisation settings",
+    )
 
 
 def _number(field: str, raw: Any, low: Decimal, high: Decimal, places: int = 2) -> Decimal:
@@ -188,29 +176,18 @@ def set_activity_standard(
     return standard
 
 
-def _may_target_user(actor: User, user: User) -> bool:
-    if actor.sees_everything:
-        return True
-    return user.team_id is not None and user.team_id in visibility.managed_team_ids(actor)
-
-
-def _may_target_team(actor: User, team: Team) -> bool:
-    return actor.sees_everything or team.pk in visibility.managed_team_ids(actor)
-
-
 def set_quotas(actor: User, cells: dict[tuple[int, date], Any]) -> int:
     """Monthly quotas per salesperson: {(user id, first of month): amount or blank}. Every cell
     is checked before any is written; a blank cell removes that month's quota. Returns how many
     quotas changed."""
-    if not may_set_targets(actor):
-        raise NotAllowed("user", actor.email, "may not set quotas")
+    permissions.require(permissions.may_set_targets(actor), f"{actor.email} may not set quotas")
     people = User.objects.in_bulk({user_id for user_id, _ in cells})
     wanted: dict[tuple[int, date], Decimal | None] = {}
     for (user_id, month), raw in cells.items():
         person = people.get(user_id)
         field = f"quota {person.email if person else user_id} {month:%Y-%m}"
-        if person is None or not _may_target_user(actor, person):
-            raise NotAllowed(field, str(user_id), "is not someone whose quota you set")
+        if person is None or not permissions.may_target_user(actor, person):
+            raise NotAllowed(f"{field} is not someone whose quota you set", field=field)
         if month.day != 1:
             raise InvalidInput(field, month.isoformat(), "must be the first day of a month")
         blank = str(raw).strip() == "" if raw is not None else True
@@ -250,30 +227,27 @@ def set_goal(
     user_id: int | None = None,
 ) -> Goal | None:
     """A goal for a metric, scope and period id; a blank target removes it."""
-    if not may_set_targets(actor):
-        raise NotAllowed("user", actor.email, "may not set goals")
+    permissions.require(permissions.may_set_targets(actor), f"{actor.email} may not set goals")
     if metric not in BY_ID:
         raise InvalidInput("metric", metric, "is not a metric id (see docs/metrics.md)")
     if scope not in GoalScope.values:
         raise InvalidInput("scope", scope, "must be company, team or user")
     try:
-        period_id = parse_period(period, date.today()).id
+        period_id = parse_period(period, clock.today()).id
     except InvalidInput as exc:
         raise InvalidInput("period", period, exc.message) from None
     team = user = None
     if scope == GoalScope.COMPANY:
         if not actor.sees_everything:
-            raise NotAllowed("scope", scope, "company goals are set by executives")
+            raise NotAllowed("company goals are set by executives", field="scope")
     elif scope == GoalScope.TEAM:
         team = Team.objects.filter(pk=team_id or 0).first()
-        if team is None or not _may_target_team(actor, team):
-            raise NotAllowed("team", str(team_id or ""), "is not a team whose goals you set")
+        if team is None or not permissions.may_target_team(actor, team):
+            raise NotAllowed("team: not a team whose goals you set", field="team")
     else:
         user = User.objects.filter(pk=user_id or 0).first()
-        if user is None or not _may_target_user(actor, user):
-            raise NotAllowed(
-                "salesperson", str(user_id or ""), "is not someone whose goals you set"
-            )
+        if user is None or not permissions.may_target_user(actor, user):
+            raise NotAllowed("salesperson: not someone whose goals you set", field="salesperson")
     existing = Goal.objects.filter(
         metric=metric, scope=scope, team=team, user=user, period=period_id
     ).first()

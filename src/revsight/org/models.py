@@ -1,4 +1,4 @@
-"""The organisation: its people, teams, quotas, goals and activity standards."""
+"""The organisation's people, teams, quotas, goals and activity standards."""
 
 from __future__ import annotations
 
@@ -10,37 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from revsight.core.money import MoneyField
-
-
-class Organisation(models.Model):
-    """The one organisation a Revsight installation serves (a single row)."""
-
-    name = models.CharField(max_length=200, default="My organisation")
-    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code.")
-    time_zone = models.CharField(max_length=64, default="UTC")
-    fiscal_year_start_month = models.PositiveSmallIntegerField(default=1)
-    is_demo = models.BooleanField(
-        default=False, help_text="Built by `revsight demo`; real imports refuse to mix into it."
-    )
-    demo_seed = models.IntegerField(null=True, blank=True)
-    demo_as_of = models.DateField(null=True, blank=True)
-    demo_scale = models.CharField(max_length=16, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
-                name="fiscal_year_start_month_is_a_month",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def current(cls) -> Organisation:
-        org = cls.objects.order_by("pk").first()
-        return org if org is not None else cls.objects.create()
 
 
 class Role(models.TextChoices):

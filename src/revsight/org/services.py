@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from revsight.analytics.changes import mark_changed
 from revsight.core import audit
 from revsight.core.errors import InvalidInput
+from revsight.core.versions import mark_changed
 from revsight.org.models import Role, Team, User
 
 

@@ -1,8 +1,10 @@
 """The JSON API: other programs act as one person with a token (`revsight token create`).
 
-Every answer is JSON. An error names the field at fault: `{"error": {"field": "commit",
-"value": "12x", "message": "is not an amount"}}` with 400, 401 without a valid token, 405 for
-a method the address does not take. Nothing is stored when the answer is an error.
+Every answer is JSON. An error has one shape (`revsight.web.errors`): `{"error": {"code":
+"invalid_input", "message": "commit ('12x') is not an amount", "fields": [{"path": "commit",
+"message": "is not an amount"}]}}` with 400, 401 without a valid token, 403 for what the
+token's person may not do, 405 for a method the address does not take. Nothing is stored when
+the answer is an error.
 """
 
 from __future__ import annotations
@@ -15,18 +17,13 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from revsight.core.errors import InvalidInput
-from revsight.core.tokens import authenticate, mark_used
+from revsight.access.tokens import authenticate, mark_used
+from revsight.core.errors import FieldProblem, InvalidInput, RevsightError
 from revsight.forecasting.services import submit_forecast
 from revsight.org.models import User
+from revsight.web.errors import error_json, json_for
 
 View = Callable[[HttpRequest, User, dict[str, Any]], JsonResponse]
-
-
-def _error(status: int, field: str, message: str, value: str = "") -> JsonResponse:
-    return JsonResponse(
-        {"error": {"field": field, "value": value, "message": message}}, status=status
-    )
 
 
 def api(methods: tuple[str, ...]) -> Callable[[View], Callable[[HttpRequest], JsonResponse]]:
@@ -39,23 +36,32 @@ def api(methods: tuple[str, ...]) -> Callable[[View], Callable[[HttpRequest], Js
             header = request.headers.get("Authorization", "")
             token = authenticate(header[7:]) if header.startswith("Bearer ") else None
             if token is None:
-                return _error(401, "Authorization", "needs a valid token: Bearer rs_…")
+                return error_json(
+                    401,
+                    "unauthenticated",
+                    "Authorization needs a valid token: Bearer rs_…",
+                    [FieldProblem("Authorization", "needs a valid token: Bearer rs_…")],
+                )
             if request.method not in methods:
-                return _error(
-                    405, "method", f"must be {' or '.join(methods)}", request.method or ""
+                allowed = " or ".join(methods)
+                return error_json(
+                    405,
+                    "method_not_allowed",
+                    f"method ({request.method!r}) must be {allowed}",
+                    [FieldProblem("method", f"must be {allowed}")],
                 )
             body: Any = {}
             if request.method == "POST":
                 try:
                     body = json.loads(request.body or b"{}")
                 except (ValueError, UnicodeDecodeError):
-                    return _error(400, "body", "is not JSON")
+                    return json_for(InvalidInput("body", "", "is not JSON"))
                 if not isinstance(body, dict):
-                    return _error(400, "body", "must be a JSON object")
+                    return json_for(InvalidInput("body", "", "must be a JSON object"))
             try:
                 response = view(request, token.user, body)
-            except InvalidInput as exc:
-                return _error(400, exc.field, exc.message, str(exc.value))
+            except RevsightError as exc:
+                return json_for(exc)
             mark_used(token)
             return response
 

@@ -13,15 +13,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    from revsight.org.configuration import may_set_targets
+    from revsight.access.permissions import may_import, may_open_forecasts, may_set_targets
     from revsight.web.dashboard import landing_scope
-    from revsight.web.imports import may_import
 
     items = []
     landing = landing_scope(user)
     if landing is not None:
         items.append(("Dashboard", f"/dashboard/{landing.path}/"))
-    if user.role in ("salesperson", "manager") or user.sees_everything:
+    if may_open_forecasts(user):
         items.append(("Forecast", reverse("forecast")))
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):

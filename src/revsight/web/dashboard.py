@@ -13,15 +13,17 @@ from typing import Any
 
 from django.http import Http404
 
-from revsight.analytics import compute, periods
+from revsight.access import visibility
+from revsight.analytics import compute
 from revsight.analytics.catalogue import BY_ID, INDICATOR_IDS, STANDARD_TYPES
 from revsight.analytics.computation import Result
 from revsight.analytics.kept import kept
 from revsight.analytics.records import listed
 from revsight.analytics.scopes import Membership, membership, narrowed
+from revsight.core import periods
+from revsight.core.models import Organisation
 from revsight.crm.models import Opportunity, Stage
-from revsight.org import visibility
-from revsight.org.models import Organisation, Role, Team, User
+from revsight.org.models import Role, Team, User
 
 PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
 TREND = 6

@@ -12,14 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from revsight.analytics import periods
+from revsight.access import visibility
 from revsight.analytics.records import KINDS, listed
+from revsight.core import clock, periods
+from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
-from revsight.org import visibility
-from revsight.org.models import Organisation, Team, User
+from revsight.org.models import Team, User
 from revsight.web import charts
 from revsight.web.dashboard import (
     PERIOD_KINDS,
@@ -42,7 +42,7 @@ def _user(request: HttpRequest) -> User:
 def _as_of(request: HttpRequest) -> date:
     raw = request.GET.get("as_of")
     if not raw:
-        return timezone.localdate()
+        return clock.today()
     try:
         return date.fromisoformat(raw)
     except ValueError:

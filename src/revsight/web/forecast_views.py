@@ -10,21 +10,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from revsight.analytics import periods
+from revsight.access import permissions, visibility
+from revsight.access.permissions import FORECASTERS
 from revsight.analytics.kept import kept
 from revsight.analytics.scopes import membership, narrowed
+from revsight.core import clock, periods
 from revsight.core.errors import InvalidInput
+from revsight.core.models import Organisation
+from revsight.crm.models import ForecastSubmission
 from revsight.forecasting.accuracy import track_records
 from revsight.forecasting.backtest import backtest, remember, remembered
-from revsight.forecasting.models import ForecastSubmission
 from revsight.forecasting.outlook import outlook
 from revsight.forecasting.pipeline_math import PipelineMath, RepNeed, pipeline_math
 from revsight.forecasting.rollup import committed, latest_submissions
-from revsight.forecasting.services import FORECASTERS, submit_forecast
-from revsight.org import visibility
-from revsight.org.models import Organisation, Role, User
+from revsight.forecasting.services import submit_forecast
+from revsight.org.models import Role, User
 from revsight.web import charts
 from revsight.web.dashboard import (
     Scope,
@@ -46,9 +47,9 @@ def forecast_periods(today: date) -> list[periods.Period]:
 def forecast_page(request: HttpRequest) -> HttpResponse:
     viewer: User = request.user  # type: ignore[assignment]
     manages = visibility.is_manager_or_above(viewer)
-    if viewer.role not in FORECASTERS and not manages:
+    if not permissions.may_open_forecasts(viewer):
         raise PermissionDenied("Forecasts are for salespeople and their managers.")
-    today = timezone.localdate()
+    today = clock.today()
     error: InvalidInput | None = None
     if request.method == "POST":
         try:
@@ -121,7 +122,7 @@ def run_backtest(request: HttpRequest) -> HttpResponse:
     viewer: User = request.user  # type: ignore[assignment]
     if request.method != "POST" or not visibility.is_manager_or_above(viewer):
         raise PermissionDenied("Managers and executives run the backtest.")
-    today = timezone.localdate()
+    today = clock.today()
     origins, scores = backtest(today)
     remember(today, origins, scores)
     return redirect("/forecast/#backtest")

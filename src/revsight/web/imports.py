@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from revsight.core.models import AuditEntry
+from revsight.access import permissions
+from revsight.core.models import AuditEntry, Organisation
 from revsight.importers.classify import RulesError
 from revsight.importers.mapping import MappingError, load
 from revsight.importers.registry import IMPORTERS
@@ -21,17 +22,11 @@ from revsight.importers.report import Problem, Report
 from revsight.importers.run import ImportRefused, run_import
 from revsight.importers.schema import WRITE_ORDER
 from revsight.importers.sources.spreadsheet import Spreadsheet
-from revsight.org.models import Organisation, Role, User
+from revsight.org.models import User
 
 SOURCES = [(name, importer.label) for name, importer in IMPORTERS.items()] + [
     ("csv", "Spreadsheets (Revsight templates, or any CSV/XLSX with a mapping file)")
 ]
-
-
-def may_import(user: Any) -> bool:
-    return bool(
-        user.is_authenticated and (user.role in (Role.MANAGER, Role.ADMIN) or user.is_superuser)
-    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,7 +66,7 @@ class ImportForm(forms.Form):
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not may_import(user):
+    if not permissions.may_import(user):
         raise PermissionDenied("Only managers and administrators import data.")
     report: Report | None = None
     failure = ""

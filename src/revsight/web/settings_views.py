@@ -14,18 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
+from revsight.access import permissions, visibility
 from revsight.analytics.catalogue import BY_ID, METRICS
-from revsight.analytics.periods import fiscal_year_start
+from revsight.core import clock
 from revsight.core.errors import InvalidInput
+from revsight.core.models import Organisation
+from revsight.core.periods import fiscal_year_start
 from revsight.crm.models import ActivityType, Stage
-from revsight.org import configuration, visibility
+from revsight.org import configuration
 from revsight.org.models import (
     ActivityStandard,
     Goal,
     GoalScope,
-    Organisation,
     Quota,
     Role,
     Team,
@@ -55,14 +56,14 @@ def _actor(request: HttpRequest) -> User:
 
 def _organisation_only(request: HttpRequest) -> User:
     actor = _actor(request)
-    if not configuration.may_configure_organisation(actor):
+    if not permissions.may_configure_organisation(actor):
         raise PermissionDenied("Only executives and administrators change these settings.")
     return actor
 
 
 def _targets_only(request: HttpRequest) -> User:
     actor = _actor(request)
-    if not configuration.may_set_targets(actor):
+    if not permissions.may_set_targets(actor):
         raise PermissionDenied("Only managers and above set quotas and goals.")
     return actor
 
@@ -81,9 +82,9 @@ def _render(
 
 def _sections(actor: User) -> list[tuple[str, str]]:
     found = []
-    if configuration.may_set_targets(actor):
+    if permissions.may_set_targets(actor):
         found += [("Quotas", "/settings/quotas/"), ("Goals", "/settings/goals/")]
-    if configuration.may_configure_organisation(actor):
+    if permissions.may_configure_organisation(actor):
         found += [
             ("Stages", "/settings/stages/"),
             ("Activity standards", "/settings/standards/"),
@@ -228,9 +229,9 @@ def _fiscal_months(year: int) -> list[date]:
 def quotas(request: HttpRequest) -> HttpResponse:
     actor = _targets_only(request)
     try:
-        year = int(request.GET.get("year", timezone.localdate().year))
+        year = int(request.GET.get("year", clock.today().year))
     except ValueError:
-        year = timezone.localdate().year
+        year = clock.today().year
     months = _fiscal_months(year)
     people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON, is_active=True))
     if not actor.sees_everything:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from revsight.org.directory import organisation_overview
+from revsight.access.directory import organisation_overview
 
 
 @login_required

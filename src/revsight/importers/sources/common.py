@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from revsight.core.errors import FieldProblem, RevsightError
 from revsight.importers import values
 from revsight.importers.files import Row
 from revsight.importers.report import Problem
 
 
-class RowProblem(Exception):
+class RowProblem(RevsightError):
     """Raised inside a source's row mapping; becomes one error naming file, row and field."""
 
+    code = "invalid_input"
+    status = 400
+
     def __init__(self, row: Row, field: str, value: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, [FieldProblem(field, message)])
         self.problem = Problem(row.file, row.number, field, value[:200], message)
 
 

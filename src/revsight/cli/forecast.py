@@ -4,35 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import click
 
-FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-AS_OF = click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Default: today."
-)
-
-
-def by_option(default: str) -> Any:
-    return click.option(
-        "--by", type=click.Choice(["company", "team", "rep"]), default=default, show_default=True
-    )
-
-
-def _django() -> None:
-    from revsight.cli import _pending_migrations, _setup_django
-
-    _setup_django()
-    if _pending_migrations():
-        raise click.ClickException("The database is not initialised: run `revsight init` first.")
-
-
-def _invalid(exc: Any) -> click.UsageError:
-    return click.UsageError(f"--{exc.field} {exc.value!r} {exc.message}".replace(" '' ", " "))
+from revsight.cli.base import as_of_option, by_option, format_option, needs_database, today_or
+from revsight.core.errors import InvalidInput
 
 
 @click.group("forecast")
@@ -47,16 +25,13 @@ def forecast_group() -> None:
 )
 @click.option("--commit", required=True, help="The amount they commit to.")
 @click.option("--best-case", "best_case", help="The amount if everything goes well.")
+@needs_database
 def submit(email: str, period_id: str, commit: str, best_case: str | None) -> None:
     """Record a salesperson's commit (and best case) for a month or quarter."""
-    _django()
-    from revsight.core.errors import InvalidInput
     from revsight.forecasting.services import submit_forecast
 
-    try:
-        rows = submit_forecast(email, period_id, commit, best_case)
-    except InvalidInput as exc:
-        raise _invalid(exc) from None
+    rows = submit_forecast(email, period_id, commit, best_case)
+
     first = rows[0]
     click.echo(
         f"Recorded for {first.user.email}, {period_id.upper()}: "
@@ -67,29 +42,19 @@ def submit(email: str, period_id: str, commit: str, best_case: str | None) -> No
 
 @forecast_group.command("show")
 @click.option("--period", "period_id", help="A month or quarter. Default: this month.")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="What was known at the end of this day. Default: today.",
-)
+@as_of_option("What was known at the end of this day. Default: today.")
 @by_option("company")
-@FORMAT
-def show(period_id: str | None, as_of: datetime | None, by: str, fmt: str) -> None:
+@format_option("table", "json")
+@needs_database
+def show(period_id: str | None, as_of: date | None, by: str, fmt: str) -> None:
     """The forecast roll-up: quota, closed so far, the latest commit and best case, and the
     open pipeline, by company, team or salesperson."""
-    _django()
-    from django.utils import timezone
-
     from revsight.analytics.output import grid
-    from revsight.core.errors import InvalidInput
     from revsight.forecasting.rollup import rollup
 
-    day = as_of.date() if as_of else timezone.localdate()
-    try:
-        result = rollup(period_id or f"{day:%Y-%m}", day, by)
-    except InvalidInput as exc:
-        raise _invalid(exc) from None
+    day = today_or(as_of)
+    result = rollup(period_id or f"{day:%Y-%m}", day, by)
+
     if fmt == "json":
         click.echo(json.dumps(result, default=str))
         return
@@ -127,18 +92,16 @@ def _times(value: float | None) -> str:
     show_default=True,
     help="How many complete months before the as-of date.",
 )
-@AS_OF
-@FORMAT
-def accuracy_command(by: str, months: int, as_of: datetime | None, fmt: str) -> None:
+@as_of_option()
+@format_option("table", "json")
+@needs_database
+def accuracy_command(by: str, months: int, as_of: date | None, fmt: str) -> None:
     """Forecast accuracy and bias month by month, the rolling six-month average, and who
     persistently sandbags or is optimistic."""
-    _django()
-    from django.utils import timezone
-
     from revsight.analytics.output import grid
     from revsight.forecasting.accuracy import track_records
 
-    day = as_of.date() if as_of else timezone.localdate()
+    day = today_or(as_of)
     records = track_records(day, by, months)
     if fmt == "json":
         click.echo(
@@ -171,21 +134,17 @@ def accuracy_command(by: str, months: int, as_of: datetime | None, fmt: str) -> 
     show_default=True,
     help="How many monthly origins to replay (the latest whose targets are over).",
 )
-@AS_OF
-@FORMAT
-def backtest_command(months: int, as_of: datetime | None, fmt: str) -> None:
+@as_of_option()
+@format_option("table", "json")
+@needs_database
+def backtest_command(months: int, as_of: date | None, fmt: str) -> None:
     """Replay each forecasting method from past monthly origins, with only what was known then,
     and score it: WAPE, bias, share within 5% and 10%."""
-    _django()
-    from django.utils import timezone
-
     from revsight.analytics.output import grid
-    from revsight.forecasting.backtest import backtest, remember
+    from revsight.forecasting.backtest import backtest
 
-    day = as_of.date() if as_of else timezone.localdate()
+    day = today_or(as_of)
     origins, scores = backtest(day, months)
-    if months == 12:
-        remember(day, origins, scores)  # the Forecast page shows this one
     methods = [score.as_json() for score in scores]
     document = {"origins": [o.isoformat() for o in origins], "methods": methods}
     if fmt == "json":
@@ -231,7 +190,6 @@ TEAM = click.option("--team", help="A team's name. Default: the whole company.")
 
 def _scope(team: str | None, period: Any) -> Any:
     from revsight.analytics.scopes import membership, narrowed
-    from revsight.core.errors import InvalidInput
 
     if team is None:
         return membership("company", period)
@@ -251,28 +209,21 @@ def _scope(team: str | None, period: Any) -> Any:
 @forecast_group.command("outlook")
 @click.option("--period", "period_id", help="A month or quarter. Default: this month.")
 @TEAM
-@AS_OF
-@FORMAT
-def outlook_command(
-    period_id: str | None, team: str | None, as_of: datetime | None, fmt: str
-) -> None:
+@as_of_option()
+@format_option("table", "json")
+@needs_database
+def outlook_command(period_id: str | None, team: str | None, as_of: date | None, fmt: str) -> None:
     """Where a period is heading: the statistical forecast (P10/P50/P90, chance of reaching
     quota, each open deal's probability and why) beside the commit and the weighted pipeline,
     and what the leading indicators say of the next two months."""
-    _django()
-    from django.utils import timezone
-
     from revsight.analytics.output import grid
-    from revsight.core.errors import InvalidInput
     from revsight.forecasting.outlook import outlook
     from revsight.forecasting.services import forecast_period
 
-    day = as_of.date() if as_of else timezone.localdate()
-    try:
-        period = forecast_period(period_id or f"{day:%Y-%m}", day)
-        result = outlook(period, day, _scope(team, period))
-    except InvalidInput as exc:
-        raise _invalid(exc) from None
+    day = today_or(as_of)
+    period = forecast_period(period_id or f"{day:%Y-%m}", day)
+    result = outlook(period, day, _scope(team, period))
+
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), default=str))
         return
@@ -321,26 +272,21 @@ def outlook_command(
     help="Complete months of history the ratios come from.",
 )
 @TEAM
-@AS_OF
-@FORMAT
-def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str) -> None:
+@as_of_option()
+@format_option("table", "json")
+@needs_database
+def math_command(months: int, team: str | None, as_of: date | None, fmt: str) -> None:
     """Pipeline math: closing ratios by stage, the pipeline to create and to hold at the start
     of each of the next three months, and each salesperson's coverage needed against what
     they have."""
-    _django()
-    from django.utils import timezone
-
     from revsight.analytics.output import grid
-    from revsight.core.errors import InvalidInput
     from revsight.forecasting.pipeline_math import pipeline_math
     from revsight.forecasting.services import forecast_period
 
-    day = as_of.date() if as_of else timezone.localdate()
-    try:
-        period = forecast_period(f"{day:%Y-%m}", day)
-        result = pipeline_math(day, _scope(team, period), months)
-    except InvalidInput as exc:
-        raise _invalid(exc) from None
+    day = today_or(as_of)
+    period = forecast_period(f"{day:%Y-%m}", day)
+    result = pipeline_math(day, _scope(team, period), months)
+
     document = result.as_json()
     if fmt == "json":
         click.echo(json.dumps(document, default=str))
@@ -410,21 +356,14 @@ def math_command(months: int, team: str | None, as_of: datetime | None, fmt: str
 
 
 @forecast_group.command("snapshot")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The day whose end-of-day pipeline is kept. Default: today.",
-)
-def snapshot_command(as_of: datetime | None) -> None:
+@as_of_option("The day whose end-of-day pipeline is kept. Default: today.")
+@needs_database
+def snapshot_command(as_of: date | None) -> None:
     """Keep the open pipeline as it stood at the end of a day (run weekly from cron); taking
     the same day again replaces it."""
-    _django()
-    from django.utils import timezone
-
     from revsight.forecasting.snapshots import take_snapshot
 
-    day = as_of.date() if as_of else timezone.localdate()
+    day = today_or(as_of)
     taken = take_snapshot(day)
     replacing = f" (replacing {taken.replaced} rows)" if taken.replaced else ""
     click.echo(f"Kept {taken.deals} open deals worth {taken.value:,.0f} as of {day}{replacing}.")
@@ -435,22 +374,19 @@ def snapshot_command(as_of: datetime | None) -> None:
 @click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @by_option("company")
-@FORMAT
+@format_option("table", "json")
+@needs_database
 def movement_command(period_id: str, start: datetime, end: datetime, by: str, fmt: str) -> None:
     """How the pipeline for a period moved between two dates: new, pulled in, increased,
     decreased, pushed out, won and lost."""
-    _django()
     from revsight.analytics.output import grid
     from revsight.analytics.scopes import membership
-    from revsight.core.errors import InvalidInput
     from revsight.forecasting.movement import BUCKETS, movement
     from revsight.forecasting.services import forecast_period
 
-    try:
-        period = forecast_period(period_id, end.date())
-        moves = movement(period, start.date(), end.date(), membership(by, period))
-    except InvalidInput as exc:
-        raise _invalid(exc) from None
+    period = forecast_period(period_id, end.date())
+    moves = movement(period, start.date(), end.date(), membership(by, period))
+
     if fmt == "json":
         document = {
             "period": {"id": period.id, "start": period.start, "end": period.end},

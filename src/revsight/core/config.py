@@ -10,12 +10,16 @@ import os
 import secrets
 from pathlib import Path
 
+from revsight.core.errors import RevsightError
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
-class ConfigError(Exception):
+class ConfigError(RevsightError):
     """An environment variable holds a value Revsight cannot use."""
+
+    code = "configuration"
 
 
 def env_str(name: str, default: str = "") -> str:

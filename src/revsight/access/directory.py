@@ -8,10 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import timezone
 
-from revsight.org.models import Organisation, Quota, Role, Team, User
-from revsight.org.visibility import leaderboard_users, scope
+from revsight.access.visibility import leaderboard_users, scope
+from revsight.core import clock
+from revsight.core.models import Organisation
+from revsight.org.models import Quota, Role, Team, User
 
 ROLE_NOUNS: dict[str, tuple[str, str]] = {
     Role.EXECUTIVE: ("executive", "executives"),
@@ -64,7 +65,7 @@ def role_summary(people: list[User]) -> list[str]:
 def organisation_overview(viewer: User, today: date | None = None) -> dict[str, Any]:
     """Teams in tree order with their people; each person's and each team's quota for the
     current year where the viewer may see it. Salespeople also see their teammates' names."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     year = (date(today.year, 1, 1), date(today.year, 12, 31))
     people = list(
         leaderboard_users(viewer)

@@ -16,10 +16,11 @@ from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from revsight.core.models import AuditEntry
+from revsight.core.models import AuditEntry, Organisation
 from revsight.crm.models import (
     Account,
     Activity,
+    ForecastSubmission,
     Invoice,
     Lead,
     MarketingSpend,
@@ -30,8 +31,7 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
-from revsight.forecasting.models import ForecastSubmission
-from revsight.org.models import ActivityStandard, Goal, Organisation, Quota, Team, User
+from revsight.org.models import ActivityStandard, Goal, Quota, Team, User
 
 M = TypeVar("M", bound=Model)
 

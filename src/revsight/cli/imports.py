@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from revsight.cli.base import needs_django, pending_migrations, setup_django
+
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -20,10 +22,8 @@ DRY_RUN = click.option("--dry-run", is_flag=True, help="Check and count; write n
 PATH = click.argument("path", type=click.Path(path_type=Path))
 
 
+@needs_django
 def _run(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None = None) -> None:
-    from revsight.cli import _pending_migrations, _setup_django
-
-    _setup_django()
     from revsight.importers.classify import RulesError
     from revsight.importers.mapping import MappingError, load
     from revsight.importers.registry import get
@@ -31,7 +31,7 @@ def _run(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None 
     from revsight.importers.run import ImportRefused
     from revsight.importers.sources.spreadsheet import Spreadsheet
 
-    if _pending_migrations():
+    if pending_migrations():
         _fail("The database is not initialised: run `revsight init` first.")
     report: Report
     try:
@@ -133,9 +133,7 @@ def template(entity: str, fmt: str, output: Path | None) -> None:
     forecast_submissions, leads, marketing_spend, invoices, time_entries, service_backlog,
     sales_expenses, goals.
     """
-    from revsight.cli import _setup_django
-
-    _setup_django()
+    setup_django()
     from revsight.importers.schema import ENTITIES
     from revsight.importers.templates import describe, write_template
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from revsight.core import audit
-from revsight.core.errors import InvalidInput
+from revsight.core.errors import InvalidInput, NotFound
 from revsight.core.models import ApiToken
 from revsight.org.models import User
 
@@ -41,7 +41,7 @@ def create_token(email: str, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(prefix: str) -> ApiToken:
     row = ApiToken.objects.filter(prefix=prefix.strip(), revoked_at__isnull=True).first()
     if row is None:
-        raise InvalidInput("prefix", prefix, "is not a live token")
+        raise NotFound(f"No live token has the prefix {prefix.strip()!r}.")
     with transaction.atomic():
         row.revoked_at = timezone.now()
         row.save(update_fields=["revoked_at"])

@@ -1,0 +1,40 @@
+"""The `revsight` command: set-up, demo data, serving, import, metrics, forecasts and tokens.
+
+Each area's commands live in a module of this package and call the domain's services; the
+domain never imports click. Errors are rendered once, by the root group (`base.rendered`).
+"""
+
+from __future__ import annotations
+
+import click
+
+from revsight.cli import analytics, forecast, imports, metrics, setup, tokens
+from revsight.cli.base import RevsightGroup
+
+__all__ = ["cli", "main"]
+
+
+@click.group(cls=RevsightGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="revsight")
+def cli() -> None:
+    """Revsight: the sales leader's cockpit for predictable revenue.
+
+    All state lives in the data directory REVSIGHT_HOME (default: .revsight in the current
+    directory), or in PostgreSQL when DATABASE_URL is set.
+    """
+
+
+for _command in (
+    *setup.COMMANDS,
+    metrics.metrics,
+    analytics.analytics,
+    tokens.token,
+    imports.import_group,
+    imports.template,
+    forecast.forecast_group,
+):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="revsight")

@@ -1,0 +1,3 @@
+from revsight.cli import main
+
+main()

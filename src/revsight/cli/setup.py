@@ -1,0 +1,165 @@
+"""Setting Revsight up: `init`, `demo`, `serve`, `createuser` and `check`."""
+
+from __future__ import annotations
+
+import click
+
+from revsight.cli.base import (
+    CommandError,
+    as_of_option,
+    data_location,
+    migrate,
+    needs_django,
+    pending_migrations,
+    today_or,
+)
+
+DEFAULT_PORT = 8000
+ROLES = ["executive", "manager", "salesperson", "presales", "consultant", "admin"]
+
+
+@click.command()
+@needs_django
+def init() -> None:
+    """Create or upgrade the database (safe to run again)."""
+    migrate(verbose=True)
+    click.echo(f"Database ready: {data_location()}")
+
+
+@click.command()
+@click.option("--seed", default=1, show_default=True, help="Same seed, same organisation.")
+@as_of_option("The last day of the history (YYYY-MM-DD). Default: today.")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help="small: 25 salespeople; large: 2,000 salespeople, ~1M opportunities (benchmarks).",
+)
+@click.option(
+    "--reuse",
+    is_flag=True,
+    help="Keep an existing demo of the same seed and scale (and any changes made in it) "
+    "instead of rebuilding; a different --as-of still rebuilds.",
+)
+@click.option(
+    "--backtest",
+    is_flag=True,
+    help="Also backtest the forecast methods on the demo's history (about 30 s on the small "
+    "demo), so the Forecast page shows them at once.",
+)
+@needs_django
+def demo(seed: int, as_of: object, scale: str, reuse: bool, backtest: bool) -> None:
+    """Build the demo organisation (Northwind Solutions) into the data directory."""
+    from datetime import date
+
+    from revsight.demo.build import build_demo
+
+    migrate()
+    day = as_of if isinstance(as_of, date) else None
+    result = build_demo(
+        seed=seed, as_of=day, scale=scale, reuse=reuse, progress=lambda m: click.echo(f"  {m}")
+    )
+    if result.reused:
+        click.echo(
+            f"Demo organisation already built (seed {seed}, as of {result.as_of}); kept as it is."
+        )
+    else:
+        total = sum(result.counts.values())
+        click.echo(
+            f"Demo organisation built in {result.seconds:.1f} s: {total:,} records, "
+            f"seed {seed}, as of {result.as_of}, {scale}."
+        )
+    if backtest:
+        _keep_backtest()
+    _echo_logins()
+
+
+def _keep_backtest() -> None:
+    """Run the Forecast page's backtest once, so its first visitor does not wait for it."""
+    from revsight.forecasting.backtest import backtest, remember, remembered
+
+    today = today_or(None)
+    if remembered(today) is None:
+        click.echo("  Backtesting the forecast methods on the demo's history (about 30 s)…")
+        origins, scores = backtest(today)
+        remember(today, origins, scores)
+
+
+def _echo_logins() -> None:
+    from django.conf import settings
+
+    from revsight.demo.build import demo_logins
+
+    click.echo(f"Demo logins (password: {settings.REVSIGHT_DEMO_PASSWORD}):")
+    for role, email in demo_logins().items():
+        click.echo(f"  {role:<20} {email}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="REVSIGHT_HOST")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, envvar="REVSIGHT_PORT", type=int)
+@click.option("--workers", type=int, envvar="REVSIGHT_WORKERS", help="Default: 2.")
+@needs_django
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve the web application with a production WSGI server (gunicorn)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from revsight.demo.build import existing_demo
+
+    if pending_migrations():
+        raise CommandError("The database is not initialised: run `revsight init` first.")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    click.echo(f"Revsight is serving {data_location()} at {address}")
+    if existing_demo() is not None:
+        _echo_logins()
+    click.echo("Press Ctrl+C to stop.")
+    from revsight.cli.server import run
+
+    run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS)
+
+
+@click.command()
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--password", required=True, help="At least 8 characters, not a common password.")
+@click.option("--name", default="", help="Full name as colleagues know it.")
+@click.option("--team", help="Team name; created if it does not exist yet.")
+@click.option("--manager", "manager_email", help="Email of this person's manager.")
+@needs_django
+def createuser(
+    email: str, role: str, password: str, name: str, team: str | None, manager_email: str | None
+) -> None:
+    """Add a person who can log in."""
+    from revsight.org.services import create_user
+
+    migrate()
+    user, new_team = create_user(
+        email=email, role=role, password=password, name=name, team=team, manager_email=manager_email
+    )
+    if new_team:
+        click.echo(f"Created team {team!r}.")
+    click.echo(f"Created {user.email} ({user.get_role_display()}).")
+
+
+@click.command()
+@click.option("--deploy", is_flag=True, help="Also run the checks for a server others reach.")
+@needs_django
+def check(deploy: bool) -> None:
+    """Report configuration problems, each with a hint."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=deploy, fail_level="ERROR")
+    except SystemCheckError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    if pending_migrations():
+        raise CommandError("The database needs initialising: run `revsight init`.")
+    click.echo(f"Data: {data_location()}")
+
+
+COMMANDS = (init, demo, serve, createuser, check)
