@@ -194,3 +194,22 @@ def test_each_import_is_in_the_audit_log_with_its_counts(case: Case, tmp_path: P
     entry = AuditEntry.objects.get(action="import")
     assert entry.details["source"] == case.source
     assert entry.details["entities"] == document["entities"]
+
+
+def test_a_negative_deal_amount_is_refused_naming_the_row(case: Case, tmp_path: Path) -> None:
+    path = case.build(tmp_path)
+    corrupt(case, path, "-15000")
+    before = snapshot()
+    code, document = cli_import(case.source, path, *case.extra)
+    assert code == 2
+    # Listed once, though HubSpot reads a deal's amount into each stage it entered too.
+    assert document["errors"] == [
+        {
+            "file": case.bad_file,
+            "row": case.bad_row,
+            "field": case.bad_field,
+            "value": "-15000",
+            "message": "must be zero or more",
+        }
+    ]
+    assert snapshot() == before

@@ -298,3 +298,68 @@ def test_files_with_a_real_exports_headers_import(shared_data: Path, tmp_path: P
     assert report.ok, report.errors
     assert report.entities["opportunities"].created == 1
     assert report.entities["activities"].created == 2
+
+
+def test_forecast_category_falls_back_to_forecast_category_name(tmp_path: Path) -> None:
+    dropped = exports.OPPORTUNITY_HEADER.index("ForecastCategory")
+    header = [c for i, c in enumerate(exports.OPPORTUNITY_HEADER) if i != dropped]
+    rows = [[v for i, v in enumerate(row) if i != dropped] for row in exports.OPPORTUNITIES]
+    export = exports.salesforce(tmp_path / "export")
+    exports.write(export / "Opportunity.csv", header, rows)
+    report = do_import("salesforce", export)
+    assert report.ok, report.errors
+    categories = dict(Opportunity.objects.values_list("external_id", "forecast_category"))
+    assert categories == {O1: "closed", O2: "omitted", O3: "commit", O4: "pipeline"}
+
+
+def test_a_negative_amount_in_stage_history_is_refused_naming_the_row(
+    salesforce_export: Path,
+) -> None:
+    rows = [list(row) for row in exports.HISTORY]
+    rows[0][exports.HISTORY_HEADER.index("Amount")] = "-48000"
+    exports.write(salesforce_export / "OpportunityHistory.csv", exports.HISTORY_HEADER, rows)
+    before = snapshot()
+    code, document = cli_import("salesforce", salesforce_export)
+    assert code == 2
+    assert document["errors"] == [
+        {
+            "file": "OpportunityHistory.csv",
+            "row": 2,
+            "field": "Amount",
+            "value": "-48000",
+            "message": "must be zero or more",
+        }
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("history", ["OpportunityHistory", "OpportunityFieldHistory"])
+def test_an_invalid_close_date_is_one_error_naming_the_opportunity_row(
+    salesforce_export: Path, history: str
+) -> None:
+    rows = [list(row) for row in exports.OPPORTUNITIES]
+    rows[2][exports.OPPORTUNITY_HEADER.index("CloseDate")] = "2026-13-45"
+    exports.salesforce(salesforce_export, opportunities=rows)
+    if history == "OpportunityFieldHistory":
+        (salesforce_export / "OpportunityHistory.csv").unlink()
+        exports.write(
+            salesforce_export / "OpportunityFieldHistory.csv",
+            ["Id", "OpportunityId", "Field", "OldValue", "NewValue", "CreatedDate", "IsDeleted"],
+            [
+                ["017a", O3, "created", "", "", "2026-04-01 08:00:00", "0"],
+                ["017c", O3, "Amount", "25000", "30000", "2026-05-02 08:00:00", "0"],
+            ],
+        )
+    before = snapshot()
+    code, document = cli_import("salesforce", salesforce_export)
+    assert code == 2
+    assert document["errors"] == [
+        {
+            "file": "Opportunity.csv",
+            "row": 4,
+            "field": "CloseDate",
+            "value": "2026-13-45",
+            "message": "is not a real calendar date",
+        }
+    ]
+    assert snapshot() == before

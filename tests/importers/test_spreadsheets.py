@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from revsight.analytics import compute
 from revsight.cli import cli
-from revsight.crm.models import Opportunity, StageChange
+from revsight.crm.models import Opportunity, Stage, StageChange
 from revsight.importers.schema import ENTITIES
 from revsight.org.models import Quota, Team, User
 from tests.importers import exports
@@ -72,6 +72,78 @@ def test_a_quota_needs_exactly_one_holder(tmp_path: Path) -> None:
     assert code == 2
     assert document["errors"][0]["field"] == "user"
     assert document["errors"][0]["row"] == 2
+
+
+@pytest.mark.parametrize(
+    ("entity", "header", "row", "field"),
+    [
+        (
+            "quotas",
+            ["user", "team", "month", "amount"],
+            ["ana@acme.test", "", "2026-03", "-500"],
+            "amount",
+        ),
+        (
+            "forecast_submissions",
+            ["user", "period_type", "period_start", "category", "amount", "submitted_at"],
+            ["ana@acme.test", "month", "2026-03-01", "commit", "-500", "2026-03-01 09:00:00"],
+            "amount",
+        ),
+        ("users", ["email", "annual_quota"], ["ana@acme.test", "-500"], "annual_quota"),
+    ],
+)
+def test_a_negative_quota_or_forecast_is_refused_naming_the_row(
+    entity: str, header: list[str], row: list[str], field: str, tmp_path: Path
+) -> None:
+    User.objects.create_user("ana@acme.test", None)
+    exports.write(tmp_path / f"{entity}.csv", header, [row])
+    before = snapshot()
+    code, document = cli_import("csv", tmp_path)
+    assert code == 2
+    assert document["errors"] == [
+        {
+            "file": f"{entity}.csv",
+            "row": 2,
+            "field": field,
+            "value": "-500",
+            "message": "must be zero or more",
+        }
+    ]
+    assert snapshot() == before
+
+
+DEALS_HEADER = ["external_id", "name", "owner", "stage", "status", "created_date", "close_date"]
+
+
+def test_open_deals_without_a_close_date_and_deals_created_after_it_are_counted(
+    tmp_path: Path,
+) -> None:
+    User.objects.create_user("ana@acme.test", None)
+    Stage.objects.create(name="Proposal", order=1, probability=Decimal("0.5"))
+    exports.write(
+        tmp_path / "opportunities.csv",
+        DEALS_HEADER,
+        [
+            ["D-1", "Pilot", "ana@acme.test", "Won", "won", "2026-03-05", "2026-03-02"],
+            ["D-2", "Renewal", "ana@acme.test", "Won", "won", "2026-01-05", "2026-03-02"],
+            ["D-3", "Rollout", "ana@acme.test", "Lost", "lost", "2026-04-01", "2026-03-31"],
+            ["D-4", "Expansion", "ana@acme.test", "Proposal", "open", "2026-01-05", ""],
+        ],
+    )
+    result = CliRunner().invoke(cli, ["import", "csv", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    warnings = result.output.split("Warnings:\n", 1)[1].splitlines()
+    assert warnings == [
+        "  1 open deal has no expected close date: it appears in no pipeline figure",
+        "  2 deals were created after their close date: their sales cycles come out negative",
+        "  opportunities.csv, row 2, field created_date: '2026-03-05' is after the deal's "
+        "close date, 2026-03-02",
+        "  opportunities.csv, row 4, field created_date: '2026-04-01' is after the deal's "
+        "close date, 2026-03-31",
+        "  opportunities.csv, row 5, field close_date: is blank on an open deal: it appears in "
+        "no pipeline figure until it has one",
+    ]
+    assert Opportunity.objects.count() == 4
 
 
 def test_users_template_sets_teams_managers_and_pay(tmp_path: Path) -> None:
@@ -217,3 +289,77 @@ def test_workbook_with_dates_as_cells(tmp_path: Path) -> None:
     report = do_import("csv", tmp_path)
     assert report.ok, report.errors
     assert Opportunity.objects.get().created_date == date(2026, 2, 3)
+
+
+def test_maven_crm_counts_its_open_deals_without_a_close_date(maven: Path) -> None:
+    code, document = cli_import("csv", maven, "--mapping", str(MAVEN_MAPPING))
+    assert code == 0
+    # 1,589 Engaging and 500 Prospecting deals: counted once, the first five listed.
+    assert document["warnings"][0] == {
+        "file": "",
+        "row": None,
+        "field": "",
+        "value": "",
+        "message": "2,089 open deals have no expected close date: they appear in no pipeline "
+        "figure",
+    }
+    listed = [w for w in document["warnings"] if w["message"].startswith("is blank on an open")]
+    assert [(w["file"], w["row"], w["field"]) for w in listed] == [
+        ("sales_pipeline.csv", row, "close_date") for row in (11, 27, 44, 46, 58)
+    ]
+    assert not any("created after" in w["message"] for w in document["warnings"])
+
+
+def test_maven_crm_history_shows_no_outcome_before_the_close_date(maven: Path) -> None:
+    code, _ = cli_import("csv", maven, "--mapping", str(MAVEN_MAPPING))
+    assert code == 0
+    open_period = StageChange.objects.filter(to_stage__outcome="open")
+    lost_open = open_period.filter(opportunity__status="lost")
+    assert lost_open.count() == 2473
+    assert not lost_open.filter(amount=0).exists()
+    # Every open-period row, of a deal later won, lost or still open, is at a list price.
+    prices = {Decimal(p) for p in ("550", "4821", "55", "3393", "5482", "1096", "26768")}
+    assert set(open_period.values_list("amount", flat=True)) == prices
+    lost = Opportunity.objects.get(external_id="KWVA7VR1")  # GTXPro, lost with close_value 0
+    won = Opportunity.objects.get(external_id="Z063OYW0")  # GTXPro, won for 4,514
+    for deal, outcome in ((lost, ("Lost", Decimal("4821.00"))), (won, ("Won", Decimal("4514.00")))):
+        history = StageChange.objects.filter(opportunity=deal).order_by("changed_at")
+        assert [(c.to_stage.name, c.amount) for c in history] == [
+            ("Engaging", Decimal("4821.00")),
+            outcome,
+        ]
+        assert (deal.stage.name, deal.amount) == outcome
+    stages = Stage.objects.order_by("order").values_list("name", "order", "outcome")
+    assert list(stages) == [
+        ("Prospecting", 1, "open"),
+        ("Engaging", 2, "open"),
+        ("Won", 100, "won"),
+        ("Lost", 101, "lost"),
+    ]
+
+
+def test_a_negative_value_through_a_mapping_is_refused_once_naming_the_row(
+    maven: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "maven"
+    copy.mkdir()
+    for path in maven.iterdir():
+        copy.joinpath(path.name).write_bytes(path.read_bytes())
+    with (copy / "sales_pipeline.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("close_value")] = "-1054"
+    exports.write(copy / "sales_pipeline.csv", rows[0], rows[1:])
+    before = snapshot()
+    code, document = cli_import("csv", copy, "--mapping", str(MAVEN_MAPPING))
+    assert code == 2
+    # The deal's amount and its decided history row both read it: one error.
+    assert document["errors"] == [
+        {
+            "file": "sales_pipeline.csv",
+            "row": 2,
+            "field": "close_value",
+            "value": "-1054",
+            "message": "must be zero or more",
+        }
+    ]
+    assert snapshot() == before

@@ -127,6 +127,20 @@ def test_one_bad_quota_cell_saves_none_of_them(cast: Cast) -> None:
     assert snapshot() == before
 
 
+def test_a_negative_quota_is_refused_naming_the_cell(cast: Cast) -> None:
+    before = snapshot()
+    with pytest.raises(InvalidInput) as error:
+        configuration.set_quotas(
+            cast.vp, {(cast.east_rep.pk, MARCH): "40000", (cast.west_rep.pk, MARCH): "-40,000"}
+        )
+    assert (error.value.field, error.value.value, error.value.message) == (
+        "quota carla@acme.test 2026-03",
+        "-40000",
+        "must be zero or more",
+    )
+    assert snapshot() == before
+
+
 def test_a_blank_quota_cell_removes_that_months_quota(cast: Cast) -> None:
     Quota.objects.create(user=cast.east_rep, month=MARCH, amount=1000)
     assert configuration.set_quotas(cast.vp, {(cast.east_rep.pk, MARCH): ""}) == 1

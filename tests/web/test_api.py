@@ -77,6 +77,7 @@ def test_a_manager_s_program_adjusts_with_a_reason(cast: Cast) -> None:
         ({"period": "2026-W10", "commit": "100"}, "period", "must be a month"),
         ({"period": "2026-03", "commit": "100", "best_case": "50"}, "best-case", "below"),
         ({"period": "2026-03", "commit": -5}, "commit", "must be zero or more"),
+        ({"period": "2026-03", "commit": 5, "best_case": -5}, "best-case", "must be zero or more"),
         ({"period": "2026-03", "commit": True}, "commit", "is not an amount"),
         (["not", "an", "object"], "body", "must be a JSON object"),
     ],

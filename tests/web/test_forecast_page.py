@@ -44,6 +44,23 @@ def test_a_salesperson_submits_for_this_month_next_month_or_the_quarter(cast: Ca
     ]
 
 
+@pytest.mark.parametrize(
+    ("commit", "best_case", "field"),
+    [("-40000", "", "commit"), ("40000", "-1", "best-case")],
+)
+def test_a_negative_forecast_is_refused_naming_the_field(
+    cast: Cast, commit: str, best_case: str, field: str
+) -> None:
+    client = logged_in(cast.east_rep)
+    before = snapshot()
+    page = client.post(
+        "/forecast/", {"period": "2026-04", "commit": commit, "best_case": best_case}
+    ).content.decode()
+    value = commit if field == "commit" else best_case
+    assert f"<strong>{field}</strong> ({value}) must be zero or more. Nothing was saved." in page
+    assert snapshot() == before
+
+
 def test_a_salesperson_cannot_submit_for_someone_else(cast: Cast) -> None:
     client = logged_in(cast.east_rep)
     before = snapshot()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from revsight.core.models import AuditEntry, Organisation
-from revsight.crm.models import Opportunity
+from revsight.crm.models import Opportunity, Stage
 from tests.importers import exports
 from tests.importers.helpers import MAVEN_MAPPING, snapshot
 from tests.people import Cast
@@ -119,6 +120,28 @@ def test_spreadsheets_with_a_mapping_file(cast: Cast, shared_data: Path) -> None
     )
     assert response.status_code == 200, response.content.decode()[:2000]
     assert Opportunity.objects.count() == 8800
+
+
+def test_the_page_counts_open_deals_without_a_close_date(cast: Cast, tmp_path: Path) -> None:
+    Stage.objects.create(name="Proposal", order=1, probability=Decimal("0.5"))
+    exports.write(
+        tmp_path / "opportunities.csv",
+        ["external_id", "name", "owner", "stage", "created_date", "close_date"],
+        [
+            ["D-1", "Pilot", "ann@acme.test", "Proposal", "2026-01-05", "2026-03-02"],
+            ["D-2", "Rollout", "ann@acme.test", "Proposal", "2026-01-05", ""],
+            ["D-3", "Renewal", "ann@acme.test", "Proposal", "2026-01-05", ""],
+        ],
+    )
+    response = logged_in(cast.admin).post(
+        "/import/", {"source": "csv", "uploads": uploads(tmp_path)}
+    )
+    page = response.content.decode()
+    assert "2 open deals have no expected close date: they appear in no pipeline figure" in page
+    assert (
+        '<td>opportunities.csv</td><td class="num">3</td><td>close_date</td><td></td>'
+        "<td>is blank on an open deal: it appears in no pipeline figure until it has one</td>"
+    ) in page
 
 
 def test_a_broken_mapping_file_is_reported(cast: Cast, tmp_path: Path) -> None:

@@ -77,6 +77,15 @@ def test_a_bad_quota_is_named_and_nothing_saved(cast: Cast) -> None:
     assert snapshot() == before
 
 
+def test_a_negative_quota_is_named_and_nothing_saved(cast: Cast) -> None:
+    client = logged_in(cast.east_manager)
+    before = snapshot()
+    response = client.post("/settings/quotas/?year=2026", {f"q-{cast.east_rep.pk}-2026-03": "-5"})
+    page = response.content.decode()
+    assert "<strong>quota ann@acme.test 2026-03</strong> (-5) must be zero or more" in page
+    assert snapshot() == before
+
+
 def test_stages_page_saves_and_refuses_a_bad_probability(cast: Cast) -> None:
     stage = Stage.objects.create(name="Qualify", order=1, probability=Decimal("0.1"))
     client = logged_in(cast.admin)

@@ -40,8 +40,12 @@ def _amount(field: str, raw: Any) -> Decimal:
         value = Decimal(text)
     except InvalidOperation:
         raise InvalidInput(field, text, "is not an amount") from None
-    if not value.is_finite() or value < 0 or value >= Decimal("1e14"):
+    if not value.is_finite():
+        raise InvalidInput(field, text, "is not an amount")
+    if value < 0:
         raise InvalidInput(field, text, "must be zero or more")
+    if value >= Decimal("1e14"):
+        raise InvalidInput(field, text, "is too large")
     return value.quantize(Decimal("0.01"))
 
 

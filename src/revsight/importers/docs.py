@@ -20,7 +20,8 @@ other file onto these columns with a mapping file (see [import.md](import.md)).
 Columns marked **required** must have a value on every row; the others may be left out of the
 file or blank. *Identity* says how a second import finds the record it updates.
 Dates are `YYYY-MM-DD` unless a mapping file gives other formats; money is a plain number
-(`1234.50`; `1,234.50` and a currency symbol are accepted).
+(`1234.50`; `1,234.50` and a currency symbol are accepted). Deal amounts (and their history),
+quotas and forecast submissions must be zero or more.
 """
 
 

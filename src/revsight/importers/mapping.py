@@ -4,6 +4,7 @@ A mapping is TOML (see docs/import.md and `examples/maven_crm.toml`):
 
     source = "maven"                 # namespace of external ids; default "csv"
     date_formats = ["%d/%m/%Y"]      # tried before ISO dates (optional)
+    stages = ["Prospecting", "Engaging"]  # the order of stages the import creates (optional)
 
     [lookup.price]                   # a small table to look values up in
     file = "products.csv"
@@ -99,6 +100,9 @@ class Mapping:
     lookups: dict[str, Lookup] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()
     origin: str = ""
+    # Stage names in the order the sales process runs; a stage the import creates takes its
+    # place in it (stages not listed go after the open ones, won and lost ones last).
+    stages: tuple[str, ...] = ()
 
 
 def load(path: Path) -> Mapping:
@@ -165,7 +169,10 @@ def parse(document: dict[str, Any], origin: str) -> Mapping:
             )
         )
     formats = tuple(str(f) for f in document.get("date_formats", []))
-    return Mapping(source, files, lookups, formats, origin)
+    stages = document.get("stages", [])
+    if not isinstance(stages, list) or not all(isinstance(name, str) for name in stages):
+        raise fail("stages", "must be a list of stage names, in the order of the sales process")
+    return Mapping(source, files, lookups, formats, origin, tuple(stages))
 
 
 def _sources(spec: Any, lookups: dict[str, Lookup], where: str) -> list[Source]:

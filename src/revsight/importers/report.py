@@ -14,6 +14,18 @@ from revsight.importers.schema import WRITE_ORDER
 # Enough to fix a file, without printing a million lines for a wholly wrong one.
 MAX_ERRORS = 200
 TEXT_ERRORS = 25
+# Warnings of these kinds are also counted in one sentence (one, many) put first among the
+# warnings, since only the first few of a kind are listed.
+SUMMARIES = {
+    "open-without-close-date": (
+        "{count} open deal has no expected close date: it appears in no pipeline figure",
+        "{count} open deals have no expected close date: they appear in no pipeline figure",
+    ),
+    "created-after-close": (
+        "{count} deal was created after its close date: its sales cycle comes out negative",
+        "{count} deals were created after their close date: their sales cycles come out negative",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,10 @@ class Report:
         return self.entities[entity]
 
     def error(self, problem: Problem) -> None:
+        # A cell read into several records (a HubSpot deal's amount, on each stage it entered)
+        # is one problem.
+        if problem in self.errors:
+            return
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(problem)
         else:
@@ -97,6 +113,15 @@ class Report:
             self.warnings.append(problem)
         else:
             self.warnings_left_out += 1
+
+    def summarise(self) -> None:
+        """Put the sentences counting the `SUMMARIES` kinds first among the warnings."""
+        sentences = [
+            Problem("", None, "", "", forms[count != 1].format(count=f"{count:,}"))
+            for kind, forms in SUMMARIES.items()
+            if (count := self._warning_kinds[kind])
+        ]
+        self.warnings[:0] = sentences
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -102,4 +102,6 @@ def run_import(
             )
         if dry_run or not report.ok:
             transaction.set_rollback(True)
+    if report.ok:
+        report.summarise()
     return report

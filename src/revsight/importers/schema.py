@@ -22,7 +22,7 @@ Cell = tuple[str, Any]
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str
+    kind: str  # how `parse_cell` reads it: "money" may be negative, "amount" may not
     doc: str
     required: bool = False
     example: str = ""
@@ -81,7 +81,7 @@ ENTITIES: dict[str, Entity] = {
                 _c("end_date", "date", "Last day, for people who left.", example=""),
                 _c(
                     "annual_quota",
-                    "money",
+                    "amount",
                     "Annual quota, organisation currency.",
                     example="1200000",
                 ),
@@ -139,7 +139,7 @@ ENTITIES: dict[str, Entity] = {
                 ),
                 _c("stage", "stage", "Stage name; a new name creates the stage.", True, "Proposal"),
                 _c("status", "status", "open, won or lost. Blank: from the stage.", example="open"),
-                _c("amount", "money", "Deal value in `currency`.", example="48000"),
+                _c("amount", "amount", "Deal value in `currency`.", example="48000"),
                 _c(
                     "currency",
                     "currency",
@@ -185,7 +185,7 @@ ENTITIES: dict[str, Entity] = {
                 ),
                 _c("opportunity", "opportunity", "The deal's external id.", True, "OPP-1042"),
                 _c("stage", "stage", "Stage after the change.", True, "Proposal"),
-                _c("amount", "money", "Amount after the change, in `currency`.", example="48000"),
+                _c("amount", "amount", "Amount after the change, in `currency`.", example="48000"),
                 _c(
                     "currency",
                     "currency",
@@ -235,7 +235,7 @@ ENTITIES: dict[str, Entity] = {
                 ),
                 _c("team", "team", "Team name, for a team quota.", example=""),
                 _c("month", "month", "YYYY-MM.", True, "2026-03"),
-                _c("amount", "money", "Quota, organisation currency.", True, "100000"),
+                _c("amount", "amount", "Quota, organisation currency.", True, "100000"),
             ),
             ("user", "team", "month"),
         ),
@@ -247,7 +247,7 @@ ENTITIES: dict[str, Entity] = {
                 _c("period_type", "period_type", "month or quarter.", True, "month"),
                 _c("period_start", "date", "First day of the period.", True, "2026-03-01"),
                 _c("category", "submission_category", "commit or best_case.", True, "commit"),
-                _c("amount", "money", "Amount, organisation currency.", True, "95000"),
+                _c("amount", "amount", "Amount, organisation currency.", True, "95000"),
                 _c("submitted_at", "timestamp", "When, in UTC.", True, "2026-03-01 09:00:00"),
                 _c("note", "text", "Comment.", example=""),
             ),
@@ -404,6 +404,7 @@ def parse_cell(column: Column, value: Any, *, zone: str, date_formats: tuple[str
         "month": lambda v: values.month(v, date_formats),
         "timestamp": lambda v: values.timestamp(v, zone, date_formats),
         "money": values.decimal,
+        "amount": values.amount,
         "decimal": lambda v: values.decimal(v, places=4),
         "hours": values.decimal,
         "percent": values.percent,

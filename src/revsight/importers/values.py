@@ -57,6 +57,14 @@ def decimal(value: Any, places: int = 2, limit: Decimal = _MONEY_LIMIT) -> Decim
     return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def amount(value: Any) -> Decimal | None:
+    """Money that cannot be below zero (a deal's value, a quota, a forecast); blank is None."""
+    number = decimal(value)
+    if number is not None and number < 0:
+        raise BadValue("must be zero or more")
+    return number
+
+
 def percent(value: Any) -> Decimal | None:
     """A probability written as a percentage (`10`, `10%`, `10.5`), returned as a fraction."""
     if isinstance(value, str):

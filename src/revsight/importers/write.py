@@ -618,6 +618,7 @@ class Writer:
                 margin = self.money(record, parsed, "gross_margin", parsed["close_date"])
             except MissingRate:
                 continue
+            self._check_dates(record, parsed, status)
             fields = {
                 "source": self.source,
                 "external_id": parsed["external_id"],
@@ -641,6 +642,26 @@ class Writer:
             }
             rows.append((self._external(parsed), fields))
         self._upsert("opportunities", Opportunity, rows, ("source", "external_id"))
+
+    def _check_dates(self, record: Record, parsed: Parsed, status: str) -> None:
+        """Warn of dates that are allowed but make a deal drop out of figures or skew them."""
+        created, close = parsed["created_date"], parsed["close_date"]
+        if close is None and status == "open":
+            self._warn(
+                record,
+                self._field(record, "close_date"),
+                "",
+                "is blank on an open deal: it appears in no pipeline figure until it has one",
+                "open-without-close-date",
+            )
+        elif close is not None and created > close:
+            self._warn(
+                record,
+                self._field(record, "created_date"),
+                created,
+                f"is after the deal's close date, {close:%Y-%m-%d}",
+                "created-after-close",
+            )
 
     def _write_stage_changes(self, batch: list[Item]) -> None:
         self._load_opportunities(batch, "opportunity")

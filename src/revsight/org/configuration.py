@@ -50,6 +50,9 @@ def _number(field: str, raw: Any, low: Decimal, high: Decimal, places: int = 2) 
         value = Decimal(text)
     except InvalidOperation:
         raise InvalidInput(field, text, "is not a number") from None
+    # A negative quota, count or order, in the words the forecast and the importers use.
+    if value.is_finite() and value < 0 <= low:
+        raise InvalidInput(field, text, "must be zero or more")
     if not value.is_finite() or value < low or value > high:
         raise InvalidInput(field, text, f"must be between {low} and {high}")
     return value.quantize(Decimal(1).scaleb(-places))

@@ -14,7 +14,9 @@ from typing import Any
 from revsight.importers.base import Context, Record, cell
 from revsight.importers.files import Bundle, Row
 from revsight.importers.report import Problem
+from revsight.importers.schema import ENTITIES, parse_cell
 from revsight.importers.sources.common import RowProblem, flag, local_date, number, percentage
+from revsight.importers.values import BadValue
 
 _EMPTY_LOOKUP = re.compile(r"^0{15}(AAA)?$")
 _FORECAST = {
@@ -25,6 +27,13 @@ _FORECAST = {
     "commit": "commit",
     "closed": "closed",
     "omitted": "omitted",
+}
+# The fields of a deal's current state that field history rebuilds its past states from.
+_STATE = {
+    "StageName": "stage",
+    "Amount": "amount",
+    "CloseDate": "close_date",
+    "CurrencyIsoCode": "currency",
 }
 
 
@@ -45,12 +54,33 @@ def deal_type(value: str) -> str:
     return ""
 
 
+def forecast_category(row: Row) -> tuple[str, str] | None:
+    """`ForecastCategory` (API values), else `ForecastCategoryName` (labels), named as read."""
+    found = cell(row, "ForecastCategory", "ForecastCategoryName")
+    if found is None:
+        return None
+    return (found[0], _FORECAST.get(found[1].strip().lower(), ""))
+
+
 def related(what_id: str, account_id: str) -> str:
     if what_id.startswith("006"):
         return "opportunity"
     if what_id.startswith("001") or account_id:
         return "account"
     return "none"
+
+
+def _valid_state(row: Row) -> bool:
+    """Whether a deal's current state is valid. When it is not, its Opportunity.csv row reports
+    the error, and the history rebuilt from it would report it again against rows of
+    OpportunityFieldHistory that never held that value; so its history is left out."""
+    history = ENTITIES["stage_changes"]
+    try:
+        for field, column in _STATE.items():
+            parse_cell(history.column(column), row.get(field), zone="UTC", date_formats=())
+    except BadValue:
+        return False
+    return True
 
 
 class Salesforce:
@@ -143,10 +173,7 @@ class Salesforce:
             type=("Type", deal_type(row.get("Type"))),
             lead_source=cell(row, "LeadSource"),
             probability=cell(row, "Probability"),
-            forecast_category=(
-                "ForecastCategory",
-                _FORECAST.get(row.get("ForecastCategory", "ForecastCategoryName").lower(), ""),
-            ),
+            forecast_category=forecast_category(row),
             loss_reason=loss_reason,
             next_step=cell(row, "NextStep"),
         )
@@ -223,13 +250,8 @@ class Salesforce:
         name = bundle.find("Opportunity")
         assert name is not None
         for row in bundle.rows(name):
-            if row.get("IsDeleted").lower() not in ("1", "true"):
-                current[row.get("Id")] = {
-                    "StageName": row.get("StageName"),
-                    "Amount": row.get("Amount"),
-                    "CloseDate": row.get("CloseDate"),
-                    "CurrencyIsoCode": row.get("CurrencyIsoCode"),
-                }
+            if row.get("IsDeleted").lower() not in ("1", "true") and _valid_state(row):
+                current[row.get("Id")] = {field: row.get(field) for field in _STATE}
         changes: dict[str, list[Row]] = {}
         history = bundle.find("OpportunityFieldHistory")
         assert history is not None

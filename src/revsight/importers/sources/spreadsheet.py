@@ -25,6 +25,8 @@ class Spreadsheet:
         self.mapping = mapping
         self.source = mapping.source if mapping else "csv"
         self.date_formats = mapping.date_formats if mapping else ()
+        stages = mapping.stages if mapping else ()
+        self.stage_order = {name.lower(): order for order, name in enumerate(stages, start=1)}
         self.entities: tuple[str, ...] = ()
         self.required = "files named after templates (opportunities.csv…) or a mapping"
 
@@ -121,7 +123,11 @@ class Spreadsheet:
                             ),
                         )
                     cells[target] = (field, value)
-                yield Record(entry.entity, name, row.number, cells)
+                record = Record(entry.entity, name, row.number, cells)
+                stage = cells.get("stage", ("", ""))[1].strip().lower()
+                if stage in self.stage_order:
+                    record.hints["stage_order"] = self.stage_order[stage]
+                yield record
 
     def _entities_in(self, bundle: Bundle) -> tuple[str, ...]:
         self._plan(bundle)
