@@ -37,9 +37,10 @@ def bench_demo_writer() -> None:
     from revsight.crm.models import Activity
     from revsight.demo import bulk
     from revsight.demo.build import build_demo
+    from revsight.demo.deal_tables import activities
     from revsight.demo.profiles import SMALL
-    from revsight.demo.records import Records
     from revsight.demo.simulate import simulate
+    from revsight.demo.world import World
 
     started = time.perf_counter()
     result = build_demo(seed=1, as_of=AS_OF)
@@ -50,7 +51,7 @@ def bench_demo_writer() -> None:
         f"{rows / total:,.0f} rows/s"
     )
 
-    table = Records(simulate(SMALL, 1, AS_OF)).activities()
+    table = activities(World(simulate(SMALL, 1, AS_OF)))
     sample = 20_000
     table.columns = {k: v[:sample] for k, v in table.columns.items()}
     table.nulls = {k: v[:sample] for k, v in table.nulls.items()}

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from revsight.analytics import measures
-from revsight.analytics.catalogue import STANDARD_TYPES
+from revsight.analytics.activity_metrics import STANDARD_TYPES
 from revsight.analytics.context import Context
 from revsight.core.periods import month_index, month_of
 from revsight.org.models import Role, User

@@ -15,7 +15,8 @@ from django.http import Http404
 
 from revsight.access import visibility
 from revsight.analytics import compute
-from revsight.analytics.catalogue import BY_ID, INDICATOR_IDS, STANDARD_TYPES
+from revsight.analytics.activity_metrics import INDICATOR_IDS, STANDARD_TYPES
+from revsight.analytics.catalogue import BY_ID
 from revsight.analytics.computation import Result
 from revsight.analytics.kept import kept
 from revsight.analytics.records import listed
