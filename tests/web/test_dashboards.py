@@ -12,12 +12,13 @@ import pytest
 from django.test import Client
 
 from revsight.analytics import compute
+from revsight.analytics.dashboard import dashboard
+from revsight.analytics.dashboard_scope import team_scope
 from revsight.analytics.scopes import salespeople_in
 from revsight.core import periods
 from revsight.core.versions import mark_changed
 from revsight.crm.models import Opportunity, Stage
 from revsight.org.models import Role, Team, User
-from revsight.web.dashboard import dashboard, team_scope
 from tests.conftest import DEMO_AS_OF
 
 pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
@@ -165,7 +166,7 @@ def test_the_managers_dashboard_has_every_panel() -> None:
         "fig-activity",
     ):
         assert f'id="{figure}"' in text
-    assert [tile["id"] for tile in page.context["data"]["tiles"]] == [
+    assert [tile.id for tile in page.context["data"].tiles] == [
         "bookings",
         "quota_attainment",
         "win_rate",
@@ -185,24 +186,24 @@ def test_the_period_switch(kind: str, period_id: str) -> None:
     page = logged_in("president@example.com").get(
         f"/dashboard/company/?period={kind}&as_of={AS_OF}"
     )
-    assert page.context["data"]["period"]["id"] == period_id
+    assert page.context["data"].period.id == period_id
 
 
 def test_a_salesperson_sees_their_details_and_their_teams_headlines_only() -> None:
     rep = User.objects.get(email="rep@example.com")
     page = logged_in(rep.email).get(f"/dashboard/rep/{rep.pk}/?as_of={AS_OF}")
     data = page.context["data"]
-    assert [row["email"] for row in data["reps"]] == [rep.email]
+    assert [row.email for row in data.reps] == [rep.email]
     month = periods.containing("month", DEMO_AS_OF)
     employed = [p.email for p in salespeople_in(month) if p.team_id == rep.team_id]
-    assert sorted(row["email"] for row in data["leaderboard"]) == sorted(employed)
-    assert set(data["leaderboard"][0]) == {"email", "name", "bookings", "quota_attainment"}
+    assert sorted(row.email for row in data.leaderboard) == sorted(employed)
+    assert set(data.leaderboard[0].values) == {"bookings", "quota_attainment"}
     assert "Forecast bias by salesperson" not in page.content.decode()
 
 
 def test_a_cached_dashboard_follows_a_change_in_the_data() -> None:
     scope = team_scope(manager(), managers_team().pk)
-    before = dashboard(scope, "month", DEMO_AS_OF)["tiles"][0]
+    before = dashboard(scope, "month", DEMO_AS_OF).tiles[0]
     rep = User.objects.filter(role=Role.SALESPERSON, team=managers_team()).first()
     assert rep is not None
     Opportunity.objects.create(
@@ -215,24 +216,27 @@ def test_a_cached_dashboard_follows_a_change_in_the_data() -> None:
         close_date=date(2026, 6, 15),
     )
     mark_changed("opportunities")
-    after = dashboard(scope, "month", DEMO_AS_OF)["tiles"][0]
-    assert after["value"] == pytest.approx(before["value"] + 12345)
+    after = dashboard(scope, "month", DEMO_AS_OF).tiles[0]
+    assert after.value == pytest.approx(before.value + 12345)
 
 
 def test_the_company_dashboard_has_cost_per_lead_by_source() -> None:
     page = logged_in("president@example.com").get(f"/dashboard/company/?as_of={AS_OF}")
-    sources = page.context["data"]["lead_sources"]
+    sources = page.context["data"].lead_sources
     result = compute(["cost_per_lead"], "2026-06", DEMO_AS_OF, split="lead_source")
-    assert {row["source"]: row["cost_per_lead"] for row in sources} == {
+    assert {row.source: row.cost_per_lead for row in sources} == {
         row.split: row.value for row in result.rows
     }
     assert "Cost per lead by source" in page.content.decode()
 
 
 def test_a_large_scope_shows_its_top_sellers_in_the_panels() -> None:
-    from revsight.web.dashboard import MAX_REPS_SHOWN, _shown_reps
+    from revsight.analytics.dashboard import MAX_REPS_SHOWN, RepRow, _shown_reps
 
-    rows = [{"name": f"P{n:03d}", "bookings": float(n)} for n in range(MAX_REPS_SHOWN + 5)]
+    rows = [
+        RepRow(f"p{n}@acme.test", f"P{n:03d}", {"bookings": float(n)})
+        for n in range(MAX_REPS_SHOWN + 5)
+    ]
     shown = _shown_reps(rows)
     assert len(shown) == MAX_REPS_SHOWN
     assert min(row["bookings"] for row in shown) == 5.0

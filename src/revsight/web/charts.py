@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from revsight.analytics.dashboard import Indicators, MonthCover, RepRow, StageBar, WindowCover
 from revsight.crm.models import ActivityType
 
 INK, MUTED, GRID = "#1d2433", "#5b6579", "#e4e8ef"
@@ -50,14 +51,14 @@ def stage_colour(index: int) -> str:
     return STAGE_PALETTE[index % len(STAGE_PALETTE)]
 
 
-def pipeline_by_stage(stages: list[dict[str, Any]], links: list[str]) -> dict[str, Any]:
+def pipeline_by_stage(stages: list[StageBar], links: list[str]) -> dict[str, Any]:
     return {
         "data": [
             {
                 "type": "bar",
-                "x": [s["stage"] for s in stages],
-                "y": [s["value"] for s in stages],
-                "text": [f"{s['count']} deal{'s' if s['count'] != 1 else ''}" for s in stages],
+                "x": [s.stage for s in stages],
+                "y": [s.value for s in stages],
+                "text": [f"{s.count} deal{'s' if s.count != 1 else ''}" for s in stages],
                 "textposition": "outside",
                 "marker": {"color": [stage_colour(i) for i in range(len(stages))]},
                 "customdata": links,
@@ -69,10 +70,10 @@ def pipeline_by_stage(stages: list[dict[str, Any]], links: list[str]) -> dict[st
 
 
 def coverage(
-    following: list[dict[str, Any]], windows: list[dict[str, Any]], links: list[str]
+    following: list[MonthCover], windows: list[WindowCover], links: list[str]
 ) -> dict[str, Any]:
-    labels = [f["label"] for f in following] + [f"next {w['days']} days" for w in windows]
-    values = [f["coverage"] for f in following] + [w["coverage"] for w in windows]
+    labels = [f.label for f in following] + [f"next {w.days} days" for w in windows]
+    values = [f.coverage for f in following] + [w.coverage for w in windows]
     colours = [GOOD if (v or 0) >= 1 else BAD for v in values]
     return {
         "data": [
@@ -104,8 +105,8 @@ def coverage(
     }
 
 
-def win_loss(reps: list[dict[str, Any]], links: list[tuple[str, str]]) -> dict[str, Any]:
-    names = [r["name"] for r in reps]
+def win_loss(reps: list[RepRow], links: list[tuple[str, str]]) -> dict[str, Any]:
+    names = [r.name for r in reps]
     return {
         "data": [
             {
@@ -137,16 +138,17 @@ def win_loss(reps: list[dict[str, Any]], links: list[tuple[str, str]]) -> dict[s
     }
 
 
-def forecast_bias(reps: list[dict[str, Any]]) -> dict[str, Any]:
+def forecast_bias(reps: list[RepRow]) -> dict[str, Any]:
     shown = [r for r in reps if r["forecast_bias"] is not None]
+    colours = [BAD if (r["forecast_bias"] or 0) > 0 else BRAND for r in shown]
     return {
         "data": [
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": [r["name"] for r in shown],
+                "y": [r.name for r in shown],
                 "x": [r["forecast_bias"] for r in shown],
-                "marker": {"color": [BAD if r["forecast_bias"] > 0 else BRAND for r in shown]},
+                "marker": {"color": colours},
                 "hovertemplate": "%{y}: %{x:+.0%} (commit vs actual)<extra></extra>",
             }
         ],
@@ -159,7 +161,7 @@ def forecast_bias(reps: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def activity_heatmap(
-    reps: list[dict[str, Any]], types: list[str], labels: dict[str, str], links: list[list[str]]
+    reps: list[RepRow], types: list[str], labels: dict[str, str], links: list[list[str]]
 ) -> dict[str, Any]:
     z = [[r[f"activities_vs_standard_{t}"] for t in types] for r in reps]
     text = [[f"{v:.0%}" if v is not None else "—" for v in row] for row in z]
@@ -168,7 +170,7 @@ def activity_heatmap(
             {
                 "type": "heatmap",
                 "x": [labels[t] for t in types],
-                "y": [r["name"] for r in reps],
+                "y": [r.name for r in reps],
                 "z": z,
                 "text": text,
                 "texttemplate": "%{text}",
@@ -197,25 +199,25 @@ def activity_heatmap(
     }
 
 
-def leading_indicators(data: dict[str, Any], colours: list[str]) -> dict[str, Any]:
+def leading_indicators(data: Indicators, colours: list[str]) -> dict[str, Any]:
     traces: list[dict[str, Any]] = [
         {
             "type": "bar",
             "name": "Bookings",
-            "x": data["months"],
-            "y": data["bookings"],
+            "x": data.months,
+            "y": data.bookings,
             "marker": {"color": "#d7def0"},
             "hovertemplate": "%{x}: %{y:,.0f}<extra>Bookings</extra>",
         }
     ]
-    for series, colour in zip(data["series"], colours, strict=False):
+    for series, colour in zip(data.series, colours, strict=False):
         traces.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": series["name"],
-                "x": data["months"],
-                "y": series["values"],
+                "name": series.name,
+                "x": data.months,
+                "y": series.values,
                 "yaxis": "y2",
                 "line": {"color": colour, "width": 2},
             }

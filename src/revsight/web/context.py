@@ -14,12 +14,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     from revsight.access.permissions import may_import, may_open_forecasts, may_set_targets
-    from revsight.web.dashboard import landing_scope
+    from revsight.analytics.dashboard_scope import landing_scope
+    from revsight.web.dashboard_views import dashboard_url
 
     items = []
     landing = landing_scope(user)
     if landing is not None:
-        items.append(("Dashboard", f"/dashboard/{landing.path}/"))
+        items.append(("Dashboard", dashboard_url(landing)))
     if may_open_forecasts(user):
         items.append(("Forecast", reverse("forecast")))
     items.append(("Organisation", reverse("organisation")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,22 +16,22 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from revsight.access import visibility
-from revsight.analytics.records import KINDS, listed
-from revsight.core import periods
-from revsight.core.models import Organisation
-from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
-from revsight.org.models import Team, User
-from revsight.web import charts, inputs
-from revsight.web.dashboard import (
+from revsight.analytics.dashboard import Dashboard, Figure, RepRow, TopAccount, dashboard
+from revsight.analytics.dashboard_scope import (
     PERIOD_KINDS,
     Scope,
-    dashboard,
     landing_scope,
     members_of,
     period_of,
     reps_of,
     scope_for,
 )
+from revsight.analytics.records import KINDS, listed
+from revsight.core import periods
+from revsight.core.models import Organisation
+from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
+from revsight.org.models import Team, User
+from revsight.web import charts, inputs
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
 
@@ -44,7 +45,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     scope = landing_scope(_user(request))
     if scope is None:
         return redirect("organisation")
-    return redirect(f"/dashboard/{scope.path}/")
+    return redirect(dashboard_url(scope))
 
 
 @login_required
@@ -62,10 +63,77 @@ def rep(request: HttpRequest, user_id: int) -> HttpResponse:
     return _page(request, scope_for(_user(request), "rep", user_id))
 
 
+def dashboard_url(scope: Scope) -> str:
+    if scope.kind == "company":
+        return reverse("dashboard-company")
+    if scope.team is not None:
+        return reverse("dashboard-team", args=[scope.team.pk])
+    return reverse("dashboard-rep", args=[scope.user.pk if scope.user else 0])
+
+
 def drill(kind: str, scope: Scope, period: str, as_of: date, **filters: Any) -> str:
     query = {"scope": scope.path, "period": period, "as_of": as_of.isoformat()}
     query.update({k: v for k, v in filters.items() if v not in (None, "")})
     return f"{reverse('records', args=[kind])}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A figure as the page shows it: with the link to its records and its sparkline."""
+
+    figure: Figure
+    link: str
+    spark: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "figure":  # not set yet (while copying): no recursion
+            raise AttributeError(name)
+        return getattr(self.figure, name)
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    account: TopAccount
+    link: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "account":
+            raise AttributeError(name)
+        return getattr(self.account, name)
+
+
+def _figures(data: Dashboard, scope: Scope, period_kind: str, as_of: date) -> dict[str, Any]:
+    def link(kind: str, **filters: Any) -> str:
+        return drill(kind, scope, period_kind, as_of, **filters)
+
+    reps = data.reps
+    types = data.standard_types
+    figures: dict[str, Any] = {
+        "stages": charts.pipeline_by_stage(
+            data.stages, [link("pipeline", stage=s.stage) for s in data.stages]
+        ),
+        "coverage": charts.coverage(
+            data.following,
+            data.windows,
+            [drill("pipeline", scope, f.period, as_of) for f in data.following]
+            + [link("pipeline", window=w.days) for w in data.windows],
+        ),
+        "win_loss": charts.win_loss(
+            reps, [(link("won", owner=r.email), link("lost", owner=r.email)) for r in reps]
+        ),
+        "bias": charts.forecast_bias(reps),
+        "activity": charts.activity_heatmap(
+            reps,
+            types,
+            ACTIVITY_LABELS,
+            [[link("activities", owner=r.email, type=t) for t in types] for r in reps],
+        ),
+    }
+    if data.indicators:
+        figures["indicators"] = charts.leading_indicators(
+            data.indicators, [str(charts.ACTIVITY_COLOURS[ActivityType(t)]) for t in types]
+        )
+    return figures
 
 
 def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
@@ -77,59 +145,33 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     def link(kind: str, **filters: Any) -> str:
         return drill(kind, scope, period_kind, as_of, **filters)
 
-    for tile in data["tiles"]:
-        tile["link"] = link(tile["drill"])
-        tile["spark"] = mark_safe(
-            charts.sparkline([value for _, value in tile["trend"]] + [tile["value"]])
+    tiles = [
+        Tile(
+            tile,
+            link(tile.drill),
+            mark_safe(charts.sparkline([value for _, value in tile.trend] + [tile.value])),
         )
-    reps = data["reps"]
-    figures: dict[str, Any] = {
-        "stages": charts.pipeline_by_stage(
-            data["stages"], [link("pipeline", stage=s["stage"]) for s in data["stages"]]
-        ),
-        "coverage": charts.coverage(
-            data["following"],
-            data["windows"],
-            [drill("pipeline", scope, f["period"], as_of) for f in data["following"]]
-            + [link("pipeline", window=w["days"]) for w in data["windows"]],
-        ),
-        "win_loss": charts.win_loss(
-            reps, [(link("won", owner=r["email"]), link("lost", owner=r["email"])) for r in reps]
-        ),
-        "bias": charts.forecast_bias(reps),
-        "activity": charts.activity_heatmap(
-            reps,
-            data["standard_types"],
-            ACTIVITY_LABELS,
-            [
-                [link("activities", owner=r["email"], type=t) for t in data["standard_types"]]
-                for r in reps
-            ],
-        ),
-    }
-    if data["indicators"]:
-        figures["indicators"] = charts.leading_indicators(
-            data["indicators"],
-            [str(charts.ACTIVITY_COLOURS[ActivityType(t)]) for t in data["standard_types"]],
-        )
-    accounts = data["accounts"]
-    for account in accounts:
-        account["link"] = link("pipeline", window=90, account=account["account_id"])
+        for tile in data.tiles
+    ]
+    accounts = [
+        AccountLink(a, link("pipeline", window=90, account=a.account_id)) for a in data.accounts
+    ]
     return render(
         request,
         "web/dashboard.html",
         {
             "scope": scope,
             "data": data,
+            "tiles": tiles,
             "period_kind": period_kind,
             "period_kinds": PERIOD_KINDS,
             "as_of": as_of,
-            "figures": figures,
-            "reps": reps,
+            "figures": _figures(data, scope, period_kind, as_of),
+            "reps": data.reps,
             "accounts": accounts,
             "switch": _switcher(viewer, scope),
-            "rep_links": {r["email"]: link("won", owner=r["email"]) for r in reps},
-            "rep_pages": _rep_pages(viewer, reps),
+            "rep_links": {r.email: link("won", owner=r.email) for r in data.reps},
+            "rep_pages": _rep_pages(viewer, data.reps),
             "currency": Organisation.current().currency,
         },
     )
@@ -151,9 +193,12 @@ def _switcher(viewer: User, current: Scope) -> list[dict[str, Any]]:
     return options
 
 
-def _rep_pages(viewer: User, reps: list[dict[str, Any]]) -> dict[str, str]:
-    people = visibility.scope(viewer, User.objects.filter(email__in=[r["email"] for r in reps]))
-    return {email: f"/dashboard/rep/{pk}/" for pk, email in people.values_list("pk", "email")}
+def _rep_pages(viewer: User, reps: list[RepRow]) -> dict[str, str]:
+    people = visibility.scope(viewer, User.objects.filter(email__in=[r.email for r in reps]))
+    return {
+        email: reverse("dashboard-rep", args=[pk])
+        for pk, email in people.values_list("pk", "email")
+    }
 
 
 def _scope_from(viewer: User, text: str) -> Scope:

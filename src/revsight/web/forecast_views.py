@@ -13,6 +13,12 @@ from django.shortcuts import redirect, render
 
 from revsight.access import permissions, visibility
 from revsight.access.permissions import FORECASTERS
+from revsight.analytics.dashboard_scope import (
+    Scope,
+    company_scope,
+    landing_scope,
+    members_of,
+)
 from revsight.analytics.kept import kept
 from revsight.analytics.scopes import membership, narrowed
 from revsight.core import periods
@@ -27,12 +33,6 @@ from revsight.forecasting.rollup import committed, latest_submissions
 from revsight.forecasting.services import submit_forecast
 from revsight.org.models import Role, User
 from revsight.web import charts, inputs
-from revsight.web.dashboard import (
-    Scope,
-    company_scope,
-    landing_scope,
-    members_of,
-)
 
 
 def forecast_periods(today: date) -> list[periods.Period]:

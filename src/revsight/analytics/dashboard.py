@@ -1,0 +1,379 @@
+"""What a dashboard shows, for a company, a team or a salesperson, as typed figures.
+
+Every number comes from the metric catalogue (one computation session) for the scope's
+members; pages only arrange and link them. A built dashboard is kept under the data's version
+(`kept.py`), so the Monday-morning view opens at once and never shows stale data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from revsight.analytics.activity_metrics import INDICATOR_IDS, STANDARD_TYPES
+from revsight.analytics.catalogue import BY_ID
+from revsight.analytics.computation import Result
+from revsight.analytics.dashboard_scope import Scope, members_of, period_of, reps_of
+from revsight.analytics.kept import kept
+from revsight.analytics.records import listed
+from revsight.analytics.scopes import Membership
+from revsight.analytics.session import Query, session
+from revsight.core import periods
+from revsight.core.models import Organisation
+from revsight.crm.models import Opportunity, Stage
+
+TREND = 6
+MAX_REPS_SHOWN = 30
+TILES = [
+    ("bookings", "won"),
+    ("quota_attainment", "won"),
+    ("win_rate", "decided"),
+    ("average_order_value", "won"),
+    ("sales_cycle_days_median", "won"),
+    ("pipeline_coverage", "pipeline"),
+    ("forecast_accuracy", "won"),
+]
+BEYOND = [
+    "new_account_sales_pct",
+    "existing_account_sales_pct",
+    "profitability_to_volume",
+    "revenue_per_customer",
+    "cost_per_lead",
+    "days_sales_outstanding",
+    "consultant_utilization",
+    "consultant_realization",
+    "consultant_blended_rate",
+    "consultant_backlog_days",
+    "sales_expense_pct_volume",
+    "sales_expense_pct_margin",
+    "sales_expense_pct_quota",
+]
+# Pipeline figures of past periods, computed as of today, would be meaningless: no trend.
+NO_TREND = {"pipeline_coverage"}
+WINDOWS = ["pipeline_coverage_30d", "pipeline_coverage_60d", "pipeline_coverage_90d"]
+PER_REP = [
+    "bookings",
+    "quota_attainment",
+    "won_count",
+    "lost_count",
+    "win_rate",
+    "win_rate_value",
+    "forecast_accuracy",
+    "forecast_bias",
+    *[f"activities_vs_standard_{kind}" for kind in STANDARD_TYPES],
+]
+
+Value = float | int | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One metric for the scope: its value, goal, gap, the previous period and the trend."""
+
+    id: str
+    name: str
+    unit: str
+    value: Value
+    goal: float | None
+    gap: float | None
+    previous: Value
+    trend: list[tuple[str, Value]]
+    drill: str = ""  # the kind of records behind it (`won`, `pipeline`, …)
+
+
+@dataclass(frozen=True)
+class StageBar:
+    stage: str
+    value: float
+    count: int
+
+
+@dataclass(frozen=True)
+class MonthCover:
+    """The pipeline expected to close in one of the next months, against its quota."""
+
+    period: str
+    label: str
+    pipeline: Value
+    quota: Value
+    coverage: Value
+
+
+@dataclass(frozen=True)
+class WindowCover:
+    days: int
+    coverage: Value
+
+
+@dataclass(frozen=True)
+class Series:
+    id: str
+    name: str
+    values: list[Value]
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """Bookings and each leading indicator, month by month."""
+
+    months: list[str]
+    bookings: list[Value]
+    series: list[Series]
+
+
+@dataclass(frozen=True)
+class RepRow:
+    """One salesperson's per-rep metrics; `row["win_rate"]` (and `row.win_rate` in a
+    template) reads one of them."""
+
+    email: str
+    name: str
+    values: dict[str, Value]
+
+    def __getitem__(self, metric: str) -> Value:
+        return self.values[metric]
+
+
+@dataclass(frozen=True)
+class LeadSource:
+    source: str | None
+    cost_per_lead: Value
+    leads: Value
+    spend: Value
+
+
+@dataclass(frozen=True)
+class TopAccount:
+    account_id: int
+    name: str
+    pipeline: float
+    weighted: float
+    deals: int
+    committed: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    period: periods.Period
+    trend_periods: list[str]
+    has_data: bool
+    tiles: list[Figure] = field(default_factory=list)
+    beyond: list[Figure] = field(default_factory=list)
+    windows: list[WindowCover] = field(default_factory=list)
+    stages: list[StageBar] = field(default_factory=list)
+    lead_sources: list[LeadSource] = field(default_factory=list)
+    following: list[MonthCover] = field(default_factory=list)
+    indicators: Indicators | None = None
+    reps: list[RepRow] = field(default_factory=list)  # the per-salesperson panels
+    reps_total: int = 0
+    leaderboard: list[RepRow] = field(default_factory=list)  # a salesperson's team
+    standard_types: list[str] = field(default_factory=lambda: list(STANDARD_TYPES))
+    accounts: list[TopAccount] = field(default_factory=list)
+
+
+def dashboard(scope: Scope, period_kind: str, as_of: date) -> Dashboard:
+    """Everything the dashboard page shows, kept under the data's version."""
+    period = period_of(period_kind, as_of)
+    name = f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}"
+    return kept(name, lambda: _build(scope, period, as_of))
+
+
+def _figure(result: Result, metric_id: str, key: str, trend: bool = True) -> Figure:
+    row = next(r for r in result.rows if r.metric == metric_id and r.key == key)
+    history = row.trend if trend else None
+    points = list(zip([p.id for p in result.trend_periods], history or [], strict=False))
+    return Figure(
+        metric_id,
+        BY_ID[metric_id].name,
+        BY_ID[metric_id].unit,
+        row.value,
+        row.goal,
+        row.gap,
+        history[-1] if history else None,
+        points,
+    )
+
+
+class _Builder:
+    """Computes a dashboard's parts for one scope, period and day, in one analytics session."""
+
+    def __init__(self, scope: Scope, period: periods.Period, as_of: date) -> None:
+        self.scope, self.period, self.as_of = scope, period, as_of
+        self.members = members_of(scope, period)
+        self.key = scope.key
+        self.fiscal = Organisation.current().fiscal_year_start_month
+
+    def values(
+        self, ids: list[str], period: periods.Period | None = None, **options: Any
+    ) -> Result:
+        query = Query(
+            ids, period or self.period, self.as_of, self.scope.kind, members=self.members, **options
+        )
+        with session() as analytics:
+            return analytics.compute(query)
+
+    def tiles(self) -> tuple[list[Figure], list[Figure], list[WindowCover], list[str]]:
+        trended = self.values([m for m, _ in TILES if m not in NO_TREND], trend=TREND)
+        plain = self.values([*BEYOND, *WINDOWS, *NO_TREND])
+        tiles = [
+            replace(
+                _figure(plain if m in NO_TREND else trended, m, self.key, m not in NO_TREND),
+                drill=drill,
+            )
+            for m, drill in TILES
+        ]
+        beyond = [_figure(plain, metric, self.key) for metric in BEYOND]
+        windows = [
+            WindowCover(int(metric.split("_")[-1][:-1]), plain.value(metric, self.key))
+            for metric in WINDOWS
+        ]
+        return tiles, beyond, windows, [p.id for p in trended.trend_periods]
+
+    def stages(self) -> list[StageBar]:
+        result = self.values(["pipeline_value", "pipeline_count"], split="stage")
+        counts = {
+            r.split: r.value
+            for r in result.rows
+            if r.metric == "pipeline_count" and r.key == self.key
+        }
+        return [
+            StageBar(str(row.split), float(row.value or 0), int(counts.get(row.split) or 0))
+            for row in result.rows
+            if row.metric == "pipeline_value" and row.key == self.key
+        ]
+
+    def following(self) -> list[MonthCover]:
+        month = periods.containing("month", self.as_of, self.fiscal)
+        covers = []
+        for _ in range(3):
+            month = periods.containing("month", month.end + timedelta(days=1), self.fiscal)
+            result = self.values(["pipeline_value", "quota", "pipeline_coverage"], month)
+            has = self.key in self.members.keys
+            covers.append(
+                MonthCover(
+                    month.id,
+                    month.start.strftime("%b %Y"),
+                    result.value("pipeline_value", self.key) if has else None,
+                    result.value("quota", self.key) if has else None,
+                    result.value("pipeline_coverage", self.key) if has else None,
+                )
+            )
+        return covers
+
+    def indicators(self) -> Indicators:
+        month = periods.containing("month", self.as_of, self.fiscal)
+        result = self.values(["bookings", *INDICATOR_IDS], month, trend=11)
+
+        def series(metric_id: str) -> list[Value]:
+            row = next(r for r in result.rows if r.metric == metric_id and r.key == self.key)
+            return [*(row.trend or []), row.value]
+
+        return Indicators(
+            [*[p.id for p in result.trend_periods], result.period.id],
+            series("bookings"),
+            [Series(m, BY_ID[m].name, series(m)) for m in INDICATOR_IDS],
+        )
+
+    def lead_sources(self) -> list[LeadSource]:
+        if self.scope.kind != "company":  # marketing spend belongs to no salesperson or team
+            return []
+        leads = self.values(["cost_per_lead", "lead_count", "marketing_spend"], split="lead_source")
+        return [
+            LeadSource(
+                row.split,
+                row.value,
+                leads.value("lead_count", self.key, row.split),
+                leads.value("marketing_spend", self.key, row.split),
+            )
+            for row in leads.rows
+            if row.metric == "cost_per_lead"
+        ]
+
+    def reps(self) -> tuple[list[RepRow], int, list[RepRow]]:
+        """The per-salesperson panels, how many salespeople they stand for, and (for a
+        salesperson) the team's leaderboard: a salesperson sees their own details and only the
+        headline numbers of their team."""
+        reps = reps_of(self.scope, self.period, self.members)
+        with session() as analytics:
+            result = analytics.compute(Query(PER_REP, self.period, self.as_of, "rep", members=reps))
+        rows = [
+            RepRow(email, reps.label(email), {m: result.value(m, email) for m in PER_REP})
+            for email in reps.keys
+        ]
+        if self.scope.kind != "rep":
+            return _shown_reps(rows), len(reps.keys), []
+        board = sorted(rows, key=lambda row: -(row["bookings"] or 0))
+        headline = [
+            RepRow(r.email, r.name, {k: r.values[k] for k in ("bookings", "quota_attainment")})
+            for r in board
+        ]
+        return [r for r in rows if r.email == self.key], 1, headline
+
+
+def _build(scope: Scope, period: periods.Period, as_of: date) -> Dashboard:
+    build = _Builder(scope, period, as_of)
+    has_key = scope.key in build.members.keys
+    reps, reps_total, leaderboard = build.reps()
+    common: dict[str, Any] = {
+        "following": build.following(),
+        "lead_sources": build.lead_sources(),
+        "reps": reps,
+        "reps_total": reps_total,
+        "leaderboard": leaderboard,
+        "accounts": top_accounts(build.members, as_of),
+    }
+    if not has_key:
+        return Dashboard(scope, period, [], False, **common)
+    tiles, beyond, windows, trend_periods = build.tiles()
+    return Dashboard(
+        scope,
+        period,
+        trend_periods,
+        True,
+        tiles=tiles,
+        beyond=beyond,
+        windows=windows,
+        stages=build.stages(),
+        indicators=build.indicators(),
+        **common,
+    )
+
+
+def _shown_reps(rows: list[RepRow]) -> list[RepRow]:
+    """Everyone in a team's panels; in a larger scope, the top sellers only (a heat map of
+    two thousand rows helps no one: the team dashboards show everyone)."""
+    if len(rows) <= MAX_REPS_SHOWN:
+        return rows
+    ranked = sorted(rows, key=lambda row: -(row["bookings"] or 0))[:MAX_REPS_SHOWN]
+    return sorted(ranked, key=lambda row: str(row.name))
+
+
+def top_accounts(members: Membership, as_of: date, limit: int = 10) -> list[TopAccount]:
+    """The accounts with the most pipeline expected to close in the next 90 days, as it stood on
+    the as-of date (the records behind the 90-day coverage, so each row's link lists exactly
+    its deals), weighted by each deal's probability (its own, else its stage's then)."""
+    window = periods.Period(
+        "next-90d", "window", as_of + timedelta(days=1), as_of + timedelta(days=90)
+    )
+    deals = {item.id: item for item in listed("pipeline", window, as_of, members)}
+    stage_probability = dict(Stage.objects.values_list("pk", "probability"))
+    totals: dict[int, dict[str, Any]] = {}
+    for pk, account_id, name, probability, category in Opportunity.objects.filter(
+        pk__in=list(deals), account__isnull=False
+    ).values_list("pk", "account_id", "account__name", "probability", "forecast_category"):
+        then = deals[pk]
+        chance = float(
+            probability if probability is not None else stage_probability.get(then.stage_id or 0, 0)
+        )
+        row = totals.setdefault(
+            account_id,
+            {"account_id": account_id, "name": name, "pipeline": 0.0, "weighted": 0.0},
+        )
+        row["pipeline"] += then.amount or 0.0
+        row["weighted"] += (then.amount or 0.0) * chance
+        row["deals"] = row.get("deals", 0) + 1
+        row["committed"] = row.get("committed", 0) + (category == "commit")
+    ranked = sorted(totals.values(), key=lambda row: (-row["weighted"], row["name"]))
+    return [TopAccount(**row) for row in ranked[:limit]]

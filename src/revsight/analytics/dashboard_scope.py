@@ -1,0 +1,112 @@
+"""Whose numbers a dashboard shows: the company, a team or a salesperson, and who may open
+which. A scope the viewer may not see is answered like one that does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from revsight.access import visibility
+from revsight.analytics.scopes import Membership, membership, narrowed
+from revsight.core import periods
+from revsight.core.errors import NotFound
+from revsight.core.models import Organisation
+from revsight.org.models import Role, Team, User
+
+PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # company | team | rep
+    key: str  # "company", the team's name, the salesperson's email
+    label: str
+    team: Team | None = None
+    user: User | None = None
+
+    @property
+    def path(self) -> str:
+        """How records lists name the scope (`?scope=team/4`)."""
+        if self.kind == "company":
+            return "company"
+        return f"team/{self.team.pk}" if self.team else f"rep/{self.user.pk if self.user else 0}"
+
+
+def landing_scope(viewer: User) -> Scope | None:
+    """Where someone lands: executives on the company, managers on their (top) team,
+    salespeople on their own dashboard; others have no sales dashboard."""
+    if viewer.sees_everything:
+        return company_scope()
+    managed = Team.objects.filter(manager=viewer).order_by("name")
+    top = [team for team in managed if team.parent_id not in {t.pk for t in managed}]
+    if top:
+        return team_scope(viewer, top[0].pk)
+    if viewer.role == Role.SALESPERSON:
+        return rep_scope(viewer, viewer.pk)
+    return None
+
+
+def company_scope() -> Scope:
+    return Scope("company", "company", Organisation.current().name)
+
+
+def scope_for(viewer: User, kind: str, ident: int | None) -> Scope:
+    """The scope named in a URL, or NotFound (404) when the viewer may not see it (the same
+    answer as for a scope that does not exist, so nothing leaks)."""
+    if kind == "company":
+        if not viewer.sees_everything:
+            raise NotFound("No such dashboard.")
+        return company_scope()
+    if kind == "team" and ident is not None:
+        return team_scope(viewer, ident)
+    if kind == "rep" and ident is not None:
+        return rep_scope(viewer, ident)
+    raise NotFound("No such dashboard.")
+
+
+def team_scope(viewer: User, team_id: int) -> Scope:
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None or not (
+        viewer.sees_everything or team.pk in visibility.managed_team_ids(viewer)
+    ):
+        raise NotFound("No such dashboard.")
+    return Scope("team", team.name, team.name, team=team)
+
+
+def rep_scope(viewer: User, user_id: int) -> Scope:
+    person = visibility.scope(viewer, User.objects.filter(pk=user_id)).first()
+    if person is None or person.role != Role.SALESPERSON:
+        raise NotFound("No such dashboard.")
+    return Scope("rep", person.email, person.display_name, user=person)
+
+
+def period_of(kind: str, as_of: date) -> periods.Period:
+    fiscal = Organisation.current().fiscal_year_start_month
+    if kind == "ytd":
+        return periods.parse(f"{as_of.year}-YTD", as_of, fiscal)
+    if kind not in PERIOD_KINDS:
+        raise NotFound("No such period.")
+    return periods.containing(kind, as_of, fiscal)
+
+
+def members_of(scope: Scope, period: periods.Period) -> Membership:
+    if scope.kind == "company":
+        return membership("company", period)
+    return narrowed(membership(scope.kind, period), [scope.key])
+
+
+def reps_of(scope: Scope, period: periods.Period, members: Membership) -> Membership:
+    """The salespeople whose rows the per-salesperson panels show: everyone for the company,
+    the scope's members for a team, the team mates for a salesperson. `members` are the
+    scope's own (`members_of`)."""
+    everyone = membership("rep", period)
+    if scope.kind == "company":
+        return everyone
+    if scope.kind == "rep":
+        assert scope.user is not None
+        people = User.objects.filter(team_id=scope.user.team_id) if scope.user.team_id else []
+        emails = {person.email for person in people} | {scope.user.email}
+    else:
+        ids = {user_id for user_id, _ in members.pairs}
+        emails = set(User.objects.filter(pk__in=ids).values_list("email", flat=True))
+    return narrowed(everyone, [key for key in everyone.keys if key in emails])
