@@ -19,6 +19,7 @@ from revsight.analytics.kept import kept
 from revsight.analytics.records import listed
 from revsight.analytics.scopes import Membership
 from revsight.analytics.session import Query, session
+from revsight.analytics.weighting import weighted
 from revsight.core import periods
 from revsight.core.models import Organisation
 from revsight.crm.models import Opportunity, Stage
@@ -353,26 +354,23 @@ def _shown_reps(rows: list[RepRow]) -> list[RepRow]:
 def top_accounts(members: Membership, as_of: date, limit: int = 10) -> list[TopAccount]:
     """The accounts with the most pipeline expected to close in the next 90 days, as it stood on
     the as-of date (the records behind the 90-day coverage, so each row's link lists exactly
-    its deals), weighted by each deal's probability (its own, else its stage's then)."""
+    its deals), by their CRM-weighted value (`weighting.py`)."""
     window = periods.Period(
         "next-90d", "window", as_of + timedelta(days=1), as_of + timedelta(days=90)
     )
     deals = {item.id: item for item in listed("pipeline", window, as_of, members)}
-    stage_probability = dict(Stage.objects.values_list("pk", "probability"))
+    probabilities = {pk: float(p) for pk, p in Stage.objects.values_list("pk", "probability")}
     totals: dict[int, dict[str, Any]] = {}
-    for pk, account_id, name, probability, category in Opportunity.objects.filter(
+    for pk, account_id, name, category in Opportunity.objects.filter(
         pk__in=list(deals), account__isnull=False
-    ).values_list("pk", "account_id", "account__name", "probability", "forecast_category"):
+    ).values_list("pk", "account_id", "account__name", "forecast_category"):
         then = deals[pk]
-        chance = float(
-            probability if probability is not None else stage_probability.get(then.stage_id or 0, 0)
-        )
         row = totals.setdefault(
             account_id,
             {"account_id": account_id, "name": name, "pipeline": 0.0, "weighted": 0.0},
         )
         row["pipeline"] += then.amount or 0.0
-        row["weighted"] += (then.amount or 0.0) * chance
+        row["weighted"] += weighted(then.amount, then.stage_id, probabilities)
         row["deals"] = row.get("deals", 0) + 1
         row["committed"] = row.get("committed", 0) + (category == "commit")
     ranked = sorted(totals.values(), key=lambda row: (-row["weighted"], row["name"]))

@@ -32,6 +32,7 @@ from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.kept import keep, kept_already
 from revsight.analytics.records import number
 from revsight.analytics.scopes import Membership, membership
+from revsight.analytics.weighting import weighted_total
 from revsight.core import clock
 from revsight.core.periods import Period, add_months
 from revsight.crm.models import Stage
@@ -235,10 +236,7 @@ class History:
 
     def weighted_pipeline(self, as_of: date, target: Period) -> float:
         """That pipeline, each deal × its stage's probability (the CRM-weighted pipeline)."""
-        return sum(
-            amount * self.probability.get(stage, 0.0)
-            for amount, stage in self.pipeline(as_of, target).values()
-        )
+        return weighted_total(self.pipeline(as_of, target).values(), self.probability)
 
     def lesson(self, as_of: date, target: Period) -> Lesson:
         """The deals open at the end of `as_of` and what came of them in `target` (which must
