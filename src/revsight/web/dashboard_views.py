@@ -181,15 +181,17 @@ def _switcher(viewer: User, current: Scope) -> list[dict[str, Any]]:
     """The other dashboards this viewer may open: the company, teams, their own."""
     options: list[dict[str, Any]] = []
     if viewer.sees_everything:
-        options.append({"label": "Company", "path": "company"})
+        options.append({"label": "Company", "url": reverse("dashboard-company")})
         teams = Team.objects.order_by("name")
     else:
         teams = Team.objects.filter(pk__in=visibility.managed_team_ids(viewer)).order_by("name")
-    options += [{"label": team.name, "path": f"team/{team.pk}"} for team in teams]
+    options += [
+        {"label": team.name, "url": reverse("dashboard-team", args=[team.pk])} for team in teams
+    ]
     if viewer.role == "salesperson":
-        options.append({"label": "Mine", "path": f"rep/{viewer.pk}"})
+        options.append({"label": "Mine", "url": reverse("dashboard-rep", args=[viewer.pk])})
     for option in options:
-        option["current"] = option["path"] == current.path
+        option["current"] = option["url"] == dashboard_url(current)
     return options
 
 
