@@ -15,6 +15,23 @@ from tests.people import Cast, build_cast
 DEMO_AS_OF = date(2026, 6, 30)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_data_home(worker_id: str) -> Iterator[None]:
+    """Under pytest-xdist (`make test` runs a worker per core) each worker keeps its replica
+    and its cache in a directory of its own; each has its own test database already."""
+    if worker_id == "master":
+        yield
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    home = Path(settings.REVSIGHT_HOME) / worker_id
+    home.mkdir(parents=True, exist_ok=True)
+    cache = {**settings.CACHES["default"], "LOCATION": str(home / "cache")}
+    with override_settings(REVSIGHT_HOME=home, CACHES={"default": cache}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # MD5 hashes new passwords quickly; PBKDF2 still verifies the demo's hashes.
