@@ -8,7 +8,6 @@ with a reason); `submitted_by` then records who did.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +18,7 @@ from revsight.access.permissions import FORECASTERS
 from revsight.core import audit, clock
 from revsight.core.errors import InvalidInput, NotAllowed
 from revsight.core.models import Organisation
+from revsight.core.money import parse_amount
 from revsight.core.periods import Period, parse
 from revsight.core.versions import mark_changed
 from revsight.crm.models import ForecastSubmission
@@ -32,21 +32,6 @@ def forecast_period(period_id: str, today: date | None = None) -> Period:
     if period.kind not in ("month", "quarter"):
         raise InvalidInput("period", period_id, "must be a month (2026-03) or a quarter (2026-Q1)")
     return period
-
-
-def _amount(field: str, raw: Any) -> Decimal:
-    text = str(raw).strip().replace(",", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(field, text, "is not an amount") from None
-    if not value.is_finite():
-        raise InvalidInput(field, text, "is not an amount")
-    if value < 0:
-        raise InvalidInput(field, text, "must be zero or more")
-    if value >= Decimal("1e14"):
-        raise InvalidInput(field, text, "is too large")
-    return value.quantize(Decimal("0.01"))
 
 
 def submit_forecast(
@@ -72,8 +57,8 @@ def submit_forecast(
     if actor is not None and actor.pk != user.pk and not note.strip():
         raise InvalidInput("note", "", "a manager's adjustment needs a reason")
     period = forecast_period(period_id)
-    committed = _amount("commit", commit)
-    best = _amount("best-case", best_case) if best_case not in (None, "") else None
+    committed = parse_amount("commit", commit)
+    best = parse_amount("best-case", best_case) if best_case not in (None, "") else None
     if best is not None and best < committed:
         raise InvalidInput("best-case", str(best), "must not be below the commit")
     now = timezone.now()

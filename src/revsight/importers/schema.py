@@ -403,7 +403,7 @@ def parse_cell(column: Column, value: Any, *, zone: str, date_formats: tuple[str
         "date": lambda v: values.calendar_date(v, date_formats),
         "month": lambda v: values.month(v, date_formats),
         "timestamp": lambda v: values.timestamp(v, zone, date_formats),
-        "money": values.decimal,
+        "money": values.money_value,
         "amount": values.amount,
         "decimal": lambda v: values.decimal(v, places=4),
         "hours": values.decimal,

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from revsight.access import permissions
 from revsight.analytics.catalogue import BY_ID
-from revsight.core import audit, clock
+from revsight.core import audit, clock, money
 from revsight.core.errors import InvalidInput, NotAllowed
 from revsight.core.models import Organisation
 from revsight.core.periods import parse as parse_period
@@ -32,8 +32,6 @@ from revsight.org.models import (
     User,
 )
 
-MONEY_LIMIT = Decimal("1e14")
-
 
 def _require_organisation(actor: User) -> None:
     permissions.require(
@@ -43,19 +41,11 @@ def _require_organisation(actor: User) -> None:
 
 
 def _number(field: str, raw: Any, low: Decimal, high: Decimal, places: int = 2) -> Decimal:
-    text = str(raw).strip().replace(",", "") if raw is not None else ""
-    if not text:
-        raise InvalidInput(field, "", "is required")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(field, text, "is not a number") from None
-    # A negative quota, count or order, in the words the forecast and the importers use.
-    if value.is_finite() and value < 0 <= low:
-        raise InvalidInput(field, text, "must be zero or more")
-    if not value.is_finite() or value < low or value > high:
-        raise InvalidInput(field, text, f"must be between {low} and {high}")
-    return value.quantize(Decimal(1).scaleb(-places))
+    """A number in the one amount syntax (`core.money`), within `low`–`high`."""
+    value = money.parse_number(field, raw, places=places, negative_ok=low < 0)
+    if not low <= value <= high:
+        raise InvalidInput(field, str(raw).strip(), f"must be between {low} and {high}")
+    return value
 
 
 def set_fiscal_year_start(actor: User, month: Any) -> Organisation:
@@ -193,7 +183,7 @@ def set_quotas(actor: User, cells: dict[tuple[int, date], Any]) -> int:
         if month.day != 1:
             raise InvalidInput(field, month.isoformat(), "must be the first day of a month")
         blank = str(raw).strip() == "" if raw is not None else True
-        wanted[(user_id, month)] = None if blank else _number(field, raw, Decimal(0), MONEY_LIMIT)
+        wanted[(user_id, month)] = None if blank else money.parse_amount(field, raw)
     current = {
         (q.user_id, q.month): q
         for q in Quota.objects.filter(user_id__in=people, month__in={m for _, m in cells})
