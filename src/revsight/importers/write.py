@@ -13,7 +13,7 @@ matched by the source's id, then by email, then by a unique name; accounts by ex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -38,6 +38,7 @@ from revsight.crm.models import (
 from revsight.forecasting.services import SubmissionRow, check_submissions, record_submissions
 from revsight.importers.base import Context, Importer, Record
 from revsight.importers.currency import MissingRate
+from revsight.importers.history import complete_stage_history
 from revsight.importers.report import Problem
 from revsight.importers.schema import ENTITIES, Entity, parse_cell
 from revsight.importers.values import BadValue
@@ -196,7 +197,9 @@ class Writer:
         if not self.report.ok:
             return
         if "opportunities" in self.touched or "stage_changes" in self.touched:
-            self._complete_stage_history()
+            counts = self.report.count("stage_changes")
+            if complete_stage_history(self.source, self.now, counts):
+                self.touched.add("stage_changes")
         if self.touched:
             mark_changed(*sorted(self.touched))
 
@@ -832,70 +835,3 @@ class Writer:
         else:
             problems = check_goals(rows)[0]
         self._handed("goals", batch, problems)
-
-    # Stage history --------------------------------------------------------------------------
-
-    def _complete_stage_history(self) -> None:
-        """Chain each history row to the one before it, and record a deal's current state as a
-        new history row whenever it differs from the last one recorded (or none exists), so
-        history accrues even from sources that export only the current state."""
-        counts = self.report.count("stage_changes")
-        deals_of_source = Opportunity.objects.filter(source=self.source).order_by("id")
-        after = 0
-        # Deal by deal in id ranges, so no cursor is open while rows are written.
-        while deals := list(
-            deals_of_source.filter(id__gt=after).values_list(
-                "id", "stage_id", "amount", "close_date"
-            )[: BATCH * 5]
-        ):
-            first, after = deals[0][0], deals[-1][0]
-            changes = (
-                StageChange.objects.filter(opportunity_id__gte=first, opportunity_id__lte=after)
-                .order_by("opportunity_id", "changed_at", "id")
-                .values_list(
-                    "id", "opportunity_id", "from_stage_id", "to_stage_id", "amount", "close_date"
-                )
-            )
-            relinks: list[StageChange] = []
-            appended: list[StageChange] = []
-            for deal, history in _merge(iter(deals), iter(changes)):
-                previous_stage = None
-                last: tuple[Any, ...] | None = None
-                for change_id, _, from_stage, to_stage, amount, close_date in history:
-                    if from_stage != previous_stage:
-                        relinks.append(StageChange(id=change_id, from_stage_id=previous_stage))
-                    previous_stage = to_stage
-                    last = (to_stage, amount, close_date)
-                deal_id, stage_id, amount, close_date = deal
-                if last != (stage_id, amount, close_date):
-                    appended.append(
-                        StageChange(
-                            opportunity_id=deal_id,
-                            from_stage_id=previous_stage,
-                            to_stage_id=stage_id,
-                            amount=amount,
-                            close_date=close_date,
-                            changed_at=self.now,
-                            source=self.source,
-                        )
-                    )
-            StageChange.objects.bulk_update(relinks, ["from_stage_id"], batch_size=500)
-            StageChange.objects.bulk_create(appended, batch_size=500)
-            counts.created += len(appended)
-            if relinks or appended:
-                self.touched.add("stage_changes")
-
-
-def _merge(
-    deals: Iterator[tuple[Any, ...]], changes: Iterator[tuple[Any, ...]]
-) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
-    """Pair each deal (ordered by id) with its history rows (ordered by deal id, then time)."""
-    pending = next(changes, None)
-    for deal in deals:
-        history = []
-        while pending is not None and pending[1] < deal[0]:
-            pending = next(changes, None)
-        while pending is not None and pending[1] == deal[0]:
-            history.append(pending)
-            pending = next(changes, None)
-        yield deal, history
