@@ -161,7 +161,7 @@ def test_one_bad_value_stops_everything_and_names_file_row_and_field(
         "row": case.bad_row,
         "field": case.bad_field,
         "value": "12,34.x",
-        "message": "is not a number (write it like 1234.50)",
+        "message": "is not an amount",
     }
     assert snapshot() == before
 

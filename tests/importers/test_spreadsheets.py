@@ -363,3 +363,62 @@ def test_a_negative_value_through_a_mapping_is_refused_once_naming_the_row(
         }
     ]
     assert snapshot() == before
+
+
+def test_an_imported_administrator_is_staff_and_superuser(tmp_path: Path) -> None:
+    exports.write(
+        tmp_path / "users.csv",
+        ["email", "role"],
+        [["root@acme.test", "admin"], ["ana@acme.test", "salesperson"]],
+    )
+    code, document = cli_import("csv", tmp_path)
+    assert code == 0, document["errors"]
+    assert list(
+        User.objects.order_by("email").values_list("email", "is_staff", "is_superuser")
+    ) == [
+        ("ana@acme.test", False, False),
+        ("root@acme.test", True, True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period_type", "start", "message"),
+    [
+        ("quarter", "2026-02-01", "must be the first day of a fiscal quarter"),
+        ("month", "2026-03-02", "must be the first day of a month"),
+    ],
+)
+def test_a_submission_must_start_a_real_month_or_fiscal_quarter(
+    period_type: str, start: str, message: str, tmp_path: Path
+) -> None:
+    User.objects.create_user("ana@acme.test", None)
+    header = ["user", "period_type", "period_start", "category", "amount", "submitted_at"]
+    row = ["ana@acme.test", period_type, start, "commit", "100", "2026-03-01 09:00:00"]
+    exports.write(tmp_path / "forecast_submissions.csv", header, [row])
+    before = snapshot()
+    code, document = cli_import("csv", tmp_path)
+    assert code == 2
+    assert document["errors"] == [
+        {
+            "file": "forecast_submissions.csv",
+            "row": 2,
+            "field": "period_start",
+            "value": start,
+            "message": message,
+        }
+    ]
+    assert snapshot() == before
+
+
+def test_every_bad_goal_is_listed_after_the_first_error(tmp_path: Path) -> None:
+    exports.write(
+        tmp_path / "goals.csv",
+        ["metric", "scope", "team", "user", "period", "target"],
+        [
+            ["win_ratio", "company", "", "", "2026-Q2", "0.3"],
+            ["win_rate", "company", "", "", "Q2 2026", "0.3"],
+        ],
+    )
+    code, document = cli_import("csv", tmp_path)
+    assert code == 2
+    assert [(e["row"], e["field"]) for e in document["errors"]] == [(2, "metric"), (3, "period")]

@@ -135,7 +135,7 @@ def test_a_negative_quota_is_refused_naming_the_cell(cast: Cast) -> None:
         )
     assert (error.value.field, error.value.value, error.value.message) == (
         "quota carla@acme.test 2026-03",
-        "-40000",
+        "-40,000",  # as typed
         "must be zero or more",
     )
     assert snapshot() == before

@@ -88,7 +88,7 @@ def test_an_invalid_upload_lists_file_row_and_field_and_stores_nothing(
     assert "Nothing was imported" in page
     assert (
         '<td>Opportunity.csv</td><td class="num">5</td><td>Amount</td>'
-        "<td><code>five thousand</code></td><td>is not a number (write it like 1234.50)</td>"
+        "<td><code>five thousand</code></td><td>is not an amount</td>"
     ) in page
     assert snapshot() == before
 

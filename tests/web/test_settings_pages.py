@@ -72,7 +72,7 @@ def test_a_bad_quota_is_named_and_nothing_saved(cast: Cast) -> None:
         {f"q-{cast.east_rep.pk}-2026-03": "50000", f"q-{cast.east_rep2.pk}-2026-04": "lots"},
     )
     page = response.content.decode()
-    assert "<strong>quota ben@acme.test 2026-04</strong> (lots) is not a number" in page
+    assert "<strong>quota ben@acme.test 2026-04</strong> (lots) is not an amount" in page
     assert 'value="lots"' in page  # what was typed stays, to be corrected
     assert snapshot() == before
 

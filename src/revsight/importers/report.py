@@ -62,6 +62,12 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
 
+    def add(self, other: Any) -> None:
+        """Add what a service counted (`core.batches.Counts`)."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
     def as_json(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 

@@ -385,7 +385,6 @@ CHOICES: dict[str, dict[str, str]] = {
     "activity_type": _choices(
         {**{v: v for v in ActivityType.values}, **{label: v for v, label in ActivityType.choices}}
     ),
-    "period_type": {"month": "month", "quarter": "quarter"},
     "submission_category": {"commit": "commit", "best case": "best_case"},
     "goal_scope": _choices({v: v for v in GoalScope.values} | {"salesperson": "user"}),
 }
@@ -403,7 +402,7 @@ def parse_cell(column: Column, value: Any, *, zone: str, date_formats: tuple[str
         "date": lambda v: values.calendar_date(v, date_formats),
         "month": lambda v: values.month(v, date_formats),
         "timestamp": lambda v: values.timestamp(v, zone, date_formats),
-        "money": values.decimal,
+        "money": values.money_value,
         "amount": values.amount,
         "decimal": lambda v: values.decimal(v, places=4),
         "hours": values.decimal,
@@ -411,6 +410,8 @@ def parse_cell(column: Column, value: Any, *, zone: str, date_formats: tuple[str
         "bool": values.boolean,
         "currency": values.currency,
         "period": lambda v: values.text(v, 16),
+        # month or quarter: checked by the forecast service, as on every door
+        "period_type": lambda v: values.text(v, 16).lower(),
     }
     if kind in parsers:
         return parsers[kind](value)

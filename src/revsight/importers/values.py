@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from revsight.core import money
+from revsight.core.errors import InvalidInput
+
 
 class BadValue(ValueError):
     """The value cannot be used; the message completes "<field> <value> ..."."""
 
 
-_MONEY_LIMIT = Decimal("1e14")
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
-_SYMBOLS = re.compile(r"[$€£¥\s\u00a0]|^[A-Z]{3}\s*|\s*[A-Z]{3}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _TRUE = {"1", "true", "yes", "y", "t", "x"}
 _FALSE = {"0", "false", "no", "n", "f", ""}
@@ -35,34 +35,33 @@ def text(value: Any, max_length: int = 255) -> str:
     return result
 
 
-def decimal(value: Any, places: int = 2, limit: Decimal = _MONEY_LIMIT) -> Decimal | None:
-    """A number such as `1234.5`, `1,234.50`, `$1,234.50` or `1234.50 EUR`; blank is None."""
-    if value is None:
+def decimal(value: Any, places: int = 2, limit: Decimal = money.LIMIT) -> Decimal | None:
+    """A number (`1234.5`, `1,234.50`; the syntax of `core.money`); blank is None."""
+    if money.is_blank(value):
         return None
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        number = Decimal(str(value))
-    else:
-        raw = str(value).strip()
-        if not raw:
-            return None
-        cleaned = _SYMBOLS.sub("", raw)
-        if not cleaned or not _NUMBER.match(cleaned) or cleaned in {"+", "-", "."}:
-            raise BadValue("is not a number (write it like 1234.50)")
-        try:
-            number = Decimal(cleaned.replace(",", ""))
-        except InvalidOperation:
-            raise BadValue("is not a number (write it like 1234.50)") from None
-    if not number.is_finite() or abs(number) >= limit:
-        raise BadValue("is too large")
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        return money.parse_number("", value, places=places, limit=limit)
+    except InvalidInput as exc:
+        raise BadValue(exc.message) from None
+
+
+def money_value(value: Any) -> Decimal | None:
+    """Money that may be below zero (a margin, a salary, spend); blank is None."""
+    return _amount(value, negative_ok=True)
 
 
 def amount(value: Any) -> Decimal | None:
     """Money that cannot be below zero (a deal's value, a quota, a forecast); blank is None."""
-    number = decimal(value)
-    if number is not None and number < 0:
-        raise BadValue("must be zero or more")
-    return number
+    return _amount(value, negative_ok=False)
+
+
+def _amount(value: Any, *, negative_ok: bool) -> Decimal | None:
+    if money.is_blank(value):
+        return None
+    try:
+        return money.parse_amount("", value, negative_ok=negative_ok)
+    except InvalidInput as exc:
+        raise BadValue(exc.message) from None
 
 
 def percent(value: Any) -> Decimal | None:

@@ -13,23 +13,18 @@ matched by the source's id, then by email, then by a unique name; accounts by ex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections, router
-from django.db.models import Max, Model, Q
+from django.db.models import Max, Model
 
-from revsight.analytics import catalogue
-from revsight.core import clock
-from revsight.core.errors import InvalidInput
-from revsight.core.periods import parse as parse_period
+from revsight.core.batches import Counts, RowProblem, upsert
 from revsight.core.versions import mark_changed
 from revsight.crm.models import (
     Account,
     Activity,
-    ForecastSubmission,
     Invoice,
     Lead,
     MarketingSpend,
@@ -40,16 +35,30 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
+from revsight.forecasting.services import SubmissionRow, check_submissions, record_submissions
 from revsight.importers.base import Context, Importer, Record
 from revsight.importers.currency import MissingRate
+from revsight.importers.history import complete_stage_history
 from revsight.importers.report import Problem
 from revsight.importers.schema import ENTITIES, Entity, parse_cell
 from revsight.importers.values import BadValue
-from revsight.org.models import Goal, Quota, Role, Team, User
+from revsight.org.configuration import (
+    GoalRow,
+    QuotaRow,
+    check_goals,
+    check_quotas,
+    write_goals,
+    write_quotas,
+)
+from revsight.org.models import Role, Team, User
+from revsight.org.services import PersonRow, add_placeholder, upsert_people
 
 BATCH = 1000
 # Entities held whole before writing: few rows, and they refer to each other.
 WHOLE = {"users", "teams"}
+# Entities whose services check a batch without writing it, so that after the import's first
+# error their later rows are still checked.
+CHECKED = {"quotas", "forecast_submissions", "goals"}
 FACT_OF = {
     "users": "users",
     "teams": "teams",
@@ -109,7 +118,7 @@ class Writer:
         parsed = self._validate(entity, record)
         if parsed is None or not self._first_time(entity, record, parsed):
             return
-        if not self.report.ok:
+        if not self.report.ok and record.entity not in CHECKED:
             return
         if record.entity != self.entity:
             self.flush()
@@ -177,7 +186,7 @@ class Writer:
 
     def flush(self) -> None:
         batch, self.buffer = self.buffer, []
-        if not batch or not self.report.ok:
+        if not batch or (not self.report.ok and self.entity not in CHECKED):
             return
         assert self.entity is not None
         writer = getattr(self, f"_write_{self.entity}")
@@ -188,7 +197,9 @@ class Writer:
         if not self.report.ok:
             return
         if "opportunities" in self.touched or "stage_changes" in self.touched:
-            self._complete_stage_history()
+            counts = self.report.count("stage_changes")
+            if complete_stage_history(self.source, self.now, counts):
+                self.touched.add("stage_changes")
         if self.touched:
             mark_changed(*sorted(self.touched))
 
@@ -201,49 +212,23 @@ class Writer:
     ) -> None:
         """Create or update each (key, fields) row; count created/updated/unchanged."""
         rows = list(rows)
-        counts = self.report.count(entity)
-        existing = self._existing(model, key_fields, [key for key, _ in rows])
-        created: list[Model] = []
-        updated: list[Model] = []
-        changed: set[str] = set()
-        for key, fields in rows:
-            current = existing.get(key)
-            if current is None:
-                created.append(model(**fields))
-                counts.created += 1
-                continue
-            differences = [
-                name for name, value in fields.items() if getattr(current, name) != value
-            ]
-            if differences:
-                for name in differences:
-                    setattr(current, name, fields[name])
-                changed.update(differences)
-                updated.append(current)
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
-        insert(model, created)
-        if updated:
-            model._default_manager.bulk_update(updated, sorted(changed), batch_size=500)
-        if (created or updated) and entity in FACT_OF:
+        candidates = None
+        if key_fields == ("source", "external_id"):
+            wanted = [key[1] for key, _ in rows]
+            candidates = model._default_manager.filter(source=self.source, external_id__in=wanted)
+        self._counted(entity, upsert(model, rows, key_fields, candidates))
+
+    def _counted(self, entity: str, counts: Counts) -> None:
+        self.report.count(entity).add(counts)
+        if counts.changed and entity in FACT_OF:
             self.touched.add(FACT_OF[entity])
 
-    def _existing(
-        self, model: type[Model], key_fields: tuple[str, ...], keys: list[tuple[Any, ...]]
-    ) -> dict[tuple[Any, ...], Model]:
-        if not keys:
-            return {}
-        if key_fields == ("source", "external_id"):
-            found = model._default_manager.filter(
-                source=self.source, external_id__in=[key[1] for key in keys]
-            )
-        else:
-            condition = Q()
-            for key in keys:
-                condition |= Q(**dict(zip(key_fields, key, strict=True)))
-            found = model._default_manager.filter(condition)
-        return {tuple(getattr(obj, name) for name in key_fields): obj for obj in found}
+    def _handed(self, entity: str, batch: list[Item], problems: list[RowProblem]) -> None:
+        """Report what a service found wrong in a batch, in the file's own terms."""
+        for problem in problems:
+            record = batch[problem.index][0]
+            field = self._field(record, problem.field)
+            self._error(record, field, problem.value, problem.message)
 
     def _external(self, parsed: Parsed) -> tuple[str, str]:
         return (self.source, parsed["external_id"])
@@ -281,23 +266,13 @@ class Writer:
         return found[0]
 
     def _placeholder(self, record: Record, column: str, reference: str, role: str) -> int:
-        if "@" in reference and "." in reference.rsplit("@", 1)[1]:
-            email, name = reference.lower(), ""
-            note = "is not among the people in this import; created them"
-        else:
-            slug = re.sub(r"[^a-z0-9]+", ".", reference.lower()).strip(".") or "someone"
-            email, name = f"{slug}@{self.source}.placeholder.invalid", reference
+        user, real = add_placeholder(reference, source=self.source, role=role)
+        note = "is not among the people in this import; created them"
+        if not real:
             note = (
                 f"is not among the people in this import; created a placeholder person "
-                f"{email}: give them their real email in the admin, or import the users file"
+                f"{user.email}: give them their real email in the admin, or import the users file"
             )
-        base, suffix = email, 1
-        while User.objects.filter(email=email).exists():
-            suffix += 1
-            email = base.replace("@", f".{suffix}@", 1)
-        user = User.objects.create_user(
-            email, None, name=name[:200], role=role, source=self.source, external_id=reference[:64]
-        )
         self.report.count("users").created += 1
         self.touched.add("users")
         self.user_outcomes[user.id] = "created"
@@ -450,6 +425,7 @@ class Writer:
         by_email: dict[str, Item] = {}
         # People others report to are managers, unless the file gives their role.
         managers = {parsed["manager"] for _, parsed in batch if parsed["manager"]}
+        aliases: list[tuple[str, str]] = []
         for record, parsed in batch:
             reference = parsed["external_id"] or parsed["email"]
             if reference in managers or parsed["email"] in managers:
@@ -467,69 +443,48 @@ class Writer:
                         f"was already given on row {first[0].row}; that row is used",
                         "duplicate-person",
                     )
-                self.people[reference] = self.people[first[1]["external_id"] or first[1]["email"]]
+                aliases.append((reference, first[1]["external_id"] or first[1]["email"]))
                 continue
             by_email[parsed["email"]] = (record, parsed)
-            self.people[reference] = self._create_user(record, parsed)
-        for record, parsed in by_email.values():
-            self._link_manager(record, parsed)
+        people = list(by_email.values())
+        for (_, parsed), user_id in zip(people, self._create_users(people), strict=True):
+            self.people[parsed["external_id"] or parsed["email"]] = user_id
+        for reference, first_reference in aliases:
+            self.people[reference] = self.people[first_reference]
+        if self.report.ok:
+            for record, parsed in people:
+                self._link_manager(record, parsed)
 
     def _create_user(self, record: Record, parsed: Parsed) -> int:
-        """Create or update one person from a users record; returns their id."""
+        return self._create_users([(record, parsed)])[0]
+
+    def _create_users(self, items: list[Item]) -> list[int]:
+        """Create or update people from users records (through `upsert_people`); their ids
+        (0 for all when any row has a problem)."""
+        rows = [self._person_row(record, parsed) for record, parsed in items]
+        problems, outcomes = upsert_people(rows, audited=False)
+        self._handed("users", items, problems)
         counts = self.report.count("users")
-        user = None
-        if parsed["external_id"]:
-            user = User.objects.filter(
-                source=self.source, external_id=parsed["external_id"]
-            ).first()
-        if user is None:
-            user = User.objects.filter(email=parsed["email"]).first()
-        fields = {
-            name: parsed[name]
-            for name in (
-                "name",
-                "hire_date",
-                "end_date",
-                "annual_quota",
-                "base_salary",
-                "variable_pay",
-            )
-            if parsed[name] not in ("", None)
-        }
+        for user_id, outcome in outcomes:
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+            self.user_outcomes[user_id] = outcome
+            if outcome != "unchanged":
+                self.touched.add("users")
+        return [user_id for user_id, _ in outcomes] or [0] * len(items)
+
+    def _person_row(self, record: Record, parsed: Parsed) -> PersonRow:
+        names = ("name", "hire_date", "end_date", "annual_quota", "base_salary", "variable_pay")
+        details = {name: parsed[name] for name in names if parsed[name] not in ("", None)}
         if parsed["team"]:
-            fields["team_id"] = self.team(parsed["team"])
-        if user is None:
-            user = User.objects.create_user(
-                parsed["email"],
-                None,
-                role=parsed["role"] or record.hints.get("role") or Role.SALESPERSON,
-                source=self.source,
-                external_id=parsed["external_id"],
-                is_active=parsed["active"] if "active" in record.cells else True,
-                **fields,
-            )
-            counts.created += 1
-            self.touched.add("users")
-            self.user_outcomes[user.id] = "created"
-            return user.id
-        if user.source == self.source and "active" in record.cells:
-            fields["is_active"] = parsed["active"]
-        if user.email != parsed["email"]:
-            fields["email"] = parsed["email"]
-        if not user.external_id and parsed["external_id"]:
-            fields.update(source=self.source, external_id=parsed["external_id"])
-        differences = {k: v for k, v in fields.items() if getattr(user, k) != v}
-        if differences:
-            for name, value in differences.items():
-                setattr(user, name, value)
-            user.save(update_fields=list(differences))
-            counts.updated += 1
-            self.touched.add("users")
-            self.user_outcomes[user.id] = "updated"
-        else:
-            counts.unchanged += 1
-            self.user_outcomes[user.id] = "unchanged"
-        return user.id
+            details["team_id"] = self.team(parsed["team"])
+        return PersonRow(
+            email=parsed["email"],
+            role=parsed["role"] or record.hints.get("role") or Role.SALESPERSON,
+            source=self.source,
+            external_id=parsed["external_id"],
+            active=parsed["active"] if "active" in record.cells else None,
+            details=details,
+        )
 
     def _link_manager(self, record: Record, parsed: Parsed) -> None:
         if not parsed["manager"]:
@@ -718,65 +673,41 @@ class Writer:
         self._upsert("activities", Activity, rows, ("source", "external_id"))
 
     def _write_quotas(self, batch: list[Item]) -> None:
-        rows = []
-        for record, parsed in batch:
-            if bool(parsed["user"]) == bool(parsed["team"]):
-                self._error(
-                    record,
-                    self._field(record, "user"),
-                    parsed["user"],
-                    "give either a salesperson's email or a team name, not both or neither",
-                )
-                continue
-            fields = {
-                "user_id": self.person(record, "user", parsed["user"]),
-                "team_id": self.team(parsed["team"]),
-                "month": parsed["month"],
-                "amount": parsed["amount"],
-            }
-            rows.append(((fields["user_id"], fields["team_id"], fields["month"]), fields))
-        self._upsert("quotas", Quota, rows, ("user_id", "team_id", "month"))
+        rows = [
+            QuotaRow(
+                self.person(record, "user", parsed["user"]),
+                self.team(parsed["team"]),
+                parsed["month"],
+                parsed["amount"],
+            )
+            for record, parsed in batch
+        ]
+        if self.report.ok:
+            problems, counts = write_quotas(rows, audited=False)
+            self._counted("quotas", counts)
+        else:
+            problems = check_quotas(rows)[0]
+        self._handed("quotas", batch, problems)
 
     def _write_forecast_submissions(self, batch: list[Item]) -> None:
-        rows = []
-        for record, parsed in batch:
-            start = parsed["period_start"]
-            if parsed["period_type"] == "quarter" and (start.day != 1):
-                self._error(
-                    record,
-                    self._field(record, "period_start"),
-                    start,
-                    "must be the first day of a quarter",
-                )
-                continue
-            if start.day != 1:
-                self._error(
-                    record,
-                    self._field(record, "period_start"),
-                    start,
-                    "must be the first day of a month",
-                )
-                continue
-            fields = {
-                "user_id": self.person(record, "user", parsed["user"]),
-                "period_type": parsed["period_type"],
-                "period_start": start,
-                "category": parsed["category"],
-                "amount": parsed["amount"],
-                "submitted_at": parsed["submitted_at"],
-                "note": parsed["note"][:500],
-            }
-            key = tuple(
-                fields[k]
-                for k in ("user_id", "period_type", "period_start", "category", "submitted_at")
+        rows = [
+            SubmissionRow(
+                self.person(record, "user", parsed["user"]) or 0,
+                parsed["period_type"],
+                parsed["period_start"],
+                parsed["category"],
+                parsed["amount"],
+                parsed["submitted_at"],
+                parsed["note"],
             )
-            rows.append((key, fields))
-        self._upsert(
-            "forecast_submissions",
-            ForecastSubmission,
-            rows,
-            ("user_id", "period_type", "period_start", "category", "submitted_at"),
-        )
+            for record, parsed in batch
+        ]
+        if self.report.ok:
+            problems, counts = record_submissions(rows, audited=False)
+            self._counted("forecast_submissions", counts)
+        else:
+            problems = check_submissions(rows)[0]
+        self._handed("forecast_submissions", batch, problems)
 
     def _write_leads(self, batch: list[Item]) -> None:
         self._load_opportunities(batch, "converted_opportunity")
@@ -887,125 +818,20 @@ class Writer:
         self._upsert("sales_expenses", SalesExpense, rows, ("user_id", "month", "category"))
 
     def _write_goals(self, batch: list[Item]) -> None:
-        rows = []
-        for record, parsed in batch:
-            if parsed["metric"] not in catalogue.BY_ID:
-                self._error(
-                    record,
-                    self._field(record, "metric"),
-                    parsed["metric"],
-                    "is not a metric id (see docs/metrics.md)",
-                )
-                continue
-            try:
-                parse_period(parsed["period"], clock.today())
-            except InvalidInput as exc:
-                self._error(record, self._field(record, "period"), parsed["period"], exc.message)
-                continue
-            holder = {"company": (), "team": ("team",), "user": ("user",)}[parsed["scope"]]
-            given = tuple(name for name in ("team", "user") if parsed[name])
-            if given != holder:
-                self._error(
-                    record,
-                    self._field(record, "scope"),
-                    parsed["scope"],
-                    "needs a team name for scope team, an email for scope user, and "
-                    "neither for scope company",
-                )
-                continue
-            fields = {
-                "metric": parsed["metric"],
-                "scope": parsed["scope"],
-                "team_id": self.team(parsed["team"]),
-                "user_id": self.person(record, "user", parsed["user"]),
-                "period": parsed["period"].upper(),
-                "target": parsed["target"],
-            }
-            key = tuple(fields[k] for k in ("metric", "scope", "team_id", "user_id", "period"))
-            rows.append((key, fields))
-        self._upsert("goals", Goal, rows, ("metric", "scope", "team_id", "user_id", "period"))
-
-    # Stage history --------------------------------------------------------------------------
-
-    def _complete_stage_history(self) -> None:
-        """Chain each history row to the one before it, and record a deal's current state as a
-        new history row whenever it differs from the last one recorded (or none exists), so
-        history accrues even from sources that export only the current state."""
-        counts = self.report.count("stage_changes")
-        deals_of_source = Opportunity.objects.filter(source=self.source).order_by("id")
-        after = 0
-        # Deal by deal in id ranges, so no cursor is open while rows are written.
-        while deals := list(
-            deals_of_source.filter(id__gt=after).values_list(
-                "id", "stage_id", "amount", "close_date"
-            )[: BATCH * 5]
-        ):
-            first, after = deals[0][0], deals[-1][0]
-            changes = (
-                StageChange.objects.filter(opportunity_id__gte=first, opportunity_id__lte=after)
-                .order_by("opportunity_id", "changed_at", "id")
-                .values_list(
-                    "id", "opportunity_id", "from_stage_id", "to_stage_id", "amount", "close_date"
-                )
+        rows = [
+            GoalRow(
+                parsed["metric"],
+                parsed["scope"],
+                parsed["period"],
+                parsed["target"],
+                self.team(parsed["team"]),
+                self.person(record, "user", parsed["user"]),
             )
-            relinks: list[StageChange] = []
-            appended: list[StageChange] = []
-            for deal, history in _merge(iter(deals), iter(changes)):
-                previous_stage = None
-                last: tuple[Any, ...] | None = None
-                for change_id, _, from_stage, to_stage, amount, close_date in history:
-                    if from_stage != previous_stage:
-                        relinks.append(StageChange(id=change_id, from_stage_id=previous_stage))
-                    previous_stage = to_stage
-                    last = (to_stage, amount, close_date)
-                deal_id, stage_id, amount, close_date = deal
-                if last != (stage_id, amount, close_date):
-                    appended.append(
-                        StageChange(
-                            opportunity_id=deal_id,
-                            from_stage_id=previous_stage,
-                            to_stage_id=stage_id,
-                            amount=amount,
-                            close_date=close_date,
-                            changed_at=self.now,
-                            source=self.source,
-                        )
-                    )
-            StageChange.objects.bulk_update(relinks, ["from_stage_id"], batch_size=500)
-            StageChange.objects.bulk_create(appended, batch_size=500)
-            counts.created += len(appended)
-            if relinks or appended:
-                self.touched.add("stage_changes")
-
-
-def insert(model: type[Model], objects: list[Model]) -> None:
-    """Insert new rows with one prepared statement: the same values bulk_create would write,
-    without compiling SQL for every row (which is most of an import's time)."""
-    if not objects:
-        return
-    database = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    table = database.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(database.ops.quote_name(str(f.column)) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    rows = [
-        [field.get_db_prep_save(field.pre_save(obj, True), database) for field in fields]
-        for obj in objects
-    ]
-    with database.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _merge(
-    deals: Iterator[tuple[Any, ...]], changes: Iterator[tuple[Any, ...]]
-) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
-    """Pair each deal (ordered by id) with its history rows (ordered by deal id, then time)."""
-    pending = next(changes, None)
-    for deal in deals:
-        history = []
-        while pending is not None and pending[1] < deal[0]:
-            pending = next(changes, None)
-        while pending is not None and pending[1] == deal[0]:
-            history.append(pending)
-            pending = next(changes, None)
-        yield deal, history
+            for record, parsed in batch
+        ]
+        if self.report.ok:
+            problems, counts = write_goals(rows, audited=False)
+            self._counted("goals", counts)
+        else:
+            problems = check_goals(rows)[0]
+        self._handed("goals", batch, problems)

@@ -7,16 +7,19 @@ Who may change what is checked here too, so a page or an API cannot forget it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from revsight.access import permissions
 from revsight.analytics.catalogue import BY_ID
-from revsight.core import audit, clock
+from revsight.core import audit, clock, money
+from revsight.core.batches import Counts, RowProblem, upsert
 from revsight.core.errors import InvalidInput, NotAllowed
 from revsight.core.models import Organisation
 from revsight.core.periods import parse as parse_period
@@ -32,8 +35,6 @@ from revsight.org.models import (
     User,
 )
 
-MONEY_LIMIT = Decimal("1e14")
-
 
 def _require_organisation(actor: User) -> None:
     permissions.require(
@@ -43,19 +44,11 @@ def _require_organisation(actor: User) -> None:
 
 
 def _number(field: str, raw: Any, low: Decimal, high: Decimal, places: int = 2) -> Decimal:
-    text = str(raw).strip().replace(",", "") if raw is not None else ""
-    if not text:
-        raise InvalidInput(field, "", "is required")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(field, text, "is not a number") from None
-    # A negative quota, count or order, in the words the forecast and the importers use.
-    if value.is_finite() and value < 0 <= low:
-        raise InvalidInput(field, text, "must be zero or more")
-    if not value.is_finite() or value < low or value > high:
-        raise InvalidInput(field, text, f"must be between {low} and {high}")
-    return value.quantize(Decimal(1).scaleb(-places))
+    """A number in the one amount syntax (`core.money`), within `low`–`high`."""
+    value = money.parse_number(field, raw, places=places, negative_ok=low < 0)
+    if not low <= value <= high:
+        raise InvalidInput(field, str(raw).strip(), f"must be between {low} and {high}")
+    return value
 
 
 def set_fiscal_year_start(actor: User, month: Any) -> Organisation:
@@ -178,45 +171,204 @@ def set_activity_standard(
     return standard
 
 
+@dataclass(frozen=True)
+class QuotaRow:
+    """A monthly quota of a salesperson or a team (exactly one of them); an `amount` of None
+    removes that month's quota."""
+
+    user_id: int | None
+    team_id: int | None
+    month: date
+    amount: Any
+
+
+QUOTA_KEY = ("user_id", "team_id", "month")
+
+
+def check_quotas(rows: Sequence[QuotaRow]) -> tuple[list[RowProblem], list[Decimal | None]]:
+    """Every problem of every row, naming the row's field (user, month, amount), and the
+    amounts read (None: remove)."""
+    problems: list[RowProblem] = []
+    amounts: list[Decimal | None] = []
+    for index, row in enumerate(rows):
+        if (row.user_id is None) == (row.team_id is None):
+            problems.append(
+                RowProblem(
+                    index,
+                    "user",
+                    "",
+                    "give either a salesperson's email or a team name, not both or neither",
+                )
+            )
+        if row.month.day != 1:
+            problems.append(
+                RowProblem(
+                    index, "month", row.month.isoformat(), "must be the first day of a month"
+                )
+            )
+        try:
+            amounts.append(
+                None if money.is_blank(row.amount) else money.parse_amount("amount", row.amount)
+            )
+        except InvalidInput as exc:
+            problems.append(RowProblem.of(index, exc))
+            amounts.append(None)
+    return problems, amounts
+
+
+def write_quotas(
+    rows: Sequence[QuotaRow], *, actor: User | None = None, audited: bool = True
+) -> tuple[list[RowProblem], Counts]:
+    """Check every row, then (only when none has a problem) create, update or remove each
+    quota. The import (`audited` False) records its own audit entry."""
+    problems, amounts = check_quotas(rows)
+    if problems:
+        return problems, Counts()
+    keyed = []
+    removed = Q()
+    for row, amount in zip(rows, amounts, strict=True):
+        key = (row.user_id, row.team_id, row.month)
+        if amount is None:
+            removed |= Q(**dict(zip(QUOTA_KEY, key, strict=True)))
+        else:
+            keyed.append((key, dict(zip(QUOTA_KEY, key, strict=True)) | {"amount": amount}))
+    with transaction.atomic():
+        counts = upsert(Quota, keyed, QUOTA_KEY)
+        if removed:
+            counts.removed = Quota.objects.filter(removed).delete()[0]
+        if counts.changed:
+            mark_changed("quotas")
+            if audited:
+                audit.record(
+                    "settings.quotas",
+                    f"{counts.created + counts.updated + counts.removed} monthly quotas changed",
+                    actor=actor,
+                )
+    return [], counts
+
+
 def set_quotas(actor: User, cells: dict[tuple[int, date], Any]) -> int:
     """Monthly quotas per salesperson: {(user id, first of month): amount or blank}. Every cell
     is checked before any is written; a blank cell removes that month's quota. Returns how many
     quotas changed."""
     permissions.require(permissions.may_set_targets(actor), f"{actor.email} may not set quotas")
     people = User.objects.in_bulk({user_id for user_id, _ in cells})
-    wanted: dict[tuple[int, date], Decimal | None] = {}
-    for (user_id, month), raw in cells.items():
+    labels = []
+    for user_id, month in cells:
         person = people.get(user_id)
         field = f"quota {person.email if person else user_id} {month:%Y-%m}"
         if person is None or not permissions.may_target_user(actor, person):
             raise NotAllowed(f"{field} is not someone whose quota you set", field=field)
-        if month.day != 1:
-            raise InvalidInput(field, month.isoformat(), "must be the first day of a month")
-        blank = str(raw).strip() == "" if raw is not None else True
-        wanted[(user_id, month)] = None if blank else _number(field, raw, Decimal(0), MONEY_LIMIT)
-    current = {
-        (q.user_id, q.month): q
-        for q in Quota.objects.filter(user_id__in=people, month__in={m for _, m in cells})
-    }
-    changes = 0
+        labels.append(field)
+    rows = [QuotaRow(user_id, None, month, raw) for (user_id, month), raw in cells.items()]
+    problems, counts = write_quotas(rows, actor=actor)
+    if problems:
+        raise problems[0].error(labels[problems[0].index])
+    return counts.created + counts.updated + counts.removed
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    """A target for a metric, scope and period id; the team for scope team, the person for
+    scope user, neither for the company. A `target` of None (or blank) removes the goal."""
+
+    metric: str
+    scope: str
+    period: str
+    target: Any
+    team_id: int | None = None
+    user_id: int | None = None
+
+
+GOAL_KEY = ("metric", "scope", "team_id", "user_id", "period")
+# Which of (team, person) each scope names.
+_HOLDERS: dict[str, tuple[bool, bool]] = {
+    "company": (False, False),
+    "team": (True, False),
+    "user": (False, True),
+}
+
+
+def _goal_problems(index: int, row: GoalRow) -> tuple[list[RowProblem], dict[str, Any]]:
+    problems: list[RowProblem] = []
+    fields: dict[str, Any] = {"metric": row.metric, "scope": row.scope}
+    if row.metric not in BY_ID:
+        problems.append(
+            RowProblem(index, "metric", row.metric, "is not a metric id (see docs/metrics.md)")
+        )
+    try:
+        fields["period"] = parse_period(row.period, clock.today()).id
+    except InvalidInput as exc:
+        problems.append(RowProblem(index, "period", row.period, exc.message))
+    if row.scope not in GoalScope.values:
+        problems.append(RowProblem(index, "scope", row.scope, "must be company, team or user"))
+    elif _HOLDERS[row.scope] != (
+        row.team_id is not None,
+        row.user_id is not None,
+    ):
+        problems.append(
+            RowProblem(
+                index,
+                "scope",
+                row.scope,
+                "needs a team name for scope team, an email for scope user, and neither for "
+                "scope company",
+            )
+        )
+    try:
+        blank = money.is_blank(row.target)
+        fields["target"] = None if blank else _number("target", row.target, *_TARGETS, 4)
+    except InvalidInput as exc:
+        problems.append(RowProblem.of(index, exc))
+    return problems, fields | {"team_id": row.team_id, "user_id": row.user_id}
+
+
+_TARGETS = (Decimal("-1e12"), Decimal("1e12"))
+
+
+def check_goals(rows: Sequence[GoalRow]) -> tuple[list[RowProblem], list[dict[str, Any]]]:
+    """Every problem of every row, naming the row's field (metric, scope, period, target), and
+    each goal's fields as stored (the period id normalised, the target read)."""
+    problems: list[RowProblem] = []
+    cleaned = []
+    for index, row in enumerate(rows):
+        found, fields = _goal_problems(index, row)
+        problems.extend(found)
+        cleaned.append(fields)
+    return problems, cleaned
+
+
+def write_goals(
+    rows: Sequence[GoalRow], *, actor: User | None = None, audited: bool = True
+) -> tuple[list[RowProblem], Counts]:
+    """Check every row, then (only when none has a problem) create, update or remove each goal.
+    The import (`audited` False) records its own audit entry."""
+    problems, cleaned = check_goals(rows)
+    if problems:
+        return problems, Counts()
+    keyed, removed = [], Q()
+    for fields in cleaned:
+        key = tuple(fields[name] for name in GOAL_KEY)
+        if fields["target"] is None:
+            removed |= Q(**{name: fields[name] for name in GOAL_KEY})
+        else:
+            keyed.append((key, fields))
     with transaction.atomic():
-        for (user_id, month), amount in wanted.items():
-            quota = current.get((user_id, month))
-            if amount is None:
-                if quota is not None:
-                    quota.delete()
-                    changes += 1
-            elif quota is None:
-                Quota.objects.create(user_id=user_id, month=month, amount=amount)
-                changes += 1
-            elif quota.amount != amount:
-                quota.amount = amount
-                quota.save(update_fields=["amount"])
-                changes += 1
-        if changes:
-            mark_changed("quotas")
-            audit.record("settings.quotas", f"{changes} monthly quotas changed", actor=actor)
-    return changes
+        counts = upsert(Goal, keyed, GOAL_KEY)
+        if removed:
+            counts.removed = Goal.objects.filter(removed).delete()[0]
+        if counts.changed and audited:
+            audit.record("settings.goal", _goal_summary(cleaned, counts), actor=actor)
+    return [], counts
+
+
+def _goal_summary(cleaned: list[dict[str, Any]], counts: Counts) -> str:
+    if len(cleaned) != 1:
+        return f"{counts.created + counts.updated + counts.removed} goals changed"
+    goal = cleaned[0]
+    if goal["target"] is None:
+        return f"Goal removed: {goal['metric']} {goal['period']}"
+    return f"Goal {goal['metric']} {goal['period']} for {goal['scope']}: {goal['target']}"
 
 
 def set_goal(
@@ -230,14 +382,6 @@ def set_goal(
 ) -> Goal | None:
     """A goal for a metric, scope and period id; a blank target removes it."""
     permissions.require(permissions.may_set_targets(actor), f"{actor.email} may not set goals")
-    if metric not in BY_ID:
-        raise InvalidInput("metric", metric, "is not a metric id (see docs/metrics.md)")
-    if scope not in GoalScope.values:
-        raise InvalidInput("scope", scope, "must be company, team or user")
-    try:
-        period_id = parse_period(period, clock.today()).id
-    except InvalidInput as exc:
-        raise InvalidInput("period", period, exc.message) from None
     team = user = None
     if scope == GoalScope.COMPANY:
         if not actor.sees_everything:
@@ -246,34 +390,17 @@ def set_goal(
         team = Team.objects.filter(pk=team_id or 0).first()
         if team is None or not permissions.may_target_team(actor, team):
             raise NotAllowed("team: not a team whose goals you set", field="team")
-    else:
+    elif scope == GoalScope.USER:
         user = User.objects.filter(pk=user_id or 0).first()
         if user is None or not permissions.may_target_user(actor, user):
             raise NotAllowed("salesperson: not someone whose goals you set", field="salesperson")
-    existing = Goal.objects.filter(
-        metric=metric, scope=scope, team=team, user=user, period=period_id
-    ).first()
-    if str(target).strip() == "":
-        if existing is not None:
-            with transaction.atomic():
-                existing.delete()
-                audit.record("settings.goal", f"Goal removed: {metric} {period_id}", actor=actor)
+    row = GoalRow(
+        metric, scope, period, target, team.pk if team else None, user.pk if user else None
+    )
+    problems, _ = write_goals([row], actor=actor)
+    if problems:
+        raise problems[0].error()
+    _, [fields] = check_goals([row])
+    if fields["target"] is None:
         return None
-    value = _number("target", target, Decimal("-1e12"), Decimal("1e12"), 4)
-    with transaction.atomic():
-        goal, _ = Goal.objects.update_or_create(
-            metric=metric,
-            scope=scope,
-            team=team,
-            user=user,
-            period=period_id,
-            defaults={"target": value},
-        )
-        holder = team.name if team else user.email if user else "company"
-        audit.record(
-            "settings.goal",
-            f"Goal {metric} {period_id} for {holder}: {value}",
-            actor=actor,
-            target=goal,
-        )
-    return goal
+    return Goal.objects.get(**{name: fields[name] for name in GOAL_KEY})

@@ -1,6 +1,15 @@
-"""State changes for people and teams. Each owns its transaction and writes the audit log."""
+"""State changes for people and teams. Each owns its transaction and writes the audit log.
+
+Whoever adds a person (`revsight createuser`, an import, a placeholder an import needs), an
+administrator is made staff and superuser here, so no door can forget it.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -8,7 +17,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from revsight.core import audit
+from revsight.core.batches import RowProblem
 from revsight.core.errors import InvalidInput
+from revsight.core.money import parse_amount
 from revsight.core.versions import mark_changed
 from revsight.org.models import Role, Team, User
 
@@ -58,8 +69,7 @@ def create_user(
             role=role,
             team=team_obj,
             manager=manager,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
+            **_powers(role),
         )
         mark_changed("users", "teams")
         audit.record(
@@ -70,3 +80,131 @@ def create_user(
             target=user,
         )
     return user, created_team
+
+
+def _powers(role: str) -> dict[str, bool]:
+    """An administrator is staff (the admin site) and superuser (every permission)."""
+    return {"is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN}
+
+
+def _valid_email(raw: str) -> str:
+    email = raw.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput("email", raw, "is not a valid email address") from None
+    return email
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as a source system knows them. `role` applies only when they are new (an
+    import never changes a role); `active` None leaves it as it is; `details` are User fields
+    (name, team_id, hire_date, end_date, annual_quota, base_salary, variable_pay) to set."""
+
+    email: str
+    role: str = Role.SALESPERSON
+    source: str = ""
+    external_id: str = ""
+    active: bool | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def check_people(rows: Sequence[PersonRow]) -> list[RowProblem]:
+    """Every problem of every row, naming the row's field (email, role, annual_quota)."""
+    problems = []
+    for index, row in enumerate(rows):
+        try:
+            _valid_email(row.email)
+        except InvalidInput as exc:
+            problems.append(RowProblem.of(index, exc))
+        if row.role not in Role.values:
+            message = f"must be one of: {', '.join(Role.values)}"
+            problems.append(RowProblem(index, "role", row.role, message))
+        if row.details.get("annual_quota") is not None:
+            try:
+                parse_amount("annual_quota", row.details["annual_quota"])
+            except InvalidInput as exc:
+                problems.append(RowProblem.of(index, exc))
+    return problems
+
+
+def upsert_people(
+    rows: Sequence[PersonRow], *, actor: User | None = None, audited: bool = True
+) -> tuple[list[RowProblem], list[tuple[int, str]]]:
+    """Check every row, then (only when none has a problem) create or update each person,
+    matched by (source, external id), then by email. Returns the problems, or each row's user
+    id and what happened to them: created, updated or unchanged. The import (`audited` False)
+    records its own audit entry."""
+    problems = check_people(rows)
+    if problems:
+        return problems, []
+    outcomes = []
+    with transaction.atomic():
+        for row in rows:
+            outcomes.append(_upsert_person(row))
+        changed = [o for o in outcomes if o[1] != "unchanged"]
+        if changed:
+            mark_changed("users", "teams")
+            if audited:
+                audit.record("user.upsert", f"{len(changed)} people added or changed", actor=actor)
+    return [], outcomes
+
+
+def _upsert_person(row: PersonRow) -> tuple[int, str]:
+    email = _valid_email(row.email)
+    user = None
+    if row.external_id:
+        user = User.objects.filter(source=row.source, external_id=row.external_id).first()
+    if user is None:
+        user = User.objects.filter(email=email).first()
+    if user is None:
+        active = True if row.active is None else row.active
+        user = _new_person(email, row.role, row.source, row.external_id, active, row.details)
+        return user.pk, "created"
+    fields = dict(row.details)
+    if user.source == row.source and row.active is not None:
+        fields["is_active"] = row.active
+    if user.email != email:
+        fields["email"] = email
+    if not user.external_id and row.external_id:
+        fields.update(source=row.source, external_id=row.external_id)
+    differences = {k: v for k, v in fields.items() if getattr(user, k) != v}
+    if not differences:
+        return user.pk, "unchanged"
+    for name, value in differences.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(differences))
+    return user.pk, "updated"
+
+
+def _new_person(
+    email: str, role: str, source: str, external_id: str, active: bool, details: dict[str, Any]
+) -> User:
+    return User.objects.create_user(
+        email,
+        None,
+        role=role,
+        source=source,
+        external_id=external_id,
+        is_active=active,
+        **_powers(role),
+        **details,
+    )
+
+
+def add_placeholder(reference: str, *, source: str, role: str) -> tuple[User, bool]:
+    """A person a file refers to but does not list: by their email when the reference is one
+    (returns True), else under an address that cannot receive mail, `name.SOURCE.placeholder
+    .invalid`, to be corrected later (returns False). The caller marks `users` changed."""
+    if "@" in reference and "." in reference.rsplit("@", 1)[1]:
+        email, name, real = reference.lower(), "", True
+    else:
+        slug = re.sub(r"[^a-z0-9]+", ".", reference.lower()).strip(".") or "someone"
+        email, name, real = f"{slug}@{source}.placeholder.invalid", reference, False
+    base, suffix = email, 1
+    while User.objects.filter(email=email).exists():
+        suffix += 1
+        email = base.replace("@", f".{suffix}@", 1)
+    details = {"name": name[:200]}
+    return _new_person(email, role, source, reference[:64], True, details), real
