@@ -39,13 +39,16 @@ demo: $(STAMP_BASE)
 serve: $(STAMP_BASE)
 	$(BIN)/revsight serve --port $(PORT)
 
+# A worker per core; a module's tests stay on one worker, so they share its demo organisation.
+XDIST ?= -n auto --dist loadscope
+
 ## test: the whole suite on the embedded database (DATABASE_URL=postgresql://… for PostgreSQL)
 test: $(STAMP_DEV)
-	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(PYTEST_ARGS)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 ## test-fast: the inner loop: no demo organisation, browser, Spark or public data sets
 test-fast: $(STAMP_DEV)
-	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest -q -m "not slow and not browser and not spark and not large" $(PYTEST_ARGS)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(XDIST) -q -m "not slow and not browser and not spark and not large" $(PYTEST_ARGS)
 
 ## lint: ruff (lint, complexity and format), mypy, and the layer contract (import-linter)
 lint: $(STAMP_DEV)
