@@ -63,6 +63,7 @@ def test_a_period_or_its_id_gives_the_same_result(cast: Cast) -> None:
     assert by_period.rows == by_id.rows
 
 
+@pytest.mark.slow  # computes a whole dashboard
 def test_a_page_computes_in_one_session(cast: Cast, opened: list[str]) -> None:
     client = Client()
     client.force_login(cast.president)  # type: ignore[arg-type]

@@ -14,6 +14,9 @@ from revsight.core.models import Organisation
 from revsight.demo.build import DEMO_MODELS, RealDataPresent, build_demo, wipe_demo
 from revsight.org.models import Role, User
 
+# Slow: builds whole demo organisations.
+pytestmark = pytest.mark.slow
+
 AS_OF = date(2026, 6, 30)
 
 

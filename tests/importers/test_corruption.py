@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from tests.importers.helpers import do_import, snapshot
 from tests.importers.test_contract import CASES, Case
 
-pytestmark = pytest.mark.django_db
+# Slow: dozens of damaged exports per source, each imported whole.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NASTY = st.one_of(
     st.text(max_size=40),

@@ -35,6 +35,7 @@ def test_pages_need_a_login() -> None:
     assert response["Location"] == "/login/?next=/"
 
 
+@pytest.mark.slow  # lands on a dashboard computed afresh
 def test_logging_in_with_email_and_password_opens_the_home_page(cast: Cast) -> None:
     client = Client()
     response = client.post(
@@ -92,6 +93,7 @@ def test_the_vp_sees_every_sales_team_but_not_services(cast: Cast) -> None:
     assert "dev@acme.test" not in page
 
 
+@pytest.mark.slow  # computes every landing dashboard afresh
 def test_every_navigation_link_leads_to_a_working_page(cast: Cast) -> None:
     for user in (cast.president, cast.admin, cast.east_rep):
         client = logged_in(user)

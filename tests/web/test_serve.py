@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# Slow: builds a demo and starts gunicorn.
+pytestmark = pytest.mark.slow
+
 REVSIGHT = [sys.executable, "-m", "revsight.cli"]
 
 
