@@ -143,7 +143,7 @@ def _forget_replica(home: Path) -> None:
     (home / "analytics.duckdb").unlink(missing_ok=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The public sales data sets beside the project (../shared/data); tests using them skip,
     saying why, where the folder is absent, or fail with REVSIGHT_REQUIRE_SHARED_DATA=1 (CI)."""
