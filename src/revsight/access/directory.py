@@ -44,14 +44,22 @@ def _tree_order(tree: TeamTree, teams: list[Team]) -> list[tuple[Team, int]]:
     return [(by_id[pk], depth) for pk, depth in tree.depth_first(set(by_id))]
 
 
-def team_quota(tree: TeamTree, team_id: int, months: tuple[date, date]) -> Decimal | None:
-    """A team's quota over a span of months is its people's, in the team and every sub-team:
-    the definition the `quota` metric uses. None when none of them has a quota then."""
-    below = tree.descendants(team_id)
-    total = Quota.objects.filter(month__range=months, user__team_id__in=below).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return total
+def quotas_by_team(months: tuple[date, date]) -> dict[int, Decimal]:
+    """The people's quotas over a span of months, summed by the team they are in (one query)."""
+    rows = (
+        Quota.objects.filter(month__range=months, user__team__isnull=False)
+        .values("user__team_id")
+        .annotate(total=Sum("amount"))
+        .values_list("user__team_id", "total")
+    )
+    return dict(rows)
+
+
+def team_quota(tree: TeamTree, team_id: int, by_team: dict[int, Decimal]) -> Decimal | None:
+    """A team's quota is its people's, in the team and every sub-team: the definition the
+    `quota` metric uses. None when none of them has a quota then."""
+    found = [by_team[pk] for pk in tree.descendants(team_id) if pk in by_team]
+    return sum(found, Decimal(0)) if found else None
 
 
 def role_summary(people: list[User]) -> list[str]:
@@ -82,8 +90,9 @@ def organisation_overview(viewer: User, today: date | None = None) -> dict[str, 
     teams_shown = {p.team for p in people if p.team is not None}
     tree = TeamTree.load()
     quota_teams = set(scope(viewer, Team.objects.all()).values_list("pk", flat=True))
+    by_team = quotas_by_team(year)
     for team, depth in _tree_order(tree, list(teams_shown)):
-        shown = team_quota(tree, team.pk, year) if team.pk in quota_teams else None
+        shown = team_quota(tree, team.pk, by_team) if team.pk in quota_teams else None
         blocks[team.pk] = TeamBlock(team, depth, quota_this_year=shown)
     for person in people:
         block = blocks.setdefault(person.team_id, TeamBlock(team=None))

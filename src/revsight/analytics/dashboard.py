@@ -18,7 +18,7 @@ from revsight.analytics.dashboard_scope import Scope, members_of, period_of, rep
 from revsight.analytics.kept import kept
 from revsight.analytics.records import listed
 from revsight.analytics.scopes import Membership
-from revsight.analytics.session import Query, session
+from revsight.analytics.session import Query, Session, session
 from revsight.analytics.weighting import weighted
 from revsight.core import periods
 from revsight.core.models import Organisation
@@ -200,7 +200,10 @@ def _figure(result: Result, metric_id: str, key: str, trend: bool = True) -> Fig
 class _Builder:
     """Computes a dashboard's parts for one scope, period and day, in one analytics session."""
 
-    def __init__(self, scope: Scope, period: periods.Period, as_of: date) -> None:
+    def __init__(
+        self, analytics: Session, scope: Scope, period: periods.Period, as_of: date
+    ) -> None:
+        self.analytics = analytics
         self.scope, self.period, self.as_of = scope, period, as_of
         self.members = members_of(scope, period)
         self.key = scope.key
@@ -212,8 +215,7 @@ class _Builder:
         query = Query(
             ids, period or self.period, self.as_of, self.scope.kind, members=self.members, **options
         )
-        with session() as analytics:
-            return analytics.compute(query)
+        return self.analytics.compute(query)
 
     def tiles(self) -> tuple[list[Figure], list[Figure], list[WindowCover], list[str]]:
         trended = self.values([m for m, _ in TILES if m not in NO_TREND], trend=TREND)
@@ -297,8 +299,9 @@ class _Builder:
         salesperson) the team's leaderboard: a salesperson sees their own details and only the
         headline numbers of their team."""
         reps = reps_of(self.scope, self.period, self.members)
-        with session() as analytics:
-            result = analytics.compute(Query(PER_REP, self.period, self.as_of, "rep", members=reps))
+        result = self.analytics.compute(
+            Query(PER_REP, self.period, self.as_of, "rep", members=reps)
+        )
         rows = [
             RepRow(email, reps.label(email), {m: result.value(m, email) for m in PER_REP})
             for email in reps.keys
@@ -314,7 +317,12 @@ class _Builder:
 
 
 def _build(scope: Scope, period: periods.Period, as_of: date) -> Dashboard:
-    build = _Builder(scope, period, as_of)
+    with session() as analytics:
+        return _assemble(_Builder(analytics, scope, period, as_of))
+
+
+def _assemble(build: _Builder) -> Dashboard:
+    scope, period, as_of = build.scope, build.period, build.as_of
     has_key = scope.key in build.members.keys
     reps, reps_total, leaderboard = build.reps()
     common: dict[str, Any] = {

@@ -8,6 +8,7 @@ Inside an analytics session (`revsight.analytics.session`) the engine is opened 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Protocol
 
 import ibis.expr.types as ir
@@ -46,11 +47,22 @@ def open_engine(name: str | None = None) -> Engine:
     return REGISTRY[chosen_name(name)]()
 
 
+class Opened(Protocol):
+    """What an open analytics session offers the engine registry (`session.Session`)."""
+
+    engine_name: str
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+# The session open in this request or command; set by `session.session()`.
+active: ContextVar[Opened | None] = ContextVar("revsight_analytics_session", default=None)
+
+
 def get_engine(name: str | None = None) -> Engine:
     """The current analytics session's engine when it is the one asked for, else a new one."""
-    from revsight.analytics.session import current
-
-    active = current()
-    if active is not None and active.engine_name == chosen_name(name):
-        return active.engine
+    opened = active.get()
+    if opened is not None and opened.engine_name == chosen_name(name):
+        return opened.engine
     return open_engine(name)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from revsight.analytics.engine import Engine, chosen_name, open_engine
+from revsight.analytics.engine import Engine, active, chosen_name, open_engine
 from revsight.analytics.scopes import Membership
 from revsight.core.periods import Period
 
@@ -68,25 +67,23 @@ class Session:
         self._engine = None
 
 
-_current: ContextVar[Session | None] = ContextVar("revsight_analytics_session", default=None)
-
-
 def current() -> Session | None:
     """The session open in this request or command, if any."""
-    return _current.get()
+    opened = active.get()
+    return opened if isinstance(opened, Session) else None
 
 
 @contextmanager
 def session(engine: str | None = None) -> Iterator[Session]:
     """Open a session, or join the one already open for the same engine."""
-    active = _current.get()
-    if active is not None and active.engine_name == chosen_name(engine):
-        yield active
+    joined = current()
+    if joined is not None and joined.engine_name == chosen_name(engine):
+        yield joined
         return
     opened = Session(engine)
-    token = _current.set(opened)
+    token = active.set(opened)
     try:
         yield opened
     finally:
-        _current.reset(token)
+        active.reset(token)
         opened.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from revsight.cli.base import (
@@ -49,16 +51,13 @@ def init() -> None:
     "demo), so the Forecast page shows them at once.",
 )
 @needs_django
-def demo(seed: int, as_of: object, scale: str, reuse: bool, backtest: bool) -> None:
+def demo(seed: int, as_of: date | None, scale: str, reuse: bool, backtest: bool) -> None:
     """Build the demo organisation (Northwind Solutions) into the data directory."""
-    from datetime import date
-
     from revsight.demo.build import build_demo
 
     migrate()
-    day = as_of if isinstance(as_of, date) else None
     result = build_demo(
-        seed=seed, as_of=day, scale=scale, reuse=reuse, progress=lambda m: click.echo(f"  {m}")
+        seed=seed, as_of=as_of, scale=scale, reuse=reuse, progress=lambda m: click.echo(f"  {m}")
     )
     if result.reused:
         click.echo(

@@ -25,6 +25,17 @@ class FieldProblem:
         return {"path": self.path, "message": self.message}
 
 
+def error_body(code: str, message: str, fields: Sequence[FieldProblem] = ()) -> dict[str, Any]:
+    """The one JSON shape of an error."""
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "fields": [problem.as_json() for problem in fields],
+        }
+    }
+
+
 class RevsightError(Exception):
     """Base of every error Revsight reports to people in plain words."""
 
@@ -37,13 +48,7 @@ class RevsightError(Exception):
         self.fields = list(fields)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "error": {
-                "code": self.code,
-                "message": str(self),
-                "fields": [problem.as_json() for problem in self.fields],
-            }
-        }
+        return error_body(self.code, str(self), self.fields)
 
 
 class InvalidInput(RevsightError):

@@ -14,21 +14,14 @@ from collections.abc import Callable, Sequence
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from revsight.core.errors import FieldProblem, RevsightError
+from revsight.core.errors import FieldProblem, RevsightError, error_body
 
 
 def error_json(
     status: int, code: str, message: str, fields: Sequence[FieldProblem] = ()
 ) -> JsonResponse:
     """The API's answer for an error that is not a `RevsightError` (no token, wrong method)."""
-    body = {
-        "error": {
-            "code": code,
-            "message": message,
-            "fields": [problem.as_json() for problem in fields],
-        }
-    }
-    return JsonResponse(body, status=status)
+    return JsonResponse(error_body(code, message, fields), status=status)
 
 
 def json_for(exc: RevsightError) -> JsonResponse:

@@ -228,10 +228,11 @@ def _fiscal_months(year: int) -> list[date]:
 @login_required
 def quotas(request: HttpRequest) -> HttpResponse:
     actor = _targets_only(request)
+    this_year = inputs.as_of(request).year
     try:
-        year = int(request.GET.get("year", inputs.as_of(request).year))
+        year = int(request.GET.get("year", this_year))
     except ValueError:
-        year = inputs.as_of(request).year
+        year = this_year
     months = _fiscal_months(year)
     people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON, is_active=True))
     if not actor.sees_everything:
