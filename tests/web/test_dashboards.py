@@ -241,3 +241,14 @@ def test_a_large_scope_shows_its_top_sellers_in_the_panels() -> None:
     assert len(shown) == MAX_REPS_SHOWN
     assert min(row["bookings"] for row in shown) == 5.0
     assert _shown_reps(rows[:3]) == rows[:3]
+
+
+def test_an_unknown_period_or_window_is_refused_naming_the_parameter() -> None:
+    rep = User.objects.get(email="rep@example.com")
+    client = logged_in(rep.email)
+    page = client.get(f"/dashboard/rep/{rep.pk}/?period=fortnight&as_of={AS_OF}")
+    assert page.status_code == 400
+    assert "must be one of: week, month, quarter, ytd" in page.content.decode()
+    listed = client.get(f"/records/pipeline/?scope=rep/{rep.pk}&window=soon&as_of={AS_OF}")
+    assert listed.status_code == 400
+    assert "window ('soon') is not a number" in listed.content.decode().replace("&#x27;", "'")

@@ -150,3 +150,24 @@ def test_fiscal_year_page(cast: Cast) -> None:
     assert Organisation.current().fiscal_year_start_month == 7
     page = client.post("/settings/fiscal-year/", {"month": "0"}).content.decode()
     assert "must be 1 (January) to 12" in page
+
+
+def test_a_quota_cell_not_on_the_page_is_refused_and_nothing_saved(cast: Cast) -> None:
+    client = logged_in(cast.east_manager)
+    before = snapshot()
+    response = client.post(
+        "/settings/quotas/?year=2026",
+        {f"q-{cast.east_rep.pk}-2026-03": "50000", f"q-{cast.west_rep.pk}-2026-03": "9"},
+    )
+    page = response.content.decode()
+    assert f"<strong>q-{cast.west_rep.pk}-2026-03</strong> (9) is not a quota cell" in page
+    assert snapshot() == before
+
+
+def test_a_goal_for_a_team_that_is_not_an_id_is_named(cast: Cast) -> None:
+    client = logged_in(cast.east_manager)
+    before = snapshot()
+    form = {"metric": "win_rate", "scope": "team", "team": "east", "period": "2026-Q3"}
+    page = client.post("/settings/goals/", {**form, "target": "0.3"}).content.decode()
+    assert "<strong>team</strong> (east) is not a team id" in page
+    assert snapshot() == before

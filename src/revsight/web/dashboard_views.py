@@ -32,6 +32,7 @@ from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
 from revsight.org.models import Team, User
 from revsight.web import charts, inputs
+from revsight.web.forms import DashboardForm, RecordsForm
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
 
@@ -138,7 +139,7 @@ def _figures(data: Dashboard, scope: Scope, period_kind: str, as_of: date) -> di
 
 def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     viewer = _user(request)
-    period_kind = request.GET.get("period", "month")
+    period_kind = DashboardForm(request.GET).period_kind()
     as_of = inputs.as_of(request)
     data = dashboard(scope, period_kind, as_of)
 
@@ -213,12 +214,8 @@ def _scope_from(viewer: User, text: str) -> Scope:
         raise Http404("No such scope.") from None
 
 
-def _period_from(text: str, as_of: date, window: str | None) -> periods.Period:
-    if window:
-        try:
-            days = int(window)
-        except ValueError:
-            raise Http404("window must be a number of days.") from None
+def _period_from(text: str, as_of: date, days: int | None) -> periods.Period:
+    if days:
         return periods.Period(
             f"next-{days}d", "window", as_of + timedelta(days=1), as_of + timedelta(days=days)
         )
@@ -236,24 +233,26 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404("No such list.")
     viewer = _user(request)
-    scope = _scope_from(viewer, request.GET.get("scope", ""))
+    form = RecordsForm(request.GET)
+    filters = form.filters()
+    asked = form.cleaned_data
+    scope = _scope_from(viewer, asked["scope"])
     as_of = inputs.as_of(request)
-    period = _period_from(request.GET.get("period", "month"), as_of, request.GET.get("window"))
+    period = _period_from(asked["period"], as_of, asked["window"])
     members = members_of(scope, period)
-    if request.GET.get("owner"):
+    if filters["owner"]:
         everyone = reps_of(scope, period, members) if scope.kind != "rep" else members
-        if request.GET["owner"] not in everyone.keys and scope.kind != "company":
+        if filters["owner"] not in everyone.keys and scope.kind != "company":
             raise Http404("No such salesperson here.")
     items = listed(kind, period, as_of, members)
     as_then = {item.id: item for item in items}
-    filters = {k: request.GET.get(k, "") for k in ("owner", "stage", "type", "account")}
     if kind == "activities":
         rows = _activities(viewer, list(as_then), filters)
     else:
         rows = _deals(viewer, as_then, filters, kind == "pipeline")
     span = period.id if period.kind != "window" else f"next {(period.end - as_of).days} days"
     title = f"{KINDS[kind]} · {scope.label} · {span}"
-    if request.GET.get("format") == "csv":
+    if asked["format"] == "csv":
         return _csv(rows, kind)
     return render(
         request,
@@ -264,8 +263,8 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "csv_link": f"{request.path}?{request.GET.urlencode()}&format=csv",
-            "back": f"/dashboard/{scope.path}/?"
-            + urlencode({"period": request.GET.get("period", "month"), "as_of": as_of}),
+            "back": f"{dashboard_url(scope)}?"
+            + urlencode({"period": asked["period"], "as_of": as_of}),
             "stages": Stage.objects.order_by("order").values_list("name", flat=True),
             "types": ActivityType.choices,
             "total": sum(r.get("amount") or 0 for r in rows) if kind != "activities" else None,

@@ -21,6 +21,7 @@ from revsight.forecasting.backtest import backtest, remember
 from revsight.forecasting.services import submit_forecast
 from revsight.org.models import Role, User
 from revsight.web import charts, inputs
+from revsight.web.forms import SubmissionForm, read
 
 
 @login_required
@@ -77,12 +78,12 @@ def run_backtest(request: HttpRequest) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, viewer: User) -> None:
-    email = request.POST.get("user") or viewer.email
+    posted = read(SubmissionForm(request.POST))
     submit_forecast(
-        email,
-        request.POST.get("period", ""),
-        request.POST.get("commit", ""),
-        request.POST.get("best_case") or None,
+        posted["user"] or viewer.email,
+        posted["period"],
+        posted["commit"],
+        posted["best_case"] or None,
         actor=viewer,
-        note=request.POST.get("note", ""),
+        note=posted["note"],
     )

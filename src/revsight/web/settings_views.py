@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from revsight.access import permissions, visibility
 from revsight.analytics.catalogue import BY_ID, METRICS
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.core.periods import fiscal_year_start
-from revsight.crm.models import ActivityType, Stage
+from revsight.crm.models import Stage
 from revsight.org import configuration
 from revsight.org.models import (
     ActivityStandard,
@@ -32,6 +33,15 @@ from revsight.org.models import (
     User,
 )
 from revsight.web import inputs
+from revsight.web.forms import (
+    STANDARD_TYPES,
+    FiscalYearForm,
+    GoalForm,
+    QuotaGridForm,
+    StandardsForm,
+    read,
+    stage_rows,
+)
 
 MONTHS = [
     "January",
@@ -47,7 +57,6 @@ MONTHS = [
     "November",
     "December",
 ]
-STANDARD_TYPES = [t for t in ActivityType if t != ActivityType.OTHER]
 
 
 def _actor(request: HttpRequest) -> User:
@@ -83,14 +92,20 @@ def _render(
 def _sections(actor: User) -> list[tuple[str, str]]:
     found = []
     if permissions.may_set_targets(actor):
-        found += [("Quotas", "/settings/quotas/"), ("Goals", "/settings/goals/")]
+        found += [("Quotas", "settings-quotas"), ("Goals", "settings-goals")]
     if permissions.may_configure_organisation(actor):
         found += [
-            ("Stages", "/settings/stages/"),
-            ("Activity standards", "/settings/standards/"),
-            ("Fiscal year", "/settings/fiscal-year/"),
+            ("Stages", "settings-stages"),
+            ("Activity standards", "settings-standards"),
+            ("Fiscal year", "settings-fiscal-year"),
         ]
-    return found
+    return [(label, reverse(name)) for label, name in found]
+
+
+def _saved(name: str, **query: Any) -> HttpResponse:
+    """Back to the page after a save, saying so."""
+    extra = "".join(f"{key}={value}&" for key, value in query.items())
+    return redirect(f"{reverse(name)}?{extra}saved=1")
 
 
 @login_required
@@ -107,8 +122,9 @@ def fiscal_year(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            configuration.set_fiscal_year_start(actor, request.POST.get("month", ""))
-            return redirect("/settings/fiscal-year/?saved=1")
+            month = read(FiscalYearForm(request.POST))["month"]
+            configuration.set_fiscal_year_start(actor, month)
+            return _saved("settings-fiscal-year")
         except InvalidInput as exc:
             error = exc
     organisation = Organisation.current()
@@ -128,23 +144,19 @@ def stages(request: HttpRequest) -> HttpResponse:
     actor = _organisation_only(request)
     error = None
     if request.method == "POST":
-        rows = []
-        ids, names = request.POST.getlist("id"), request.POST.getlist("name")
-        orders, chances = request.POST.getlist("order"), request.POST.getlist("probability")
-        outcomes = request.POST.getlist("outcome")
-        for ident, name, order, chance, outcome in zip(
-            ids, names, orders, chances, outcomes, strict=False
-        ):
-            if not ident and not name.strip():
-                continue  # the empty row for a new stage, left empty
-            rows.append(
-                configuration.StageRow(
-                    int(ident) if ident.isdigit() else None, name, order, chance, outcome
-                )
-            )
         try:
+            rows = [
+                configuration.StageRow(
+                    int(row["id"]) if row["id"] else None,
+                    row["name"],
+                    row["order"],
+                    row["probability"],
+                    row["outcome"],
+                )
+                for row in stage_rows(request.POST)
+            ]
             configuration.save_stages(actor, rows)
-            return redirect("/settings/stages/?saved=1")
+            return _saved("settings-stages")
         except InvalidInput as exc:
             error = exc
     listed = [
@@ -179,15 +191,9 @@ def standards(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             with transaction.atomic():  # every type or none
-                for kind in STANDARD_TYPES:
-                    configuration.set_activity_standard(
-                        actor,
-                        role,
-                        kind.value,
-                        request.POST.get(f"per-{kind.value}", "week"),
-                        request.POST.get(f"count-{kind.value}", ""),
-                    )
-            return redirect(f"/settings/standards/?role={role}&saved=1")
+                for kind, per, count in StandardsForm(request.POST).standards():
+                    configuration.set_activity_standard(actor, role, kind, per, count)
+            return _saved("settings-standards", role=role)
         except InvalidInput as exc:
             error = exc
     current = {s.activity_type: s for s in ActivityStandard.objects.filter(role=role)}
@@ -241,22 +247,13 @@ def quotas(request: HttpRequest) -> HttpResponse:
     error = None
     posted: dict[str, str] = {}
     if request.method == "POST":
-        cells: dict[tuple[int, date], Any] = {}
-        for name in request.POST:
-            value = request.POST.get(name, "")
-            if name.startswith("q-"):
-                _, user_id, month_text = name.split("-", 2)
-                try:
-                    cells[(int(user_id), date.fromisoformat(month_text + "-01"))] = value
-                except ValueError:
-                    error = InvalidInput(name, value, "is not a quota cell")
-                posted[name] = value
-        if error is None:
-            try:
-                configuration.set_quotas(actor, cells)
-                return redirect(f"/settings/quotas/?year={year}&saved=1")
-            except InvalidInput as exc:
-                error = exc
+        posted = {name: str(value) for name, value in request.POST.items() if name.startswith("q-")}
+        try:
+            grid_form = QuotaGridForm([p.pk for p in people], months, request.POST)
+            configuration.set_quotas(actor, dict(grid_form.posted()))
+            return _saved("settings-quotas", year=year)
+        except InvalidInput as exc:
+            error = exc
     stored = {
         (q.user_id, q.month): q.amount
         for q in Quota.objects.filter(user__in=people, month__in=months)
@@ -265,7 +262,7 @@ def quotas(request: HttpRequest) -> HttpResponse:
     for person in people:
         cells_shown = []
         for month in months:
-            name = f"q-{person.pk}-{month:%Y-%m}"
+            name = QuotaGridForm.name(person.pk, month)
             amount = stored.get((person.pk, month))
             cells_shown.append(
                 {
@@ -292,16 +289,17 @@ def goals(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
+            goal = read(GoalForm(request.POST))
             configuration.set_goal(
                 actor,
-                request.POST.get("metric", ""),
-                request.POST.get("scope", ""),
-                request.POST.get("period", ""),
-                request.POST.get("target", ""),
-                team_id=_int(request.POST.get("team")),
-                user_id=_int(request.POST.get("user")),
+                goal["metric"],
+                goal["scope"],
+                goal["period"],
+                goal["target"],
+                team_id=goal["team"],
+                user_id=goal["user"],
             )
-            return redirect("/settings/goals/?saved=1")
+            return _saved("settings-goals")
         except InvalidInput as exc:
             error = exc
     shown = visibility.scope(actor, Goal.objects.all()).select_related("team", "user")
@@ -335,7 +333,3 @@ def goals(request: HttpRequest) -> HttpResponse:
         },
         error,
     )
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
