@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED ?= 1
 export REVSIGHT_HOME ?= $(CURDIR)/.revsight
 
-.PHONY: demo test test-fast lint bench serve install install-dev install-spark clean
+.PHONY: demo test test-postgres test-fast lint bench serve install install-dev install-spark clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Revsight needs Python 3.11 or newer")'
@@ -45,6 +45,12 @@ XDIST ?= -n auto --dist loadscope
 ## test: the whole suite on the embedded database (DATABASE_URL=postgresql://… for PostgreSQL)
 test: $(STAMP_DEV)
 	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+## test-postgres: the suite on PostgreSQL (DATABASE_URL=postgresql://…), less the Spark tests, which
+## read the facts' Parquet export and compare engines that do not depend on the database
+test-postgres: $(STAMP_DEV)
+	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "test-postgres needs DATABASE_URL=postgresql://…" >&2; exit 2;; esac
+	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(XDIST) -m "not spark" $(PYTEST_ARGS)
 
 ## test-fast: the inner loop: no demo organisation, browser, Spark or public data sets
 test-fast: $(STAMP_DEV)

@@ -42,10 +42,11 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _kept_results(request: pytest.FixtureRequest) -> Iterator[None]:
+def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iterator[None]:
     """Results are kept (cached) under the data's version, and tests build different data that
     can share a version: each test starts and ends with an empty cache. Tests on the demo
-    organisation share what they computed while none of them writes, as people would."""
+    organisation share what they computed, from module to module, while none of them writes,
+    as people would: every module starts from the same demo, so the same versions."""
     from django.core.cache import cache
 
     if "demo_org" not in request.fixturenames:
@@ -80,10 +81,14 @@ class _Writes:
 
 @pytest.fixture(autouse=True)
 def _demo_data_home(request: pytest.FixtureRequest, settings: Any) -> None:
-    """Tests on the demo organisation share their module's data directory, and so the
-    analytics replica built from it."""
+    """Tests on the demo organisation share a data directory of their own, and so the analytics
+    replica built from the demo and the results kept for it (other tests empty theirs)."""
     if "demo_org" in request.fixturenames:
-        settings.REVSIGHT_HOME = request.getfixturevalue("demo_home")
+        home = request.getfixturevalue("demo_home")
+        settings.REVSIGHT_HOME = home
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": str(home / "cache")}
+        }
 
 
 @pytest.fixture
@@ -111,7 +116,7 @@ def demo_snapshots(
         connection.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("demo-home")
 
@@ -123,17 +128,22 @@ def demo_org(
     django_db_blocker: pytest.FixtureRequest,
 ) -> Iterator[None]:
     """A fresh copy of the demo organisation for each test module that uses it, replaced by the
-    empty database afterwards so other modules start from nothing."""
+    empty database afterwards so other modules start from nothing. The copy is the same demo
+    every time, so its replica and kept results (in `demo_home`) stay valid from module to
+    module; a test that writes throws them away (`_kept_results`)."""
     from django.core.cache import cache
+
+    from revsight.core.versions import table_versions
 
     empty, demo = demo_snapshots
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         databases.restore(demo)
-        cache.clear()
+        pristine = table_versions()
         yield
+        if table_versions() != pristine:  # a module-wide fixture changed the demo for good
+            cache.clear()
+            _forget_replica(demo_home)
         databases.restore(empty)
-        cache.clear()
-        _forget_replica(demo_home)
         connection.close()
 
 

@@ -36,7 +36,7 @@ def test_the_json_contract() -> None:
             "forecast",
             "backtest",
             "--months",
-            "6",
+            "3",
             "--as-of",
             DEMO_AS_OF.isoformat(),
             "--format",
@@ -62,7 +62,7 @@ def test_the_json_contract() -> None:
     for entry in document["methods"]:
         assert {"wape", "bias", "within_10pct", "p10_p90_coverage"} <= set(entry)
     month = {m["method"]: m for m in document["methods"] if m["horizon"] == "month"}
-    assert month["trailing_mean"]["n"] == 6
+    assert month["trailing_mean"]["n"] == 3
     # Only the statistical forecast has a band and deal probabilities.
     assert 0 <= month["statistical"]["p10_p90_coverage"] <= 1
     assert 0 < month["statistical"]["brier"] < 0.25

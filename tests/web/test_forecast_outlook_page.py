@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 import time_machine
@@ -70,6 +71,22 @@ def test_a_salesperson_reads_their_own_coverage() -> None:
     assert "outlook" not in page.context  # the team's numbers are the manager's page
 
 
+@pytest.fixture
+def short_backtest(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The page's backtest over three origins instead of twelve: the page is under test here (the
+    backtest itself is in tests/forecasting). What it keeps is forgotten afterwards, so other
+    modules see the page as it is before anyone runs it."""
+    from django.core.cache import cache
+
+    from revsight.forecasting.backtest import backtest
+    from revsight.web import forecast_views
+
+    monkeypatch.setattr(forecast_views, "backtest", partial(backtest, months=3))
+    yield
+    cache.clear()
+
+
+@pytest.mark.usefixtures("short_backtest")
 def test_the_backtest_is_run_from_the_page_by_managers_only() -> None:
     assert logged_in("rep@example.com").post("/forecast/backtest/").status_code == 403
     before = logged_in("president@example.com").get("/forecast/")

@@ -425,11 +425,11 @@ def backtest(
     scores = {(m, h): Score(m, h) for h in HORIZONS for m in METHODS}
     used: set[date] = set()
     for horizon in HORIZONS:
-        scored_origins: list[date] = []
-        for origin in candidates:
+        scored_origins = [o for o in candidates if target_of(o, horizon).end < current]
+        kept = scored_origins[-months:]
+        # Only the kept origins are forecast; the earlier ones are what the methods learn from.
+        for origin in kept:
             target = target_of(origin, horizon)
-            if target.end >= current:
-                continue
             actual = history.bookings(target.start, target.end)
             # Earlier origins count as history only once their own target is over.
             earlier = [o for o in scored_origins if target_of(o, horizon).end < origin]
@@ -452,12 +452,7 @@ def backtest(
                     scores[(method, horizon)].forecasts.append(
                         Forecast(origin, horizon, method, value, actual)
                     )
-            scored_origins.append(origin)
-        kept = set(scored_origins[-months:])
-        for method in METHODS:
-            score = scores[(method, horizon)]
-            score.forecasts = [f for f in score.forecasts if f.origin in kept]
-        used |= kept
+        used |= set(kept)
     return sorted(used), list(scores.values())
 
 
