@@ -157,3 +157,9 @@ LOGGING = {
 
 REVSIGHT_DEMO_PASSWORD = "revsight-demo"
 REVSIGHT_SERVE_WORKERS = env_int("REVSIGHT_WORKERS", 2)
+
+# Bounds on what an import reads (importers/limits.py): the largest upload the Import page
+# accepts, the most a zip (or an XLSX, itself a zip) may expand to, and an import's wall clock.
+REVSIGHT_MAX_UPLOAD_MB = env_int("REVSIGHT_MAX_UPLOAD_MB", 100)
+REVSIGHT_MAX_UNZIPPED_MB = env_int("REVSIGHT_MAX_UNZIPPED_MB", 4096)
+REVSIGHT_IMPORT_TIME_LIMIT = env_int("REVSIGHT_IMPORT_TIME_LIMIT", 3600)

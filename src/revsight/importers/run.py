@@ -21,6 +21,7 @@ from revsight.importers.base import Context, Importer
 from revsight.importers.classify import configured
 from revsight.importers.currency import load_rates
 from revsight.importers.files import Bundle, UnreadableFile
+from revsight.importers.limits import Deadline
 from revsight.importers.report import Problem, Report
 from revsight.importers.write import Writer
 
@@ -82,14 +83,17 @@ def run_import(
     )
     with transaction.atomic():
         writer = Writer(importer, context, timezone.now(), Reach.of(actor))
+        deadline = Deadline(label)
         try:
             for count, item in enumerate(importer.records(bundle, context), start=1):
                 if isinstance(item, Problem):
                     report.error(item)
                 else:
                     writer.add(item)
-                if progress is not None and count % 1000 == 0:
-                    progress(1000)
+                if count % 1000 == 0:
+                    deadline.check()
+                    if progress is not None:
+                        progress(1000)
         except UnreadableFile as exc:
             report.error(exc.problem)
         writer.finish()
