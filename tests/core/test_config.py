@@ -29,6 +29,12 @@ def test_a_non_numeric_integer_is_an_error(monkeypatch: pytest.MonkeyPatch) -> N
         config.env_int("REVSIGHT_WORKERS", 2)
 
 
+def test_an_integer_below_its_minimum_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVSIGHT_LOGIN_FAILURE_LIMIT", "0")
+    with pytest.raises(config.ConfigError, match="REVSIGHT_LOGIN_FAILURE_LIMIT='0' is less than 1"):
+        config.env_int("REVSIGHT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+
+
 def test_the_secret_key_is_generated_once_into_the_data_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

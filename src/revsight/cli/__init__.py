@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from revsight.cli import analytics, forecast, imports, metrics, setup, tokens
+from revsight.cli import accounts, analytics, forecast, imports, metrics, setup, tokens
 from revsight.cli.base import RevsightGroup
 
 __all__ = ["cli", "main"]
@@ -32,6 +32,7 @@ for _command in (
     imports.import_group,
     imports.template,
     forecast.forecast_group,
+    accounts.unlock,
 ):
     cli.add_command(_command)
 
