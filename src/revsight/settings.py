@@ -10,6 +10,7 @@ import dj_database_url
 from revsight.core.config import (
     ConfigError,
     data_home,
+    email_settings,
     env_bool,
     env_int,
     env_list,
@@ -143,6 +144,22 @@ AXES_LOCKOUT_CALLABLE = "revsight.web.logins.locked_out"
 AXES_RESET_ON_SUCCESS = True
 # A successful login writes no row of its own (the failures are what is kept).
 AXES_DISABLE_ACCESS_LOG = True
+
+# A reset link works once, within the hour.
+PASSWORD_RESET_TIMEOUT = 3600
+
+# Email (the password reset), sent by revsight.core.mail.send.
+_email = email_settings()
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = _email.sender
+SERVER_EMAIL = _email.sender
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -25,3 +25,8 @@ def unlock(*, email: str | None = None, address: str | None = None, actor: Any =
             raise NotFound(f"No failed logins are recorded for {what}.")
         audit.record("login.unlock", f"Logins unlocked for {what}", actor=actor)
     return what
+
+
+def clear_failures(email: str) -> int:
+    """Forget an account's failed logins (a new password proves who holds it); how many."""
+    return int(reset(username=email.strip().lower()))
