@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from revsight.access.logins import clear_failures
 from revsight.access.permissions import Reach
 from revsight.core import audit
 from revsight.core.batches import RowProblem
@@ -81,6 +82,22 @@ def create_user(
             target=user,
         )
     return user, created_team
+
+
+def set_password(user: User, password: str, *, how: str, actor: User | None = None) -> None:
+    """Give a person a new password, checked by every validator, and lift any lock on their
+    logins (docs/security.md). `how` names the door in the audit entry ("by a reset link")."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise InvalidInput("password", "", " ".join(exc.messages)) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        clear_failures(user.email)
+        audit.record(
+            "user.password", f"Password changed for {user.email} {how}", actor=actor, target=user
+        )
 
 
 def _powers(role: str) -> dict[str, bool]:
