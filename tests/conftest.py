@@ -27,8 +27,11 @@ def _worker_data_home(worker_id: str) -> Iterator[None]:
 
     home = Path(settings.REVSIGHT_HOME) / worker_id
     home.mkdir(parents=True, exist_ok=True)
-    cache = {**settings.CACHES["default"], "LOCATION": str(home / "cache")}
-    with override_settings(REVSIGHT_HOME=home, CACHES={"default": cache}):
+    caches = {
+        alias: {**cache, "LOCATION": str(home / alias)}
+        for alias, cache in settings.CACHES.items()
+    }
+    with override_settings(REVSIGHT_HOME=home, CACHES=caches):
         yield
 
 
@@ -88,7 +91,8 @@ def _demo_data_home(request: pytest.FixtureRequest, settings: Any) -> None:
         home = request.getfixturevalue("demo_home")
         settings.REVSIGHT_HOME = home
         settings.CACHES = {
-            "default": {**settings.CACHES["default"], "LOCATION": str(home / "cache")}
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "LOCATION": str(home / "cache")},
         }
 
 

@@ -35,7 +35,7 @@ def _database(url: str) -> dict[str, Any]:
             "NAME": str(REVSIGHT_HOME / "revsight.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": env_int("REVSIGHT_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
@@ -142,6 +142,7 @@ AXES_USERNAME_CALLABLE = "revsight.web.logins.account_of"
 AXES_CLIENT_IP_CALLABLE = "revsight.web.logins.address_of"
 AXES_LOCKOUT_CALLABLE = "revsight.web.logins.locked_out"
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "revsight.web.logins.LoginHandler"
 # A successful login writes no row of its own (the failures are what is kept).
 AXES_DISABLE_ACCESS_LOG = True
 
@@ -189,8 +190,18 @@ CACHES = {
         "LOCATION": str(REVSIGHT_HOME / "cache"),
         "TIMEOUT": 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    },
+    # Sessions live outside the database, so logging in never waits for its write lock (a long
+    # import holds SQLite's for its whole run).
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(REVSIGHT_HOME / "sessions"),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_CACHE_ALIAS = "sessions"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -101,3 +101,15 @@ def test_an_edit_in_the_admin_copies_everything_again(cast: Cast) -> None:
         action_flag=CHANGE,
     )
     assert len(replica_status().stale) == len(replica_status().rows)
+
+
+def test_computing_on_the_database_leaves_its_case_insensitive_lookups_as_they_were(
+    cast: Cast,
+) -> None:
+    from revsight.org.models import User
+
+    build_sales(cast)
+    compute(["bookings"], "2026-03", date(2026, 3, 31), engine="database")
+    compute(["bookings"], "2026-03", date(2026, 3, 31), engine="duckdb")  # refreshes the replica
+    assert list(User.objects.filter(email__iexact="ANN@Acme.Test")) == [cast.east_rep]
+    assert User.objects.filter(email__icontains="ACME").count() == User.objects.count()

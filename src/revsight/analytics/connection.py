@@ -35,7 +35,12 @@ def database_backend() -> ibis.BaseBackend:
     connection.ensure_connection()
     raw = connection.connection
     if connection.vendor == "sqlite":
-        return ibis.sqlite.from_connection(_TransactionOwnedByDjango(raw))
+        backend = ibis.sqlite.from_connection(_TransactionOwnedByDjango(raw))
+        # Ibis turns LIKE case-sensitive on the connection it is given, which is Django's for
+        # the rest of the request: every `__iexact` and `__icontains` (a password reset's
+        # email, the admin's search) would stop matching across case.
+        raw.execute("PRAGMA case_sensitive_like = OFF")
+        return backend
     if connection.vendor == "postgresql":
         return ibis.postgres.from_connection(raw)
     raise Failure(f"{connection.vendor} is not a database Revsight computes on")

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from revsight.core.bookkeeping import unless_busy
 from revsight.core.money import MoneyField
 
 
@@ -123,6 +125,20 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person in the organisation. Never deleted once they own records: deactivate instead."""
+
+    def check_password(self, raw_password: str | None) -> bool:
+        """Django's check, whose upgrade of an old hash (to today's iterations or salt) is
+        bookkeeping: skipped, to be done at a later login, while the database is busy."""
+
+        def upgrade(raw: str) -> None:
+            stored = self.password
+            self.set_password(raw)
+            self._password = None
+            if not unless_busy(lambda: self.save(update_fields=["password"])):
+                # The session is signed with the stored hash: keep it until it is replaced.
+                self.password = stored
+
+        return check_password(raw_password, self.password, upgrade)
 
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200, blank=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -47,15 +48,31 @@ class ErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, OperationalError) and "locked" in str(exc):
+            exc = Busy(
+                "The database is busy with another change (an import, most likely); nothing was "
+                "saved. Try again in a few seconds."
+            )
         if not isinstance(exc, RevsightError):
             return None
-        return self.answer(request, exc)
+        response = self.answer(request, exc)
+        if isinstance(exc, Busy):
+            response["Retry-After"] = str(Busy.retry_after)
+        return response
 
     @staticmethod
     def answer(request: HttpRequest, exc: RevsightError) -> HttpResponse:
         if request.path.startswith("/api/"):
             return json_for(exc)
         return page_for(request, exc)
+
+
+class Busy(RevsightError):
+    """A write that waited out the database's busy timeout: try again shortly (503)."""
+
+    code = "busy"
+    status = 503
+    retry_after = 5
 
 
 def _too_large(request: HttpRequest) -> TooLarge | None:

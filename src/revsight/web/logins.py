@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from revsight.core.bookkeeping import unless_busy
 
 LOCKED = "Too many failed logins for this account or from this address."
 TOO_MANY_REQUESTS = 429
@@ -47,3 +50,23 @@ def locked_out(
     form = AuthenticationForm(request, initial={"username": account_of(request, credentials)})
     context = {"form": form, "locked": lockout_message(), "next": request.POST.get("next", "")}
     return render(request, "web/login.html", context, status=TOO_MANY_REQUESTS)
+
+
+def record_last_login(sender: Any, user: Any, **kwargs: Any) -> None:
+    """Django's `update_last_login`, which never fails or holds up a login."""
+    from django.utils import timezone
+
+    unless_busy(lambda: type(user).objects.filter(pk=user.pk).update(last_login=timezone.now()))
+
+
+class LoginHandler(AxesDatabaseHandler):
+    """django-axes' database handler, whose clean-up on a successful login or a logout never
+    holds up or fails that login (failed attempts are still recorded, waiting if need be)."""
+
+    def user_logged_in(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+        parent = super().user_logged_in
+        unless_busy(lambda: parent(sender, request, user, **kwargs))
+
+    def user_logged_out(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+        parent = super().user_logged_out
+        unless_busy(lambda: parent(sender, request, user, **kwargs))
