@@ -117,7 +117,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     click.echo("Press Ctrl+C to stop.")
     from revsight.cli.server import run
 
-    run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS)
+    run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS, settings.REVSIGHT_HOME)
 
 
 @click.command()
