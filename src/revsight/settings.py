@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "revsight.web.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "revsight.web.errors.ErrorMiddleware",
@@ -141,12 +142,59 @@ CACHES = {
     }
 }
 
+# HTTPS (docs/deployment.md): REVSIGHT_HTTPS=1 redirects plain HTTP to HTTPS and sends the
+# cookies over HTTPS only; HSTS is sent (on HTTPS responses) once REVSIGHT_HSTS_SECONDS is set.
+HTTPS = env_bool("REVSIGHT_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("REVSIGHT_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("REVSIGHT_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("REVSIGHT_HSTS_PRELOAD", False)
+# Preloading commits the whole domain to HTTPS in browsers for months and is slow to undo: the
+# domain owner's decision (REVSIGHT_HSTS_PRELOAD=1), not a fault `check --deploy` reports.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
+
+# The Content-Security-Policy of every page (web/security.py). Pages load Revsight's own files
+# only; data for the charts is in `json_script` blocks, which are JSON, never executed.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # 'unsafe-inline' for styles only, for plotly.js: it styles each chart as it draws it, in
+    # <style> elements it adds (with rules that vary by chart and version, so no stable hash)
+    # and in `style` attributes. Under style-src 'self' chromium blocks both and the modebar,
+    # hover labels and legends lose their styling (tests/browser/test_content_security_policy
+    # shows it). Styles cannot run script, and img-src/font-src 'self' keep injected CSS from
+    # sending anything out; Revsight's own templates hold no inline style.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Browser features no page of Revsight uses, off for every page (and anything injected into it).
+REVSIGHT_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,
