@@ -69,3 +69,11 @@ def test_the_activity_standards_role_picker_submits_from_a_static_script(cast: C
     page = client.get("/settings/standards/").content.decode()
     assert '<select name="role" data-submit-on-change>' in page
     assert "/static/revsight/forms.js" in page
+
+
+def test_answers_to_a_program_with_a_token_are_not_stored(cast: Cast) -> None:
+    from revsight.access.tokens import create_token
+
+    _, token = create_token(cast.east_rep.email)
+    response = Client().get("/api/forecasts/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert "no-store" in response["Cache-Control"]

@@ -4,8 +4,9 @@
   of Django 6's built-in middleware, which can replace this one after an upgrade);
 - `Permissions-Policy` from `settings.REVSIGHT_PERMISSIONS_POLICY`: the browser features
   Revsight never uses, turned off;
-- `Cache-Control: no-store` (Django's "never cache") on every response to a logged-in person,
-  so a shared computer's cache or the back button after logging out shows nothing.
+- `Cache-Control: no-store` (Django's "never cache") on every response to a logged-in person
+  or to a request with credentials (an API token), so a shared computer's cache, a proxy or
+  the back button after logging out shows nothing.
 
 HSTS, the HTTPS redirect, `X-Content-Type-Options`, `Referrer-Policy` and
 `Cross-Origin-Opener-Policy` are Django's `SecurityMiddleware`'s; `X-Frame-Options` is its
@@ -41,6 +42,6 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", self.permissions)
-        if request.user.is_authenticated:
+        if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
             add_never_cache_headers(response)
         return response
