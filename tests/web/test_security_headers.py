@@ -77,3 +77,10 @@ def test_answers_to_a_program_with_a_token_are_not_stored(cast: Cast) -> None:
     _, token = create_token(cast.east_rep.email)
     response = Client().get("/api/forecasts/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_an_error_answered_before_the_view_carries_the_headers_too() -> None:
+    refused = Client().get("/login/", HTTP_HOST="evil.example")  # not in ALLOWED_HOSTS
+    assert refused.status_code == 400
+    assert "object-src 'none'" in refused["Content-Security-Policy"]
+    assert "camera=()" in refused["Permissions-Policy"]

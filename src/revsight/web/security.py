@@ -1,4 +1,4 @@
-"""The security headers of every page Revsight serves (static files are WhiteNoise's, above).
+"""The security headers of every answer Revsight gives.
 
 - `Content-Security-Policy` from `settings.SECURE_CSP` (the setting's name and shape are those
   of Django 6's built-in middleware, which can replace this one after an upgrade);
@@ -42,6 +42,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", self.permissions)
-        if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+        # No user when the answer came before authentication (a static file, a refused host).
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
             add_never_cache_headers(response)
         return response
