@@ -174,10 +174,12 @@ SECURE_CSP: dict[str, list[str]] = {
     # <style> elements it adds (with rules that vary by chart and version, so no stable hash)
     # and in `style` attributes. Under style-src 'self' chromium blocks both and the modebar,
     # hover labels and legends lose their styling (tests/browser/test_content_security_policy
-    # shows it). Styles cannot run script, and img-src/font-src 'self' keep injected CSS from
+    # shows it). Styles cannot run script, and img-src/font-src keep injected CSS from
     # sending anything out; Revsight's own templates hold no inline style.
     "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"],
+    # For the charts' "Download plot as a PNG": plotly.js draws the chart's SVG through a blob:
+    # image onto a canvas, and loads the PNG it makes as a data: image (found in chromium).
+    "img-src": ["'self'", "blob:", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "object-src": ["'none'"],

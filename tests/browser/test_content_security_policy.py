@@ -42,6 +42,10 @@ def test_charts_forecast_and_forms_work_under_the_policy(live_server: Any, page:
     tallest = max(boxes, key=lambda box: box["height"])
     page.mouse.move(tallest["x"] + tallest["width"] / 2, tallest["y"] + tallest["height"] / 2)
     page.wait_for_selector('[data-figure="fig-stages"] .hoverlayer .hovertext')  # styled too
+    # The modebar's PNG download draws the chart's SVG through a data: image (img-src data:).
+    with page.expect_download() as download:
+        page.click('[data-figure="fig-stages"] .modebar-btn[data-title="Download plot as a PNG"]')
+    assert download.value.suggested_filename.endswith(".png")
     assert page.evaluate("window.__violations") == []
 
     page.goto(f"{live_server.url}/forecast/")
