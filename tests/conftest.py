@@ -63,10 +63,11 @@ def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iter
 
 
 class _Writes:
-    """Notices a statement that changes the organisation's data (sessions and login times,
-    which every page visit writes, are not its data)."""
+    """Notices a statement that changes the organisation's data (sessions, login times and
+    the login throttle's records, which logging in writes, are not its data)."""
 
     CHANGES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+    NOT_DATA = ("django_session", '"last_login"', '"axes_')
 
     def __init__(self) -> None:
         self.seen = False
@@ -75,7 +76,7 @@ class _Writes:
         if not self.seen:
             words = sql.split(None, 1)
             if words and words[0].upper() in self.CHANGES:
-                self.seen = "django_session" not in sql and '"last_login"' not in sql
+                self.seen = not any(mark in sql for mark in self.NOT_DATA)
         return execute(sql, params, many, context)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import dj_database_url
@@ -9,6 +10,7 @@ import dj_database_url
 from revsight.core.config import (
     ConfigError,
     data_home,
+    email_settings,
     env_bool,
     env_int,
     env_list,
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "revsight.forecasting",
     "revsight.analytics",
     "revsight.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "revsight.web.errors.ErrorMiddleware",
     "revsight.web.middleware.AnalyticsSessionMiddleware",
+    # Last, as django-axes asks: turns a refused login into the login page with the lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "revsight.urls"
@@ -109,10 +114,56 @@ TEMPLATES = [
     },
 ]
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked account or address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# Every door that sets a password (createuser, the password reset, the admin) runs these.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "name"]},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "revsight.access.passwords.NotTheDemoPassword"},
+]
+
+# Login throttling (django-axes, docs/security.md): after the limit of failures for one account
+# (from any address) or from one address (on any account), logins are refused for the cool-off.
+AXES_FAILURE_LIMIT = env_int("REVSIGHT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+_cool_off = env_int("REVSIGHT_LOGIN_COOLOFF_MINUTES", 15, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off) if _cool_off else None  # 0: until unlocked
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "revsight.web.logins.account_of"
+AXES_CLIENT_IP_CALLABLE = "revsight.web.logins.address_of"
+AXES_LOCKOUT_CALLABLE = "revsight.web.logins.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# A successful login writes no row of its own (the failures are what is kept).
+AXES_DISABLE_ACCESS_LOG = True
+
+# A reset link works once, within the hour.
+PASSWORD_RESET_TIMEOUT = 3600
+
+# Email (the password reset), sent by revsight.core.mail.send.
+_email = email_settings()
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = _email.sender
+SERVER_EMAIL = _email.sender
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
@@ -164,6 +215,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
+# Behind the proxy, a client's address is the one the proxy adds to X-Forwarded-For.
+REVSIGHT_BEHIND_PROXY = SECURE_PROXY_SSL_HEADER is not None
 
 # The Content-Security-Policy of every page (web/security.py). Pages load Revsight's own files
 # only; data for the charts is in `json_script` blocks, which are JSON, never executed.
@@ -213,3 +266,9 @@ LOGGING = {
 
 REVSIGHT_DEMO_PASSWORD = "revsight-demo"
 REVSIGHT_SERVE_WORKERS = env_int("REVSIGHT_WORKERS", 2)
+
+# Bounds on what an import reads (importers/limits.py): the largest upload the Import page
+# accepts, the most a zip (or an XLSX, itself a zip) may expand to, and an import's wall clock.
+REVSIGHT_MAX_UPLOAD_MB = env_int("REVSIGHT_MAX_UPLOAD_MB", 100)
+REVSIGHT_MAX_UNZIPPED_MB = env_int("REVSIGHT_MAX_UNZIPPED_MB", 4096)
+REVSIGHT_IMPORT_TIME_LIMIT = env_int("REVSIGHT_IMPORT_TIME_LIMIT", 3600)

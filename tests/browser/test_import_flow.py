@@ -14,7 +14,7 @@ from tests.importers import exports
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_manager_uploads_an_export_then_a_broken_one(
+def test_an_administrator_uploads_an_export_then_a_broken_one(
     live_server: Any, page: Any, tmp_path: Path
 ) -> None:
     from tests.people import build_cast
@@ -22,7 +22,7 @@ def test_a_manager_uploads_an_export_then_a_broken_one(
     build_cast()
     Organisation.current()
     export = exports.salesforce(tmp_path / "export")
-    log_in(page, live_server.url, "east.manager@acme.test")
+    log_in(page, live_server.url, "admin@acme.test")
     page.get_by_role("link", name="Import").click()
     page.get_by_label("Source system").select_option("salesforce")
     page.get_by_label("Files to import").set_input_files(sorted(str(p) for p in export.iterdir()))

@@ -8,7 +8,9 @@ from click.testing import CliRunner
 from revsight.cli import cli
 
 
-@pytest.mark.parametrize("command", ["init", "demo", "serve", "createuser", "check"])
+@pytest.mark.parametrize(
+    "command", ["init", "demo", "serve", "createuser", "check", "unlock", "backup", "restore"]
+)
 def test_every_command_has_help(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"], prog_name="revsight")
     assert result.exit_code == 0

@@ -29,6 +29,12 @@ def test_a_non_numeric_integer_is_an_error(monkeypatch: pytest.MonkeyPatch) -> N
         config.env_int("REVSIGHT_WORKERS", 2)
 
 
+def test_an_integer_below_its_minimum_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVSIGHT_LOGIN_FAILURE_LIMIT", "0")
+    with pytest.raises(config.ConfigError, match="REVSIGHT_LOGIN_FAILURE_LIMIT='0' is less than 1"):
+        config.env_int("REVSIGHT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+
+
 def test_the_secret_key_is_generated_once_into_the_data_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -123,3 +129,37 @@ def test_a_negative_number_of_hsts_seconds_is_an_error(monkeypatch: pytest.Monke
     monkeypatch.setenv("REVSIGHT_HSTS_SECONDS", "-1")
     with pytest.raises(config.ConfigError, match="REVSIGHT_HSTS_SECONDS='-1' is less than 0"):
         config.env_int("REVSIGHT_HSTS_SECONDS", 0, minimum=0)
+
+
+def test_email_goes_to_the_console_unless_a_host_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HOST", "PORT", "USER", "PASSWORD", "TLS", "SSL", "FROM"):
+        monkeypatch.delenv(f"REVSIGHT_EMAIL_{name}", raising=False)
+    email = config.email_settings()
+    assert email.backend == "django.core.mail.backends.console.EmailBackend"
+    assert email.sender == "Revsight <revsight@localhost>"
+
+
+def test_smtp_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVSIGHT_EMAIL_HOST", "smtp.example.com")
+    monkeypatch.setenv("REVSIGHT_EMAIL_USER", "revsight")
+    monkeypatch.setenv("REVSIGHT_EMAIL_PASSWORD", "s3cret")
+    monkeypatch.setenv("REVSIGHT_EMAIL_SSL", "1")
+    monkeypatch.setenv("REVSIGHT_EMAIL_FROM", "Revsight <revsight@example.com>")
+    email = config.email_settings()
+    assert email == config.EmailSettings(
+        backend="django.core.mail.backends.smtp.EmailBackend",
+        host="smtp.example.com",
+        port=465,
+        user="revsight",
+        password="s3cret",
+        use_tls=False,
+        use_ssl=True,
+        sender="Revsight <revsight@example.com>",
+    )
+
+
+def test_starttls_and_ssl_together_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVSIGHT_EMAIL_TLS", "1")
+    monkeypatch.setenv("REVSIGHT_EMAIL_SSL", "1")
+    with pytest.raises(config.ConfigError, match="REVSIGHT_EMAIL_TLS and REVSIGHT_EMAIL_SSL"):
+        config.email_settings()

@@ -63,7 +63,7 @@ def test_text_output_of_invalid_input_says_nothing_was_imported(tmp_path: Path) 
     export = exports.salesforce(tmp_path / "sf", opportunities=rows)
     result = CliRunner().invoke(cli, ["import", "salesforce", str(export)])
     assert result.exit_code == 2
-    assert result.output.splitlines()[:2] == [
+    assert result.stdout.splitlines()[:2] == [
         "Nothing was imported: the salesforce input has 1 error. Fix them and run the import "
         "again.",
         "  Opportunity.csv, row 2, field CloseDate: '31/03/2026' is not a date "

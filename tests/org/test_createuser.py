@@ -6,16 +6,24 @@ import pytest
 from click.testing import CliRunner
 
 from revsight.cli import cli
-from revsight.core.models import AuditEntry
+from revsight.core.models import AuditEntry, Organisation
 from revsight.org.models import Role, Team, User
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "plum-orchard-42"
 
 
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["createuser", *args])
+def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["createuser", *args], input=stdin)
     return result.exit_code, result.output
+
+
+def refusal(password: str) -> str:
+    """What createuser says about this password for ann@acme.test (nothing is written)."""
+    code, output = run("--email", "ann@acme.test", "--role", "salesperson", "--password", password)
+    assert code == 2
+    assert not User.objects.exists()
+    return output
 
 
 def test_it_creates_a_salesperson_in_a_new_team_under_a_manager() -> None:
@@ -91,3 +99,98 @@ def test_an_unknown_role_is_a_usage_error() -> None:
     code, output = run("--email", "ann@acme.test", "--role", "boss", "--password", PASSWORD)
     assert code == 2
     assert "'boss' is not one of 'executive', 'manager'" in output
+
+
+def test_the_published_demo_password_is_refused() -> None:
+    assert refusal("revsight-demo") == (
+        "Error: --password This password is the demo organisation's published password; "
+        "choose another.\n"
+    )
+
+
+def test_the_demo_password_is_refused_in_any_case() -> None:
+    assert "the demo organisation's published password" in refusal(" Revsight-Demo ")
+
+
+def test_the_demo_organisation_may_give_its_published_password() -> None:
+    Organisation.objects.create(name="Northwind Solutions (demo)", is_demo=True)
+    code, output = run(
+        "--email", "ann@acme.test", "--role", "salesperson", "--password", "revsight-demo"
+    )
+    assert code == 0, output
+
+
+def test_the_email_as_password_is_refused() -> None:
+    assert refusal("ann@acme.test") == (
+        "Error: --password The password is too similar to the email.\n"
+    )
+
+
+def test_an_eight_digit_number_is_refused() -> None:
+    assert refusal("83920174") == (
+        "Error: --password This password is too short. It must contain at least 12 characters. "
+        "This password is entirely numeric.\n"
+    )
+
+
+def test_a_long_number_is_refused() -> None:
+    assert refusal("839201749355") == "Error: --password This password is entirely numeric.\n"
+
+
+def test_a_password_shorter_than_twelve_characters_is_refused() -> None:
+    assert refusal("plum-orch42") == (
+        "Error: --password This password is too short. It must contain at least 12 characters.\n"
+    )
+
+
+def test_a_common_password_is_refused() -> None:
+    assert refusal("password1234") == "Error: --password This password is too common.\n"
+
+
+def test_the_password_can_be_typed_at_a_hidden_prompt() -> None:
+    code, output = run(
+        "--email", "ann@acme.test", "--role", "manager", stdin=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert code == 0, output
+    assert "Password: \nRepeat for confirmation: \n" in output
+    assert PASSWORD not in output
+    assert User.objects.get(email="ann@acme.test").check_password(PASSWORD)
+
+
+def test_a_mistyped_confirmation_is_asked_again() -> None:
+    typed = f"{PASSWORD}\nplum-orchard-43\n{PASSWORD}\n{PASSWORD}\n"
+    code, output = run("--email", "ann@acme.test", "--role", "manager", stdin=typed)
+    assert code == 0, output
+    assert "Error: The two entered values do not match." in output
+
+
+def test_the_password_can_be_read_from_stdin() -> None:
+    code, output = run(
+        "--email", "ann@acme.test", "--role", "manager", "--password-stdin", stdin=f"{PASSWORD}\n"
+    )
+    assert code == 0, output
+    assert User.objects.get(email="ann@acme.test").check_password(PASSWORD)
+
+
+def test_a_password_from_stdin_is_validated_too() -> None:
+    code, output = run(
+        "--email", "ann@acme.test", "--role", "manager", "--password-stdin", stdin="revsight-demo\n"
+    )
+    assert code == 2
+    assert "the demo organisation's published password" in output
+
+
+def test_a_password_on_the_command_line_and_stdin_is_refused() -> None:
+    code, output = run(
+        "--email", "ann@acme.test", "--role", "manager", "--password", PASSWORD,
+        "--password-stdin", stdin=f"{PASSWORD}\n",
+    )  # fmt: skip
+    assert code == 2
+    assert "Give the password with --password or --password-stdin, not both." in output
+    assert not User.objects.exists()
+
+
+def test_the_help_warns_that_a_password_option_reaches_the_shell_history() -> None:
+    result = CliRunner().invoke(cli, ["createuser", "--help"], terminal_width=200)
+    assert "shell history" in result.output
+    assert "--password-stdin" in result.output

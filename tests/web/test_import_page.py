@@ -55,9 +55,9 @@ def test_only_managers_and_administrators_may_import(
     assert (b'href="/import/"' in home.content) is (status == 200)
 
 
-def test_a_manager_imports_an_export_and_sees_the_counts(cast: Cast, tmp_path: Path) -> None:
+def test_an_administrator_imports_an_export_and_sees_the_counts(cast: Cast, tmp_path: Path) -> None:
     export = exports.salesforce(tmp_path / "sf")
-    response = logged_in(cast.east_manager).post(
+    response = logged_in(cast.admin).post(
         "/import/", {"source": "salesforce", "uploads": uploads(export)}
     )
     assert response.status_code == 200
@@ -67,11 +67,24 @@ def test_a_manager_imports_an_export_and_sees_the_counts(cast: Cast, tmp_path: P
     assert "is not among the people in this import" in page
     assert Opportunity.objects.count() == 4
     entry = AuditEntry.objects.get(action="import")
-    assert entry.actor == cast.east_manager
+    assert entry.actor == cast.admin
     assert entry.details["file"] == ", ".join(sorted(p.name for p in export.iterdir()))
     assert entry.details["entities"]["opportunities"]["created"] == 4
     assert "Recent imports" in page
     assert "4 opportunities, 7 stage changes, 6 activities new; 1 user updated" in page
+
+
+def test_a_manager_s_upload_cannot_take_over_another_team(cast: Cast, tmp_path: Path) -> None:
+    client = logged_in(cast.east_manager)
+    west = f"/dashboard/team/{cast.west.pk}/?as_of=2026-03-31"
+    assert client.get(west).status_code == 404
+    teams = SimpleUploadedFile("teams.csv", b"name,manager\nWest,east.manager@acme.test\n")
+    before = snapshot()
+    page = client.post("/import/", {"source": "csv", "uploads": [teams]}).content.decode()
+    assert "Nothing was imported" in page
+    assert "<td>you do not manage team &#x27;West&#x27;</td>" in page
+    assert snapshot() == before
+    assert client.get(west).status_code == 404
 
 
 def test_an_invalid_upload_lists_file_row_and_field_and_stores_nothing(

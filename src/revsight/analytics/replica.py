@@ -3,8 +3,10 @@
 The replica is a file in the data directory. Each fact table is copied again when its change
 counter (raised by services through `changes.mark_changed`) or its highest id (new rows, from
 anywhere) has moved since it was copied; edits in the Django admin, or new fact definitions,
-copy everything again. A refresh works on a copy of the file and swaps it in, so readers never
-see half a replica. `revsight analytics rebuild` recreates it; it can always be deleted.
+copy everything again. One refresh runs at a time per data directory (a lock across threads
+and processes); it writes a new build beside the current one and swaps the replica's name to it,
+so readers never see half a replica and keep the build they opened until they close it.
+`revsight analytics rebuild` recreates it; it can always be deleted.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +31,11 @@ from django.db.models import Max
 from revsight.analytics import facts as facts_module
 from revsight.analytics.facts import FACTS, shaped
 from revsight.core.versions import table_versions
+
+try:
+    import fcntl
+except ImportError:  # Windows: one process per data directory, the thread lock alone
+    fcntl = None  # type: ignore[assignment]
 
 META = "revsight_replica"
 TABLES = "revsight_replica_tables"
@@ -55,7 +66,16 @@ class ReplicaStatus:
 
 
 def replica_path() -> Path:
+    """The replica's name in the data directory: a link to the current build (or, made by an
+    older Revsight, the file itself). Delete it and the next computation builds afresh."""
     return Path(settings.REVSIGHT_HOME) / "analytics.duckdb"
+
+
+def replica_file() -> Path:
+    """The current build itself. Readers open it by this name, unique per build: DuckDB keeps
+    one instance per file name in a process, so a reader still open on an earlier build (a
+    long page, in another thread) would otherwise hand that build to every new connection."""
+    return Path(os.path.realpath(replica_path()))
 
 
 def source_state() -> SourceState:
@@ -97,7 +117,7 @@ def stale_tables(state: SourceState) -> list[str]:
     path = replica_path()
     if not path.exists():
         return list(FACTS)
-    con = ibis.duckdb.connect(str(path), read_only=True)
+    con = ibis.duckdb.connect(str(replica_file()), read_only=True)
     try:
         found = _read_meta(con)
     finally:
@@ -111,7 +131,7 @@ def replica_status(state: SourceState | None = None) -> ReplicaStatus:
     if not path.exists():
         return ReplicaStatus(path, False, stale=list(FACTS))
     state = state or source_state()
-    con = ibis.duckdb.connect(str(path), read_only=True)
+    con = ibis.duckdb.connect(str(replica_file()), read_only=True)
     try:
         found = _read_meta(con)
         if found is None:  # built by an older Revsight
@@ -130,21 +150,49 @@ def replica_status(state: SourceState | None = None) -> ReplicaStatus:
     )
 
 
+_REFRESHING = threading.Lock()
+
+
+@contextmanager
+def _one_refresh_at_a_time(path: Path) -> Iterator[None]:
+    """One refresh per data directory at a time, across threads (the lock) and processes (an
+    advisory lock on a file beside the replica, where the platform has them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _REFRESHING, path.with_suffix(".lock").open("a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def refresh_replica(whole: bool = False) -> list[str]:
     """Copy the stale fact tables (every one with `whole`) and swap the new file in; returns
-    the tables copied."""
-    started = time.perf_counter()
-    state = source_state()  # before copying: a change made meanwhile is caught next time
+    the tables copied. Readers keep the file they opened until they close it; a refresh that
+    waited for another finds the replica current and copies nothing."""
     path = replica_path()
-    stale = list(FACTS) if whole else stale_tables(state)
-    if not stale:
+    if not whole and not stale_tables(source_state()):
         return []
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".building-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
-    if path.exists() and len(stale) < len(FACTS):
-        shutil.copyfile(path, temporary)
-    target = ibis.duckdb.connect(str(temporary))
+    with _one_refresh_at_a_time(path):
+        started = time.perf_counter()
+        state = source_state()  # before copying: a change made meanwhile is caught next time
+        stale = list(FACTS) if whole else stale_tables(state)
+        if stale:
+            _build(path, state, stale, started)
+        return stale
+
+
+def _build(path: Path, state: SourceState, stale: list[str], started: float) -> None:
+    """Write a new build (a copy of the current one, for a few stale tables), then point the
+    replica's name at it; builds older than the one it replaces are deleted (readers that
+    opened them keep reading them until they close)."""
+    build = path.with_name(f"{path.stem}-{uuid.uuid4().hex[:12]}{path.suffix}")
+    previous = replica_file() if path.exists() else None
+    if previous is not None and len(stale) < len(FACTS):
+        shutil.copyfile(previous, build)
+    target = ibis.duckdb.connect(str(build))
     try:
         from revsight.analytics.connection import database_backend
 
@@ -154,8 +202,23 @@ def refresh_replica(whole: bool = False) -> list[str]:
         _write_meta(target, state, time.perf_counter() - started)
     finally:
         target.disconnect()
-    os.replace(temporary, path)
-    return stale
+    _point_at(path, build)
+    keep = {build, previous}
+    for old in path.parent.glob(f"{path.stem}-*{path.suffix}"):
+        if old not in keep:
+            old.unlink(missing_ok=True)
+
+
+def _point_at(path: Path, build: Path) -> None:
+    """Swap the replica's name to `build` in one step (a link, replaced atomically); where
+    links cannot be made, the build is moved into the name."""
+    link = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
+    try:
+        os.symlink(build.name, link)
+    except OSError:
+        os.replace(build, path)
+        return
+    os.replace(link, path)
 
 
 def rebuild_replica() -> ReplicaStatus:

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import click
 
-from revsight.cli import analytics, forecast, imports, metrics, setup, tokens
+from revsight.cli import (
+    accounts,
+    analytics,
+    backups,
+    forecast,
+    imports,
+    metrics,
+    setup,
+    tokens,
+)
 from revsight.cli.base import RevsightGroup
 
 __all__ = ["cli", "main"]
@@ -32,6 +41,9 @@ for _command in (
     imports.import_group,
     imports.template,
     forecast.forecast_group,
+    accounts.unlock,
+    backups.backup,
+    backups.restore,
 ):
     cli.add_command(_command)
 

@@ -117,7 +117,13 @@ def needs_django(func: F) -> F:
 
 
 def _to_date(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
+    from revsight.core.periods import FIRST_YEAR, LAST_YEAR
+
+    if value is None:
+        return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise click.BadParameter(f"must be a day from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
+    return value.date()
 
 
 def as_of_option(help_text: str = "What was known at the end of this day. Default: today.") -> Any:

@@ -20,6 +20,10 @@ FORMAT = click.option(
 )
 DRY_RUN = click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
 PATH = click.argument("path", type=click.Path(path_type=Path))
+AS_OPERATOR = (
+    "Importing as the operator, with an administrator's rights (the Import page imports with "
+    "the rights of the person uploading)."
+)
 
 
 @needs_django
@@ -33,6 +37,7 @@ def _run(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None 
 
     if pending_migrations():
         _fail("The database is not initialised: run `revsight init` first.")
+    click.echo(AS_OPERATOR, err=True)
     report: Report
     try:
         if source == "csv":

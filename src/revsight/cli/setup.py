@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import click
 
 from revsight.cli.base import (
+    BadInput,
     CommandError,
     as_of_option,
     data_location,
@@ -123,17 +125,32 @@ def serve(host: str, port: int, workers: int | None) -> None:
 @click.command()
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--password", required=True, help="At least 8 characters, not a common password.")
+@click.option(
+    "--password",
+    help="The password on the command line, where it stays in the shell history and other "
+    "users can see it (ps): prefer the prompt or --password-stdin.",
+)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 @click.option("--name", default="", help="Full name as colleagues know it.")
 @click.option("--team", help="Team name; created if it does not exist yet.")
 @click.option("--manager", "manager_email", help="Email of this person's manager.")
 @needs_django
 def createuser(
-    email: str, role: str, password: str, name: str, team: str | None, manager_email: str | None
+    email: str,
+    role: str,
+    password: str | None,
+    password_stdin: bool,
+    name: str,
+    team: str | None,
+    manager_email: str | None,
 ) -> None:
-    """Add a person who can log in."""
+    """Add a person who can log in. The password is asked at a hidden prompt unless given:
+    at least 12 characters, not only digits, not a common one, not like the email or name."""
     from revsight.org.services import create_user
 
+    password = _password(password, password_stdin)
     migrate()
     user, new_team = create_user(
         email=email, role=role, password=password, name=name, team=team, manager_email=manager_email
@@ -141,6 +158,19 @@ def createuser(
     if new_team:
         click.echo(f"Created team {team!r}.")
     click.echo(f"Created {user.email} ({user.get_role_display()}).")
+
+
+def _password(given: str | None, from_stdin: bool) -> str:
+    if given is not None and from_stdin:
+        raise BadInput("Give the password with --password or --password-stdin, not both.")
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise BadInput("--password-stdin found no password on the first line of stdin.")
+        return line
+    if given is not None:
+        return given
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @click.command()

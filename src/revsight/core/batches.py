@@ -53,6 +53,74 @@ class Counts:
         self.removed += other.removed
 
 
+@dataclass
+class Planned:
+    """What an upsert would do to one row: create it (`current` None), change the fields named
+    in `differences`, or nothing."""
+
+    index: int
+    fields: dict[str, Any]
+    current: Model | None
+    differences: list[str]
+
+    @property
+    def changes(self) -> bool:
+        return self.current is None or bool(self.differences)
+
+
+def plan(
+    model: type[Model],
+    rows: Iterable[tuple[Key, dict[str, Any]]],
+    key_fields: tuple[str, ...],
+    candidates: QuerySet[Any] | None = None,
+) -> list[Planned]:
+    """Match each (key, fields) row on `key_fields` among `candidates` (by default the rows with
+    one of the keys), without writing: what `apply` would create or change."""
+    rows = list(rows)
+    if not rows:
+        return []
+    if candidates is None:
+        condition = Q()
+        for key, _ in rows:
+            condition |= Q(**dict(zip(key_fields, key, strict=True)))
+        candidates = model._default_manager.filter(condition)
+    existing = {tuple(getattr(obj, name) for name in key_fields): obj for obj in candidates}
+    planned = []
+    for index, (key, fields) in enumerate(rows):
+        current = existing.get(key)
+        differences = (
+            [name for name, value in fields.items() if getattr(current, name) != value]
+            if current is not None
+            else []
+        )
+        planned.append(Planned(index, fields, current, differences))
+    return planned
+
+
+def apply(model: type[Model], planned: list[Planned]) -> Counts:
+    """Write what `plan` found; returns what happened to the rows."""
+    counts = Counts()
+    created: list[Model] = []
+    updated: list[Model] = []
+    changed: set[str] = set()
+    for row in planned:
+        if row.current is None:
+            created.append(model(**row.fields))
+            counts.created += 1
+        elif row.differences:
+            for name in row.differences:
+                setattr(row.current, name, row.fields[name])
+            changed.update(row.differences)
+            updated.append(row.current)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    insert(model, created)
+    if updated:
+        model._default_manager.bulk_update(updated, sorted(changed), batch_size=500)
+    return counts
+
+
 def upsert(
     model: type[Model],
     rows: Iterable[tuple[Key, dict[str, Any]]],
@@ -61,38 +129,7 @@ def upsert(
 ) -> Counts:
     """Create or update each (key, fields) row, matched on `key_fields` among `candidates` (by
     default the rows with one of the keys); returns what happened to them."""
-    rows = list(rows)
-    counts = Counts()
-    if not rows:
-        return counts
-    if candidates is None:
-        condition = Q()
-        for key, _ in rows:
-            condition |= Q(**dict(zip(key_fields, key, strict=True)))
-        candidates = model._default_manager.filter(condition)
-    existing = {tuple(getattr(obj, name) for name in key_fields): obj for obj in candidates}
-    created: list[Model] = []
-    updated: list[Model] = []
-    changed: set[str] = set()
-    for key, fields in rows:
-        current = existing.get(key)
-        if current is None:
-            created.append(model(**fields))
-            counts.created += 1
-            continue
-        differences = [name for name, value in fields.items() if getattr(current, name) != value]
-        if differences:
-            for name in differences:
-                setattr(current, name, fields[name])
-            changed.update(differences)
-            updated.append(current)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-    insert(model, created)
-    if updated:
-        model._default_manager.bulk_update(updated, sorted(changed), batch_size=500)
-    return counts
+    return apply(model, plan(model, rows, key_fields, candidates))
 
 
 def insert(model: type[Model], objects: list[Model]) -> None:

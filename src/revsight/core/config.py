@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from revsight.core.errors import RevsightError
@@ -38,7 +39,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off.")
 
 
-def env_int(name: str, default: int, minimum: int | None = None) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -83,3 +84,39 @@ def secret_key(home: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """Django's EMAIL_* settings: SMTP when REVSIGHT_EMAIL_HOST is set, else the console."""
+
+    backend: str
+    host: str
+    port: int
+    user: str
+    password: str
+    use_tls: bool
+    use_ssl: bool
+    sender: str
+
+
+def email_settings() -> EmailSettings:
+    host = env_str("REVSIGHT_EMAIL_HOST")
+    use_ssl = env_bool("REVSIGHT_EMAIL_SSL", False)
+    use_tls = env_bool("REVSIGHT_EMAIL_TLS", not use_ssl)
+    if use_tls and use_ssl:
+        raise ConfigError(
+            "REVSIGHT_EMAIL_TLS and REVSIGHT_EMAIL_SSL are both on; use one (STARTTLS on 587, "
+            "or TLS from the start on 465)."
+        )
+    backend = "smtp" if host else "console"
+    return EmailSettings(
+        backend=f"django.core.mail.backends.{backend}.EmailBackend",
+        host=host or "localhost",
+        port=env_int("REVSIGHT_EMAIL_PORT", 465 if use_ssl else 587, minimum=1),
+        user=env_str("REVSIGHT_EMAIL_USER"),
+        password=env_str("REVSIGHT_EMAIL_PASSWORD"),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+        sender=env_str("REVSIGHT_EMAIL_FROM", "Revsight <revsight@localhost>"),
+    )

@@ -95,6 +95,13 @@ class Conflict(RevsightError):
     status = 409
 
 
+class TooLarge(RevsightError):
+    """A request, an upload or a file beyond the size Revsight accepts."""
+
+    code = "too_large"
+    status = 413
+
+
 class Failure(RevsightError):
     """Something outside the input went wrong (an unreadable file, a missing engine): the
     person can do nothing to their input to fix it."""

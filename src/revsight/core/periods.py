@@ -68,6 +68,27 @@ def fiscal_year_start(year: int, start_month: int) -> date:
     return date(year, start_month, 1)
 
 
+# The days Revsight computes for: periods, trends and horizons are reckoned years either side
+# of a day, so one near the calendar's ends would overflow. Every door checks a day it is given.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def check_year(field: str, year: int, shown: str | None = None) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        message = f"must be a year from {FIRST_YEAR} to {LAST_YEAR}"
+        raise InvalidInput(field, shown if shown is not None else str(year), message)
+    return year
+
+
+def check_day(field: str, day: date) -> date:
+    """The day itself, or `InvalidInput` when Revsight does not compute for it."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(
+            field, day.isoformat(), f"must be a day from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+        )
+    return day
+
+
 def parse(period_id: str, as_of: date, fiscal_start_month: int = 1) -> Period:
     """The period an id names. YTD ends on the as-of date (or its year's end, if earlier)."""
     text = period_id.strip().upper()
@@ -83,7 +104,7 @@ def parse(period_id: str, as_of: date, fiscal_start_month: int = 1) -> Period:
 
 
 def _build(kind: str, parts: tuple[str, ...], as_of: date, fiscal: int, text: str) -> Period:
-    year = int(parts[0])
+    year = check_year("period", int(parts[0]), text)
     if kind == "week":
         week = int(parts[1])
         try:

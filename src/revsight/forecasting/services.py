@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from revsight.access import visibility
-from revsight.access.permissions import FORECASTERS
+from revsight.access.permissions import FORECASTERS, Reach
 from revsight.core import audit, clock
 from revsight.core.batches import Counts, RowProblem, upsert
 from revsight.core.errors import InvalidInput, NotAllowed
@@ -71,8 +71,11 @@ def _period_problem(kind: str, start: date, fiscal: int) -> tuple[str, str, str]
     return None
 
 
-def check_submissions(rows: Sequence[SubmissionRow]) -> tuple[list[RowProblem], list[Decimal]]:
-    """Every problem of every row (none written), and the amounts read."""
+def check_submissions(
+    rows: Sequence[SubmissionRow], reach: Reach | None = None
+) -> tuple[list[RowProblem], list[Decimal]]:
+    """Every problem of every row (none written), and the amounts read. With `reach`, a
+    submission for someone outside it is a problem too (a forecaster's own are theirs)."""
     problems: list[RowProblem] = []
     users = User.objects.in_bulk({row.user_id for row in rows})
     fiscal = Organisation.current().fiscal_year_start_month
@@ -82,6 +85,8 @@ def check_submissions(rows: Sequence[SubmissionRow]) -> tuple[list[RowProblem], 
         if user is None or user.role not in FORECASTERS:
             shown = user.email if user else str(row.user_id)
             problems.append(RowProblem(index, "user", shown, "is not a salesperson or a manager"))
+        elif reach is not None and (refused := reach.holder_refusal(row.user_id)):
+            problems.append(RowProblem(index, "user", user.email, refused))
         wrong_period = _period_problem(row.period_type, row.period_start, fiscal)
         if wrong_period:
             problems.append(RowProblem(index, *wrong_period))
@@ -137,11 +142,13 @@ def record_submissions(
     *,
     actor: User | None = None,
     audited: bool = True,
+    reach: Reach | None = None,
 ) -> tuple[list[RowProblem], Counts]:
-    """Check every row, then (only when none has a problem) store them, matched on person,
-    period, category and time so the same row twice is one submission. Without `audited` (an
-    import, which records its own entry) no audit entry is written."""
-    problems, amounts = check_submissions(rows)
+    """Check every row (against `reach` too, when given), then (only when none has a problem)
+    store them, matched on person, period, category and time so the same row twice is one
+    submission. Without `audited` (an import, which records its own entry) no audit entry is
+    written."""
+    problems, amounts = check_submissions(rows, reach)
     if problems:
         return problems, Counts()
     summary = f"{len(rows)} forecast submissions recorded"

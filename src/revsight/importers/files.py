@@ -15,26 +15,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
-from revsight.core.errors import RevsightError
+from revsight.importers import limits
+from revsight.importers.limits import UnreadableFile
 from revsight.importers.report import Problem
-
-csv.field_size_limit(64 * 1024 * 1024)
 
 TABULAR = (".csv", ".txt", ".xlsx")
 _CHUNK = 1 << 20
-
-
-class UnreadableFile(RevsightError):
-    """A file that cannot be read as a table at all; carries the problem to report."""
-
-    code = "unreadable_file"
-    status = 400
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -72,6 +60,7 @@ class Bundle:
                     Problem(path.name, None, "", "", "is not a readable zip archive")
                 ) from None
             with archive:
+                limits.check_archive(archive, path.name)
                 for member in archive.namelist():
                     name = PurePosixPath(member).name
                     if not member.endswith("/") and PurePosixPath(name).suffix.lower() in TABULAR:
@@ -141,7 +130,7 @@ class Bundle:
         encoding = _encoding(name, opener)
         with opener() as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            reader = csv.reader(text)
+            reader = csv.reader(limits.bounded_lines(text, name))
             number = 0
             try:
                 for number, cells in enumerate(reader, start=1):
@@ -222,15 +211,19 @@ def _xlsx_rows(name: str, opener: Callable[[], IO[bytes]]) -> Iterator[tuple[int
     from openpyxl import load_workbook
 
     with opener() as raw:
-        try:
-            book = load_workbook(io.BytesIO(raw.read()), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise UnreadableFile(
-                Problem(name, None, "", "", f"is not a readable XLSX workbook ({exc})")
-            ) from None
-    sheet = book.worksheets[0]
+        content = io.BytesIO(raw.read())
+    try:
+        with zipfile.ZipFile(content) as parts:  # an XLSX is a zip of XML parts
+            limits.check_archive(parts, name)
+        book = load_workbook(content, read_only=True, data_only=True)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise UnreadableFile(
+            Problem(name, None, "", "", f"is not a readable XLSX workbook ({exc})")
+        ) from None
     width = 0
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(sheet_values(book, name), start=1):
         cells = [_cell_text(value) for value in values]
         if number == 1:
             while cells and not cells[-1]:
@@ -243,6 +236,24 @@ def _xlsx_rows(name: str, opener: Callable[[], IO[bytes]]) -> Iterator[tuple[int
             cells = cells[:width] + [""] * (width - len(cells))
             yield number, cells
     book.close()
+
+
+def sheet_values(book: Any, name: str) -> Iterator[tuple[Any, ...]]:
+    """The values of the workbook's first sheet, row by row, as many as the file holds: its
+    declared range is not trusted (A1:XFD1048576 would pad every row to 16,384 cells and go on
+    for a million rows), and the cells are counted against `limits.MAX_CELLS`."""
+    sheet = book.worksheets[0]
+    sheet.reset_dimensions()
+    cells = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells += len(values)
+        if len(values) > limits.MAX_COLUMNS or cells > limits.MAX_CELLS:
+            message = (
+                f"holds more than {limits.MAX_CELLS:,} cells or a row of more than "
+                f"{limits.MAX_COLUMNS:,} columns"
+            )
+            raise UnreadableFile(Problem(name, number, "", "", message))
+        yield values
 
 
 def _cell_text(value: object) -> str:

@@ -10,7 +10,7 @@ counted `unchanged` the first time (`created` when it had to be created).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,8 +38,9 @@ def outcome_from_name(name: str) -> str:
 
 
 class References:
-    def __init__(self, importer: Importer, context: Context, tally: Tally) -> None:
+    def __init__(self, importer: Importer, context: Context, tally: Tally, now: datetime) -> None:
         self.source = importer.source
+        self.now = now  # the import's time
         self.accounts_by_name = importer.accounts_by_name
         self.context = context
         self.tally = tally
@@ -86,6 +87,9 @@ class References:
         return found[0]
 
     def _placeholder(self, record: Record, column: str, reference: str, role: str) -> int:
+        if not self.tally.reach.everything:
+            message = "is not anyone in Revsight or in this import: only administrators add people"
+            self.tally.error(record, field_of(record, column), reference, message)
         user, real = add_placeholder(reference, source=self.source, role=role)
         note = "is not among the people in this import; created them"
         if not real:
@@ -104,7 +108,7 @@ class References:
         (0 for all when any row has a problem)."""
         # Here rather than with the users writer: a person on request is created on reference.
         rows = [self._person_row(record, parsed) for record, parsed in items]
-        problems, outcomes = upsert_people(rows, audited=False)
+        problems, outcomes = upsert_people(rows, audited=False, reach=self.tally.reach)
         self.tally.handed(items, problems)
         counts = self.tally.report.count("users")
         for user_id, outcome in outcomes:
@@ -118,7 +122,7 @@ class References:
         names = ("name", "hire_date", "end_date", "annual_quota", "base_salary", "variable_pay")
         details = {name: parsed[name] for name in names if parsed[name] not in ("", None)}
         if parsed["team"]:
-            details["team_id"] = self.team(parsed["team"])
+            details["team_id"] = self.team(parsed["team"], record)
         return PersonRow(
             email=parsed["email"],
             role=parsed["role"] or record.hints.get("role") or Role.SALESPERSON,
@@ -195,12 +199,16 @@ class References:
 
     # Teams and stages -----------------------------------------------------------------------
 
-    def team(self, name: str) -> int | None:
-        """The team of that name, created when new."""
+    def team(self, name: str, record: Record | None = None, column: str = "team") -> int | None:
+        """The team of that name, created when new (by an administrator's import: for anyone
+        else, a new team is an error on the record that names it)."""
         if not name:
             return None
         if name not in self.teams:
             team, created = Team.objects.get_or_create(name=name[:200])
+            if created and not self.tally.reach.everything and record is not None:
+                message = "is not a team here: only executives and administrators add teams"
+                self.tally.error(record, field_of(record, column), name, message)
             if created:
                 self.tally.report.count("teams").created += 1
                 self.tally.touched.add("teams")
@@ -209,12 +217,16 @@ class References:
             self.teams[name] = team.id
         return self.teams[name]
 
-    def stage(self, name: str, hints: dict[str, Any]) -> Stage:
-        """The stage of that name (any case), created from the source's hints when new."""
+    def stage(self, name: str, hints: dict[str, Any], record: Record | None = None) -> Stage:
+        """The stage of that name (any case), created from the source's hints when new (the
+        sales process is the organisation's: only executives and administrators add to it)."""
         key = name.lower()
         if key not in self.stages:
             stage = Stage.objects.filter(name__iexact=name).first()
             if stage is None:
+                if not self.tally.reach.everything and record is not None:
+                    message = "is not a stage here: only executives and administrators add stages"
+                    self.tally.error(record, field_of(record, "stage"), name, message)
                 stage = self._create_stage(name, hints)
             self.stages[key] = stage
         return self.stages[key]

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from revsight.access.permissions import Reach
 from revsight.core import audit
 from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
@@ -20,6 +21,7 @@ from revsight.importers.base import Context, Importer
 from revsight.importers.classify import configured
 from revsight.importers.currency import load_rates
 from revsight.importers.files import Bundle, UnreadableFile
+from revsight.importers.limits import Deadline
 from revsight.importers.report import Problem, Report
 from revsight.importers.write import Writer
 
@@ -37,7 +39,9 @@ def run_import(
     file_label: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Report:
-    """Import `path` with `importer`; nothing is stored unless the report says ok."""
+    """Import `path` with `importer`; nothing is stored unless the report says ok. Every change
+    must be within `actor`'s reach (`access.permissions.Reach`); without an actor the import is
+    the operator's, with an administrator's rights (the command line)."""
     organisation = Organisation.current()
     if organisation.is_demo:
         raise ImportRefused(
@@ -45,6 +49,8 @@ def run_import(
             "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
         )
     report = Report(getattr(importer, "report_as", importer.source), dry_run)
+    if actor is not None:
+        report.acting_as = actor.email
     for entity in getattr(importer, "entities", ()):
         report.count(entity)
     label = file_label or path.name
@@ -76,15 +82,18 @@ def run_import(
         rates=rates,
     )
     with transaction.atomic():
-        writer = Writer(importer, context, timezone.now())
+        writer = Writer(importer, context, timezone.now(), Reach.of(actor))
+        deadline = Deadline(label)
         try:
             for count, item in enumerate(importer.records(bundle, context), start=1):
                 if isinstance(item, Problem):
                     report.error(item)
                 else:
                     writer.add(item)
-                if progress is not None and count % 1000 == 0:
-                    progress(1000)
+                if count % 1000 == 0:
+                    deadline.check()
+                    if progress is not None:
+                        progress(1000)
         except UnreadableFile as exc:
             report.error(exc.problem)
         writer.finish()

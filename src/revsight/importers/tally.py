@@ -8,7 +8,9 @@ from typing import Any
 
 from django.db.models import Model
 
-from revsight.core.batches import Counts, RowProblem, upsert
+from revsight.access.permissions import Reach
+from revsight.core.batches import Counts, RowProblem, apply, plan
+from revsight.importers import authority
 from revsight.importers.base import Record
 from revsight.importers.report import Problem, Report
 
@@ -39,10 +41,15 @@ def field_of(record: Record, column: str) -> str:
     return record.cells.get(column, (column, None))[0]
 
 
+def _cell(record: Record, column: str) -> Any:
+    return record.cells.get(column, (column, None))[1]
+
+
 class Tally:
-    def __init__(self, source: str, report: Report) -> None:
+    def __init__(self, source: str, report: Report, reach: Reach) -> None:
         self.source = source
         self.report = report
+        self.reach = reach  # what the importing person may change
         self.touched: set[str] = set()
 
     @property
@@ -61,16 +68,29 @@ class Tally:
         self,
         entity: str,
         model: type[Model],
-        rows: Iterable[tuple[tuple[Any, ...], dict[str, Any]]],
+        rows: Iterable[tuple[tuple[Any, ...], dict[str, Any], Record]],
         key_fields: tuple[str, ...],
     ) -> None:
-        """Create or update each (key, fields) row; count created/updated/unchanged."""
+        """Create or update each (key, fields, the record it comes from) row; count
+        created/updated/unchanged. A change outside the importing person's reach is an error on
+        its record, and then nothing of the batch is written."""
         rows = list(rows)
+        records = [record for _, _, record in rows]
+        keyed = [(key, fields) for key, fields, _ in rows]
         candidates = None
         if key_fields == ("source", "external_id"):
-            wanted = [key[1] for key, _ in rows]
+            wanted = [key[1] for key, _ in keyed]
             candidates = model._default_manager.filter(source=self.source, external_id__in=wanted)
-        self.counted(entity, upsert(model, rows, key_fields, candidates))
+        planned = plan(model, keyed, key_fields, candidates)
+        refused = False
+        for change in planned:
+            found = authority.refusal(self.reach, entity, change)
+            if found is not None:
+                record, (column, message) = records[change.index], found
+                self.error(record, field_of(record, column), _cell(record, column), message)
+                refused = True
+        if not refused:
+            self.counted(entity, apply(model, planned))
 
     def counted(self, entity: str, counts: Counts) -> None:
         self.report.count(entity).add(counts)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from revsight.access.permissions import Reach
 from revsight.core.versions import mark_changed
 from revsight.importers import write_crm, write_org
 from revsight.importers.base import Context, Importer, Record
@@ -53,7 +54,7 @@ WRITERS: dict[str, Callable[[References, list[Item]], None]] = {
 class Writer:
     """Takes an import's records one by one (`add`) and writes them in batches (`finish` last)."""
 
-    def __init__(self, importer: Importer, context: Context, now: datetime) -> None:
+    def __init__(self, importer: Importer, context: Context, now: datetime, reach: Reach) -> None:
         self.source = importer.source
         self.context = context
         self.report = context.report
@@ -62,8 +63,8 @@ class Writer:
         self.entity: str | None = None
         self.buffer: list[Item] = []
         self.first_rows: dict[str, dict[tuple[Any, ...], int]] = {}
-        self.tally = Tally(importer.source, context.report)
-        self.references = References(importer, context, self.tally)
+        self.tally = Tally(importer.source, context.report, reach)
+        self.references = References(importer, context, self.tally, now)
 
     def add(self, record: Record) -> None:
         entity = ENTITIES[record.entity]

@@ -44,11 +44,11 @@ def write_accounts(refs: References, batch: list[Item]) -> None:
             "owner_id": refs.person(record, "owner", parsed["owner"]),
             "created_date": parsed["created_date"],
         }
-        rows.append((_external(refs, parsed), fields))
+        rows.append((_external(refs, parsed), fields, record))
     refs.tally.upsert("accounts", Account, rows, ("source", "external_id"))
     # A later reference looks the account up afresh (it may be cached as missing) and does not
     # count it again as found.
-    for key, _ in rows:
+    for key, _, _ in rows:
         refs.accounts.pop(key[1], None)
         refs.accounts_written.add(key[1])
 
@@ -57,7 +57,7 @@ def write_opportunities(refs: References, batch: list[Item]) -> None:
     """Deals; one whose amounts have no conversion rate is left out (with an error)."""
     rows = []
     for record, parsed in batch:
-        stage = refs.stage(parsed["stage"], record.hints)
+        stage = refs.stage(parsed["stage"], record.hints, record)
         status = parsed["status"] or stage.outcome
         if status != stage.outcome:
             if status == "open":  # an open deal in a closed stage: the stage decides
@@ -91,7 +91,7 @@ def write_opportunities(refs: References, batch: list[Item]) -> None:
             "loss_reason": parsed["loss_reason"][:200],
             "next_step": parsed["next_step"],
         }
-        rows.append((_external(refs, parsed), fields))
+        rows.append((_external(refs, parsed), fields, record))
     refs.tally.upsert("opportunities", Opportunity, rows, ("source", "external_id"))
 
 
@@ -139,15 +139,15 @@ def write_stage_changes(refs: References, batch: list[Item]) -> None:
             "source": refs.source,
             "external_id": parsed["external_id"],
             "opportunity_id": found[0],
-            "to_stage_id": refs.stage(parsed["stage"], record.hints).id,
+            "to_stage_id": refs.stage(parsed["stage"], record.hints, record).id,
             "amount": amount,
             "close_date": parsed["close_date"],
             "changed_at": parsed["changed_at"],
         }
         if parsed["external_id"]:
-            keyed.append((_external(refs, parsed), fields))
+            keyed.append((_external(refs, parsed), fields, record))
         else:
-            natural.append(((found[0], parsed["changed_at"]), fields))
+            natural.append(((found[0], parsed["changed_at"]), fields, record))
     refs.tally.upsert("stage_changes", StageChange, keyed, ("source", "external_id"))
     refs.tally.upsert("stage_changes", StageChange, natural, ("opportunity_id", "changed_at"))
 
@@ -168,7 +168,7 @@ def write_activities(refs: References, batch: list[Item]) -> None:
             "account_id": account_id if account_id else (deal[1] if deal else None),
             "subject": parsed["subject"],
         }
-        rows.append((_external(refs, parsed), fields))
+        rows.append((_external(refs, parsed), fields, record))
     refs.tally.upsert("activities", Activity, rows, ("source", "external_id"))
 
 
@@ -185,7 +185,7 @@ def write_leads(refs: References, batch: list[Item]) -> None:
             "owner_id": refs.person(record, "owner", parsed["owner"]),
             "converted_opportunity_id": deal[0] if deal else None,
         }
-        rows.append((_external(refs, parsed), fields))
+        rows.append((_external(refs, parsed), fields, record))
     refs.tally.upsert("leads", Lead, rows, ("source", "external_id"))
 
 
@@ -198,8 +198,9 @@ def write_marketing_spend(refs: References, batch: list[Item]) -> None:
                 "month": parsed["month"],
                 "amount": parsed["amount"],
             },
+            record,
         )
-        for _, parsed in batch
+        for record, parsed in batch
     ]
     refs.tally.upsert("marketing_spend", MarketingSpend, rows, ("lead_source", "month"))
 
@@ -229,7 +230,7 @@ def write_invoices(refs: References, batch: list[Item]) -> None:
             "due_date": parsed["due_date"],
             "paid_date": parsed["paid_date"],
         }
-        rows.append((_external(refs, parsed), fields))
+        rows.append((_external(refs, parsed), fields, record))
     refs.tally.upsert("invoices", Invoice, rows, ("source", "external_id"))
 
 
@@ -249,7 +250,7 @@ def write_time_entries(refs: References, batch: list[Item]) -> None:
             "standard_rate": parsed["standard_rate"],
             "account_id": refs.account(record, "account", parsed["account"]),
         }
-        rows.append((_external(refs, parsed), fields))
+        rows.append((_external(refs, parsed), fields, record))
     refs.tally.upsert("time_entries", TimeEntry, rows, ("source", "external_id"))
 
 
@@ -266,7 +267,7 @@ def write_service_backlog(refs: References, batch: list[Item]) -> None:
             "amount": parsed["amount"],
         }
         key = (fields["as_of"], fields["consultant_id"], fields["account_id"])
-        rows.append((key, fields))
+        rows.append((key, fields, record))
     refs.tally.upsert(
         "service_backlog", ServiceBacklog, rows, ("as_of", "consultant_id", "account_id")
     )
@@ -281,5 +282,5 @@ def write_sales_expenses(refs: References, batch: list[Item]) -> None:
             "category": parsed["category"][:64],
             "amount": parsed["amount"],
         }
-        rows.append(((fields["user_id"], fields["month"], fields["category"]), fields))
+        rows.append(((fields["user_id"], fields["month"], fields["category"]), fields, record))
     refs.tally.upsert("sales_expenses", SalesExpense, rows, ("user_id", "month", "category"))

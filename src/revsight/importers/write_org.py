@@ -61,6 +61,14 @@ def _link_manager(refs: References, record: Record, parsed: Parsed) -> None:
     manager_id = refs.person(record, "manager", parsed["manager"], Role.MANAGER)
     if manager_id == user_id:
         return
+    person = User.objects.get(id=user_id)
+    if person.manager_id == manager_id:
+        return
+    refused = refs.tally.reach.person_refusal(person, person.role, person.team_id, {})
+    if refused is not None:
+        _, message = refused
+        refs.tally.error(record, field_of(record, "manager"), parsed["manager"], message)
+        return
     if User.objects.filter(id=user_id).exclude(manager_id=manager_id).update(manager_id=manager_id):
         if refs.user_outcomes.get(user_id) == "unchanged":
             counts = refs.tally.report.count("users")
@@ -73,25 +81,36 @@ def _link_manager(refs: References, record: Record, parsed: Parsed) -> None:
 def write_teams(refs: References, batch: list[Item]) -> None:
     """Every team first, then managers and parents, which may name a team given later."""
     counts = refs.tally.report.count("teams")
+    reach = refs.tally.reach
     new: set[int] = set()
-    for _, parsed in batch:
+    for record, parsed in batch:
         team, created = Team.objects.get_or_create(name=parsed["name"][:200])
         refs.teams[parsed["name"]] = team.id
         if created:
             new.add(team.id)
+            if not reach.everything:
+                message = "is a new team: only executives and administrators add teams"
+                refs.tally.error(record, field_of(record, "name"), parsed["name"], message)
     for record, parsed in batch:
         team = Team.objects.get(id=refs.teams[parsed["name"]])
         fields: dict[str, Any] = {}
         if parsed["manager"]:
             fields["manager_id"] = refs.person(record, "manager", parsed["manager"], Role.MANAGER)
         if parsed["parent"]:
-            fields["parent_id"] = refs.team(parsed["parent"])
+            fields["parent_id"] = refs.team(parsed["parent"], record, "parent")
             if fields["parent_id"] == team.id:
                 refs.tally.error(
                     record, field_of(record, "parent"), parsed["parent"], "is the team itself"
                 )
                 continue
         differences = {k: v for k, v in fields.items() if getattr(team, k) != v}
+        if differences and team.id not in new and not reach.everything:
+            refused = reach.team_refusal(team.id) or (
+                "is a team you manage: only executives and administrators change a team's "
+                "manager or parent"
+            )
+            refs.tally.error(record, field_of(record, "name"), parsed["name"], refused)
+            continue
         if differences:
             Team.objects.filter(id=team.id).update(**differences)
             refs.tally.touched.add("teams")
@@ -107,21 +126,25 @@ def write_quotas(refs: References, batch: list[Item]) -> None:
     rows = [
         configuration.QuotaRow(
             refs.person(record, "user", parsed["user"]),
-            refs.team(parsed["team"]),
+            refs.team(parsed["team"], record),
             parsed["month"],
             parsed["amount"],
         )
         for record, parsed in batch
     ]
     if refs.tally.ok:
-        problems, counts = configuration.write_quotas(rows, audited=False)
+        problems, counts = configuration.write_quotas(rows, audited=False, reach=refs.tally.reach)
         refs.tally.counted("quotas", counts)
     else:
-        problems = configuration.check_quotas(rows)[0]
+        problems = configuration.check_quotas(rows, refs.tally.reach)[0]
     refs.tally.handed(batch, problems)
 
 
 def write_forecast_submissions(refs: References, batch: list[Item]) -> None:
+    """Submissions carry who imported them. Only an administrator's import (or the operator's)
+    brings forecast history, with the file's times; anyone else's are made now, as if entered
+    on the Forecast page, so nobody rewrites a forecaster's track record from a file."""
+    reach = refs.tally.reach
     rows = [
         SubmissionRow(
             refs.person(record, "user", parsed["user"]) or 0,
@@ -129,17 +152,29 @@ def write_forecast_submissions(refs: References, batch: list[Item]) -> None:
             parsed["period_start"],
             parsed["category"],
             parsed["amount"],
-            parsed["submitted_at"],
+            parsed["submitted_at"] if reach.administrator else refs.now,
             parsed["note"],
+            submitted_by_id=reach.actor_id,
         )
         for record, parsed in batch
     ]
     if refs.tally.ok:
-        problems, counts = record_submissions(rows, audited=False)
+        problems, counts = record_submissions(rows, audited=False, reach=reach)
         refs.tally.counted("forecast_submissions", counts)
     else:
-        problems = check_submissions(rows)[0]
+        problems = check_submissions(rows, reach)[0]
     refs.tally.handed(batch, problems)
+    if not reach.administrator:
+        for record, parsed in batch:
+            if parsed["submitted_at"] != refs.now:
+                refs.tally.warn(
+                    record,
+                    field_of(record, "submitted_at"),
+                    parsed["submitted_at"],
+                    "is replaced by the time of this import: only administrators import "
+                    "forecast history",
+                    "submission-restamped",
+                )
 
 
 def write_goals(refs: References, batch: list[Item]) -> None:
@@ -149,14 +184,14 @@ def write_goals(refs: References, batch: list[Item]) -> None:
             parsed["scope"],
             parsed["period"],
             parsed["target"],
-            refs.team(parsed["team"]),
+            refs.team(parsed["team"], record),
             refs.person(record, "user", parsed["user"]),
         )
         for record, parsed in batch
     ]
     if refs.tally.ok:
-        problems, counts = configuration.write_goals(rows, audited=False)
+        problems, counts = configuration.write_goals(rows, audited=False, reach=refs.tally.reach)
         refs.tally.counted("goals", counts)
     else:
-        problems = configuration.check_goals(rows)[0]
+        problems = configuration.check_goals(rows, refs.tally.reach)[0]
     refs.tally.handed(batch, problems)

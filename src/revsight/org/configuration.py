@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from revsight.access import permissions
+from revsight.access.permissions import Reach
 from revsight.analytics.catalogue import BY_ID
 from revsight.core import audit, clock, money
 from revsight.core.batches import Counts, RowProblem, upsert
@@ -185,10 +186,12 @@ class QuotaRow:
 QUOTA_KEY = ("user_id", "team_id", "month")
 
 
-def check_quotas(rows: Sequence[QuotaRow]) -> tuple[list[RowProblem], list[Decimal | None]]:
+def check_quotas(
+    rows: Sequence[QuotaRow], reach: Reach | None = None
+) -> tuple[list[RowProblem], list[Decimal | None]]:
     """Every problem of every row, naming the row's field (user, month, amount), and the
-    amounts read (None: remove)."""
-    problems: list[RowProblem] = []
+    amounts read (None: remove). With `reach`, a quota outside it is a problem too."""
+    problems: list[RowProblem] = list(_out_of_reach(rows, reach))
     amounts: list[Decimal | None] = []
     for index, row in enumerate(rows):
         if (row.user_id is None) == (row.team_id is None):
@@ -213,15 +216,37 @@ def check_quotas(rows: Sequence[QuotaRow]) -> tuple[list[RowProblem], list[Decim
         except InvalidInput as exc:
             problems.append(RowProblem.of(index, exc))
             amounts.append(None)
-    return problems, amounts
+    return sorted(problems, key=lambda p: p.index), amounts
+
+
+def _out_of_reach(rows: Sequence[QuotaRow | GoalRow], reach: Reach | None) -> list[RowProblem]:
+    """The rows whose person or team the actor does not set targets for."""
+    if reach is None or reach.everything:
+        return []
+    emails = dict(User.objects.filter(id__in={r.user_id for r in rows}).values_list("id", "email"))
+    problems = []
+    for index, row in enumerate(rows):
+        if row.user_id is not None and (refused := reach.target_refusal(row.user_id)):
+            problems.append(RowProblem(index, "user", emails.get(row.user_id, ""), refused))
+        elif row.team_id is not None and (refused := reach.team_refusal(row.team_id)):
+            problems.append(RowProblem(index, "team", reach.team_name(row.team_id), refused))
+        elif isinstance(row, GoalRow) and row.scope == GoalScope.COMPANY:
+            message = "only executives and administrators set company goals"
+            problems.append(RowProblem(index, "scope", row.scope, message))
+    return problems
 
 
 def write_quotas(
-    rows: Sequence[QuotaRow], *, actor: User | None = None, audited: bool = True
+    rows: Sequence[QuotaRow],
+    *,
+    actor: User | None = None,
+    audited: bool = True,
+    reach: Reach | None = None,
 ) -> tuple[list[RowProblem], Counts]:
-    """Check every row, then (only when none has a problem) create, update or remove each
-    quota. The import (`audited` False) records its own audit entry."""
-    problems, amounts = check_quotas(rows)
+    """Check every row (against `reach` too, when given), then (only when none has a problem)
+    create, update or remove each quota. The import (`audited` False) records its own audit
+    entry."""
+    problems, amounts = check_quotas(rows, reach)
     if problems:
         return problems, Counts()
     keyed = []
@@ -326,24 +351,32 @@ def _goal_problems(index: int, row: GoalRow) -> tuple[list[RowProblem], dict[str
 _TARGETS = (Decimal("-1e12"), Decimal("1e12"))
 
 
-def check_goals(rows: Sequence[GoalRow]) -> tuple[list[RowProblem], list[dict[str, Any]]]:
+def check_goals(
+    rows: Sequence[GoalRow], reach: Reach | None = None
+) -> tuple[list[RowProblem], list[dict[str, Any]]]:
     """Every problem of every row, naming the row's field (metric, scope, period, target), and
-    each goal's fields as stored (the period id normalised, the target read)."""
-    problems: list[RowProblem] = []
+    each goal's fields as stored (the period id normalised, the target read). With `reach`, a
+    goal outside it is a problem too."""
+    problems: list[RowProblem] = list(_out_of_reach(rows, reach))
     cleaned = []
     for index, row in enumerate(rows):
         found, fields = _goal_problems(index, row)
         problems.extend(found)
         cleaned.append(fields)
-    return problems, cleaned
+    return sorted(problems, key=lambda p: p.index), cleaned
 
 
 def write_goals(
-    rows: Sequence[GoalRow], *, actor: User | None = None, audited: bool = True
+    rows: Sequence[GoalRow],
+    *,
+    actor: User | None = None,
+    audited: bool = True,
+    reach: Reach | None = None,
 ) -> tuple[list[RowProblem], Counts]:
-    """Check every row, then (only when none has a problem) create, update or remove each goal.
-    The import (`audited` False) records its own audit entry."""
-    problems, cleaned = check_goals(rows)
+    """Check every row (against `reach` too, when given), then (only when none has a problem)
+    create, update or remove each goal. The import (`audited` False) records its own audit
+    entry."""
+    problems, cleaned = check_goals(rows, reach)
     if problems:
         return problems, Counts()
     keyed, removed = [], Q()

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from revsight.access.logins import clear_failures
+from revsight.access.permissions import Reach
 from revsight.core import audit
 from revsight.core.batches import RowProblem
 from revsight.core.errors import InvalidInput
@@ -82,6 +84,22 @@ def create_user(
     return user, created_team
 
 
+def set_password(user: User, password: str, *, how: str, actor: User | None = None) -> None:
+    """Give a person a new password, checked by every validator, and lift any lock on their
+    logins (docs/security.md). `how` names the door in the audit entry ("by a reset link")."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise InvalidInput("password", "", " ".join(exc.messages)) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        clear_failures(user.email)
+        audit.record(
+            "user.password", f"Password changed for {user.email} {how}", actor=actor, target=user
+        )
+
+
 def _powers(role: str) -> dict[str, bool]:
     """An administrator is staff (the admin site) and superuser (every permission)."""
     return {"is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN}
@@ -130,19 +148,40 @@ def check_people(rows: Sequence[PersonRow]) -> list[RowProblem]:
 
 
 def upsert_people(
-    rows: Sequence[PersonRow], *, actor: User | None = None, audited: bool = True
+    rows: Sequence[PersonRow],
+    *,
+    actor: User | None = None,
+    audited: bool = True,
+    reach: Reach | None = None,
 ) -> tuple[list[RowProblem], list[tuple[int, str]]]:
     """Check every row, then (only when none has a problem) create or update each person,
     matched by (source, external id), then by email. Returns the problems, or each row's user
-    id and what happened to them: created, updated or unchanged. The import (`audited` False)
-    records its own audit entry."""
+    id and what happened to them: created, updated or unchanged. Each addition or change must be
+    within the actor's reach (`actor` None: the operator). The import (`audited` False) records
+    its own audit entry."""
     problems = check_people(rows)
+    if problems:
+        return problems, []
+    reach = reach or Reach.of(actor)
+    planned = [(row, *_plan_person(row)) for row in rows]
+    for index, (row, current, changes) in enumerate(planned):
+        if current is None or changes:
+            team_id = (
+                changes.get("team_id", current.team_id)
+                if current is not None
+                else row.details.get("team_id")
+            )
+            refused = reach.person_refusal(current, row.role, team_id, changes)
+            if refused is not None:
+                field, message = refused
+                value = {"email": row.email, "role": row.role}.get(field, reach.team_name(team_id))
+                problems.append(RowProblem(index, field, value, message))
     if problems:
         return problems, []
     outcomes = []
     with transaction.atomic():
-        for row in rows:
-            outcomes.append(_upsert_person(row))
+        for row, current, changes in planned:
+            outcomes.append(_write_person(row, current, changes))
         changed = [o for o in outcomes if o[1] != "unchanged"]
         if changed:
             mark_changed("users", "teams")
@@ -151,7 +190,8 @@ def upsert_people(
     return [], outcomes
 
 
-def _upsert_person(row: PersonRow) -> tuple[int, str]:
+def _plan_person(row: PersonRow) -> tuple[User | None, dict[str, Any]]:
+    """The person a row is (None: someone new) and what it would change about them."""
     email = _valid_email(row.email)
     user = None
     if row.external_id:
@@ -159,9 +199,7 @@ def _upsert_person(row: PersonRow) -> tuple[int, str]:
     if user is None:
         user = User.objects.filter(email=email).first()
     if user is None:
-        active = True if row.active is None else row.active
-        user = _new_person(email, row.role, row.source, row.external_id, active, row.details)
-        return user.pk, "created"
+        return None, {}
     fields = dict(row.details)
     if user.source == row.source and row.active is not None:
         fields["is_active"] = row.active
@@ -169,12 +207,20 @@ def _upsert_person(row: PersonRow) -> tuple[int, str]:
         fields["email"] = email
     if not user.external_id and row.external_id:
         fields.update(source=row.source, external_id=row.external_id)
-    differences = {k: v for k, v in fields.items() if getattr(user, k) != v}
-    if not differences:
+    return user, {k: v for k, v in fields.items() if getattr(user, k) != v}
+
+
+def _write_person(row: PersonRow, user: User | None, changes: dict[str, Any]) -> tuple[int, str]:
+    if user is None:
+        active = True if row.active is None else row.active
+        email = _valid_email(row.email)
+        user = _new_person(email, row.role, row.source, row.external_id, active, row.details)
+        return user.pk, "created"
+    if not changes:
         return user.pk, "unchanged"
-    for name, value in differences.items():
+    for name, value in changes.items():
         setattr(user, name, value)
-    user.save(update_fields=list(differences))
+    user.save(update_fields=list(changes))
     return user.pk, "updated"
 
 

@@ -56,6 +56,8 @@ def api(methods: tuple[str, ...]) -> Callable[[View], Callable[[HttpRequest], Js
                     body = json.loads(request.body or b"{}")
                 except (ValueError, UnicodeDecodeError):
                     return json_for(InvalidInput("body", "", "is not JSON"))
+                except RecursionError:
+                    return json_for(InvalidInput("body", "", "is nested too deeply"))
                 if not isinstance(body, dict):
                     return json_for(InvalidInput("body", "", "must be a JSON object"))
             try:

@@ -220,10 +220,7 @@ def _period_from(text: str, as_of: date, days: int | None) -> periods.Period:
         )
     if text in PERIOD_KINDS:
         return period_of(text, as_of)
-    try:
-        return periods.parse(text, as_of, Organisation.current().fiscal_year_start_month)
-    except Exception:
-        raise Http404("No such period.") from None
+    return periods.parse(text, as_of, Organisation.current().fiscal_year_start_month)
 
 
 @login_required

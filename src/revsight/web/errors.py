@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from revsight.core.errors import FieldProblem, RevsightError, error_body
+from revsight.core.errors import FieldProblem, RevsightError, TooLarge, error_body
+from revsight.importers.limits import MB, upload_limit
 
 
 def error_json(
@@ -39,11 +40,34 @@ class ErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Before anything reads the body (the CSRF check parses a form, uploads included).
+        too_large = _too_large(request)
+        if too_large is not None:
+            return self.answer(request, too_large)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not isinstance(exc, RevsightError):
             return None
+        return self.answer(request, exc)
+
+    @staticmethod
+    def answer(request: HttpRequest, exc: RevsightError) -> HttpResponse:
         if request.path.startswith("/api/"):
             return json_for(exc)
         return page_for(request, exc)
+
+
+def _too_large(request: HttpRequest) -> TooLarge | None:
+    """A body beyond `REVSIGHT_MAX_UPLOAD_MB`, refused from its Content-Length alone."""
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None  # Django refuses a malformed length itself
+    limit = upload_limit()
+    if size <= limit:
+        return None
+    return TooLarge(
+        f"The upload is {size / MB:,.0f} MB; Revsight accepts up to {limit // MB:,} MB at once "
+        "(REVSIGHT_MAX_UPLOAD_MB). Import a larger export on the server with `revsight import`."
+    )

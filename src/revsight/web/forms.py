@@ -16,6 +16,7 @@ from django.http import QueryDict
 
 from revsight.analytics.dashboard_scope import PERIOD_KINDS
 from revsight.core.errors import InvalidInput
+from revsight.core.periods import FIRST_YEAR, LAST_YEAR
 from revsight.crm.models import ActivityType
 from revsight.org.models import ActivityStandard
 
@@ -79,6 +80,19 @@ class StandardsForm(forms.Form):
         ]
 
 
+class QuotaYearForm(forms.Form):
+    year = forms.IntegerField(
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages={
+            "invalid": "is not a year",
+            "min_value": f"must be a year from {FIRST_YEAR} to {LAST_YEAR}",
+            "max_value": f"must be a year from {FIRST_YEAR} to {LAST_YEAR}",
+        },
+    )
+
+
 class QuotaGridForm(forms.Form):
     """One cell per salesperson shown and month: `q-<person id>-<YYYY-MM>`. A posted cell that is
     not on the page is refused rather than ignored, so nobody believes it was saved."""
@@ -137,12 +151,15 @@ class RecordsForm(forms.Form):
     owner = _text()
     stage = _text()
     type = _text()
-    account = _text()
+    account = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, error_messages={"invalid": "is no id"}
+    )
     format = forms.ChoiceField(required=False, choices=[("", "page"), ("csv", "CSV")])
 
     def filters(self) -> dict[str, str]:
+        """The filters as they are shown again in the page's form ("" when not set)."""
         data = read(self)
-        return {name: data[name] for name in self.FILTERS}
+        return {name: "" if data[name] is None else str(data[name]) for name in self.FILTERS}
 
 
 class DashboardForm(forms.Form):

@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 from django.http import HttpRequest
 
-from revsight.core import clock
+from revsight.core import clock, periods
 from revsight.core.errors import InvalidInput
 
 
@@ -24,4 +24,5 @@ def as_of(request: HttpRequest) -> date:
         raise InvalidInput(
             "as_of", request.GET.get("as_of", ""), "must be a date such as 2026-03-31"
         )
-    return form.cleaned_data["as_of"] or clock.today()
+    day = form.cleaned_data["as_of"]
+    return periods.check_day("as_of", day) if day else clock.today()

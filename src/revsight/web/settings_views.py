@@ -38,6 +38,7 @@ from revsight.web.forms import (
     FiscalYearForm,
     GoalForm,
     QuotaGridForm,
+    QuotaYearForm,
     StandardsForm,
     read,
     stage_rows,
@@ -234,11 +235,7 @@ def _fiscal_months(year: int) -> list[date]:
 @login_required
 def quotas(request: HttpRequest) -> HttpResponse:
     actor = _targets_only(request)
-    this_year = inputs.as_of(request).year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        year = this_year
+    year = read(QuotaYearForm(request.GET))["year"] or inputs.as_of(request).year
     months = _fiscal_months(year)
     people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON, is_active=True))
     if not actor.sees_everything:

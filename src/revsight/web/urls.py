@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from revsight.web import api, dashboard_views, forecast_views, imports, settings_views, views
+from revsight.web import (
+    api,
+    dashboard_views,
+    forecast_views,
+    imports,
+    passwords,
+    settings_views,
+    views,
+)
 
 urlpatterns = [
     path("", dashboard_views.landing, name="home"),
@@ -28,4 +36,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *passwords.urlpatterns,
 ]

@@ -1,5 +1,5 @@
 """The DuckDB replica (the default): the fact tables copied into a file in the data directory,
-brought up to date once, when the engine opens."""
+brought up to date once, when the engine opens, and read as that build until it closes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import ibis
 import ibis.expr.types as ir
 
 from revsight.analytics.facts import FACTS
-from revsight.analytics.replica import refresh_replica, replica_path
+from revsight.analytics.replica import refresh_replica, replica_file
 
 
 class DuckDBEngine:
@@ -17,7 +17,7 @@ class DuckDBEngine:
 
     def __init__(self) -> None:
         refresh_replica()
-        self.backend = ibis.duckdb.connect(str(replica_path()), read_only=True)
+        self.backend = ibis.duckdb.connect(str(replica_file()), read_only=True)
 
     def table(self, fact: str) -> ir.Table:
         return self.backend.table(fact)
