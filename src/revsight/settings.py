@@ -75,6 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the top, so that an answer from any middleware below (a 400 for an unknown host)
+    # carries the headers too; it reads request.user on the way out, once it is set.
+    "revsight.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,14 +206,67 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 SESSION_CACHE_ALIAS = "sessions"
 
+# HTTPS (docs/deployment.md): REVSIGHT_HTTPS=1 redirects plain HTTP to HTTPS and sends the
+# cookies over HTTPS only; HSTS is sent (on HTTPS responses) once REVSIGHT_HSTS_SECONDS is set.
+HTTPS = env_bool("REVSIGHT_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("REVSIGHT_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("REVSIGHT_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("REVSIGHT_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    # Replaced by revsight.W001-W004 (core/checks.py), whose hints name the variables to set.
+    *("security.W004", "security.W008", "security.W012", "security.W016", "security.W018"),
+    # Preloading commits the whole domain to HTTPS in browsers for months and is slow to undo:
+    # the domain owner's decision (REVSIGHT_HSTS_PRELOAD=1), not a fault of the deployment.
+    "security.W021",
+]
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
 # Behind the proxy, a client's address is the one the proxy adds to X-Forwarded-For.
 REVSIGHT_BEHIND_PROXY = SECURE_PROXY_SSL_HEADER is not None
+
+# The Content-Security-Policy of every page (web/security.py). Pages load Revsight's own files
+# only; data for the charts is in `json_script` blocks, which are JSON, never executed.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # 'unsafe-inline' for styles only, for plotly.js: it styles each chart as it draws it, in
+    # <style> elements it adds (with rules that vary by chart and version, so no stable hash)
+    # and in `style` attributes. Under style-src 'self' chromium blocks both and the modebar,
+    # hover labels and legends lose their styling (tests/browser/test_content_security_policy
+    # shows it). Styles cannot run script, and img-src/font-src keep injected CSS from
+    # sending anything out; Revsight's own templates hold no inline style.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # For the charts' "Download plot as a PNG": plotly.js draws the chart's SVG through a blob:
+    # image onto a canvas, and loads the PNG it makes as a data: image (found in chromium).
+    "img-src": ["'self'", "blob:", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Browser features no page of Revsight uses, off for every page (and anything injected into it).
+REVSIGHT_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

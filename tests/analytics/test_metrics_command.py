@@ -147,3 +147,15 @@ def test_an_empty_organisation_gets_a_sentence_not_a_crash(by: str, sentence: st
     assert code == 0, output
     assert sentence in output
     assert json.loads(run("--by", by, "--format", "json")[1])["rows"] == []
+
+
+def test_csv_writes_a_name_that_starts_like_a_formula_as_text(sales: Cast) -> None:
+    sales.east.name = "=East"
+    sales.east.save()
+    code, output = run(
+        "--period", "2026-03", "--as-of", "2026-03-31", "--by", "team", "--metric", "bookings",
+        "--format", "csv",
+    )  # fmt: skip
+    assert code == 0
+    # The name is text; the negative gap stays a number.
+    assert "2026-03,2026-03-31,bookings,team,'=East,40000.0,60000.0,-20000.0,money" in output

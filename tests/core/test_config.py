@@ -81,6 +81,56 @@ def test_the_embedded_database_uses_wal_and_immediate_transactions() -> None:
             assert cursor.fetchone()[0] == 20_000
 
 
+def settings_under(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
+    """Django's settings as a fresh process reads them from this environment."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    names = ["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"]
+    names += ["SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"]
+    script = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("REVSIGHT_", "SECURE_"))}
+    base |= {"DJANGO_SETTINGS_MODULE": "revsight.settings", "REVSIGHT_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=base | env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+def test_https_turns_on_the_redirect_and_secure_cookies_and_hsts_is_its_own(
+    tmp_path: Path,
+) -> None:
+    assert settings_under({}, tmp_path) == {
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": False,
+    }
+    on = settings_under({"REVSIGHT_HTTPS": "1", "REVSIGHT_HSTS_SECONDS": "31536000"}, tmp_path)
+    assert on == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": False,
+    }
+
+
+def test_a_negative_number_of_hsts_seconds_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVSIGHT_HSTS_SECONDS", "-1")
+    with pytest.raises(config.ConfigError, match="REVSIGHT_HSTS_SECONDS='-1' is less than 0"):
+        config.env_int("REVSIGHT_HSTS_SECONDS", 0, minimum=0)
+
+
 def test_email_goes_to_the_console_unless_a_host_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HOST", "PORT", "USER", "PASSWORD", "TLS", "SSL", "FROM"):
         monkeypatch.delenv(f"REVSIGHT_EMAIL_{name}", raising=False)

@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from revsight.org.models import Quota
+from revsight.org.models import Quota, User
 from tests.people import Cast
 
 pytestmark = pytest.mark.django_db
@@ -57,15 +57,38 @@ def test_a_wrong_password_is_refused_with_a_message(cast: Cast) -> None:
 def test_a_salesperson_sees_teammates_but_only_their_own_quota(cast: Cast) -> None:
     Quota.objects.create(user=cast.east_rep, month=date(2026, 1, 1), amount=Decimal("51000"))
     Quota.objects.create(user=cast.east_rep2, month=date(2026, 1, 1), amount=Decimal("47000"))
-    # A stored team row is not the team's quota: its people's quotas are.
-    Quota.objects.create(team=cast.east, month=date(2026, 1, 1), amount=Decimal("90000"))
     page = logged_in(cast.east_rep).get("/organisation/").content.decode()
-    assert "ann@acme.test" in page
-    assert "ben@acme.test" in page  # the team leaderboard
+    assert "<td>Ann</td>" in page
+    assert "<td>Ben</td>" in page  # the team leaderboard
     assert "51,000" in page
     assert "47,000" not in page  # a teammate's quota is theirs
+    assert "Carla" not in page  # West
+
+
+def test_a_salesperson_sees_teammates_names_and_teams_only(cast: Cast) -> None:
+    User.objects.filter(pk=cast.east_rep2.pk).update(hire_date=date(2024, 5, 6))
+    Quota.objects.create(user=cast.east_rep, month=date(2026, 1, 1), amount=Decimal("51000"))
+    Quota.objects.create(user=cast.east_rep2, month=date(2026, 1, 1), amount=Decimal("47000"))
+    page = logged_in(cast.east_rep).get("/organisation/").content.decode()
+    assert "<td>Ben</td>" in page
+    assert '<h2><span class="parent">Sales › </span>East</h2>' in page
+    assert "ben@acme.test" not in page  # no teammate's email
+    assert "May 2024" not in page  # nor hire date
+    assert "team quota" not in page  # nor the team's total (98,000)
+    assert "98,000" not in page
+
+
+def test_a_manager_sees_emails_hire_dates_and_the_teams_quota(cast: Cast) -> None:
+    User.objects.filter(pk=cast.east_rep2.pk).update(hire_date=date(2024, 5, 6))
+    Quota.objects.create(user=cast.east_rep, month=date(2026, 1, 1), amount=Decimal("51000"))
+    Quota.objects.create(user=cast.east_rep2, month=date(2026, 1, 1), amount=Decimal("47000"))
+    # A stored team row is not the team's quota: its people's quotas are.
+    Quota.objects.create(team=cast.east, month=date(2026, 1, 1), amount=Decimal("90000"))
+    page = logged_in(cast.east_manager).get("/organisation/").content.decode()
+    assert "ben@acme.test" in page
+    assert "May 2024" in page
     assert "team quota 2026: <strong>98,000" in page
-    assert "carla@acme.test" not in page  # West
+    assert "47,000" in page
 
 
 def test_a_manager_does_not_see_peers_in_the_parent_team(cast: Cast) -> None:

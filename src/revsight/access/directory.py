@@ -24,10 +24,33 @@ ROLE_NOUNS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
+# Roles that see their colleagues by name and team only: no emails, hire dates or team totals.
+NAMES_ONLY = frozenset({Role.SALESPERSON, Role.PRESALES, Role.CONSULTANT})
+
+
+@dataclass(frozen=True)
 class PersonRow:
-    user: User
-    quota_this_year: Decimal | None  # None when not set, or not the viewer's to see
+    """A person as the viewer may see them: None for what is not set, or not theirs to see."""
+
+    pk: int
+    name: str
+    role: str
+    manager: str | None
+    email: str | None
+    hire_date: date | None
+    quota_this_year: Decimal | None
+
+    @classmethod
+    def shown_to(cls, details: bool, person: User, quota: Decimal | None) -> PersonRow:
+        return cls(
+            pk=person.pk,
+            name=person.display_name,
+            role=person.get_role_display(),
+            manager=person.manager.display_name if person.manager else None,
+            email=person.email if details else None,
+            hire_date=person.hire_date if details else None,
+            quota_this_year=quota,
+        )
 
 
 @dataclass
@@ -70,8 +93,10 @@ def role_summary(people: list[User]) -> list[str]:
 
 def organisation_overview(viewer: User, today: date | None = None) -> dict[str, Any]:
     """Teams in tree order with their people; each person's and each team's quota for the
-    current year where the viewer may see it. Salespeople also see their teammates' names."""
+    current year where the viewer may see it. Salespeople, presales and consultants see their
+    teammates' names and teams only, and their own quota."""
     today = today or clock.today()
+    details = viewer.role not in NAMES_ONLY
     year = (date(today.year, 1, 1), date(today.year, 12, 31))
     people = list(
         leaderboard_users(viewer)
@@ -89,19 +114,21 @@ def organisation_overview(viewer: User, today: date | None = None) -> dict[str, 
     blocks: dict[int | None, TeamBlock] = {}
     teams_shown = {p.team for p in people if p.team is not None}
     tree = TeamTree.load()
-    quota_teams = set(scope(viewer, Team.objects.all()).values_list("pk", flat=True))
+    quota_teams = (
+        set(scope(viewer, Team.objects.all()).values_list("pk", flat=True)) if details else set()
+    )
     by_team = quotas_by_team(year)
     for team, depth in _tree_order(tree, list(teams_shown)):
         shown = team_quota(tree, team.pk, by_team) if team.pk in quota_teams else None
         blocks[team.pk] = TeamBlock(team, depth, quota_this_year=shown)
     for person in people:
         block = blocks.setdefault(person.team_id, TeamBlock(team=None))
-        block.people.append(PersonRow(person, person_quota.get(person.pk)))
+        block.people.append(PersonRow.shown_to(details, person, person_quota.get(person.pk)))
     return {
         "organisation": Organisation.current(),
         "year": today.year,
         "teams": list(blocks.values()),
         "role_summary": role_summary(people),
         "people_count": len(people),
-        "is_salesperson_view": viewer.role in (Role.SALESPERSON, Role.PRESALES, Role.CONSULTANT),
+        "is_salesperson_view": not details,
     }

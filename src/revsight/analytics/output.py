@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from revsight.analytics.computation import Result, as_json
+from revsight.core import csvsafe
 
 # Sections of the table, each a pivot of keys × metrics, with short column headings.
 SECTIONS = [
@@ -202,7 +202,7 @@ def _split_table(result: Result) -> str:
 
 def as_csv(result: Result) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     header = ["period", "as_of", "metric", "scope", "key", "value", "goal", "gap", "unit"]
     writer.writerow(header + ([result.split] if result.split else []))
     for row in result.rows:
@@ -223,8 +223,8 @@ def as_csv(result: Result) -> str:
     return buffer.getvalue()
 
 
-def _csv(value: float | int | None) -> str:
-    return "" if value is None else str(value)
+def _csv(value: float | int | None) -> float | int | str:
+    return "" if value is None else value  # a number as a number: see core.csvsafe
 
 
 def render(result: Result, fmt: str) -> str:

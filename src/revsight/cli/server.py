@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -22,16 +23,29 @@ class _Server(BaseApplication):
         return application
 
 
-def run(host: str, port: int, workers: int) -> None:
+# A Unix socket's path must fit in sun_path (108 bytes on Linux, 104 on macOS, with the NUL).
+SOCKET_PATH_LIMIT = 100
+
+
+def options(host: str, port: int, workers: int, home: Path) -> dict[str, Any]:
+    """gunicorn's settings for one instance serving the data directory `home`."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    _Server(
-        {
-            "bind": bind,
-            "workers": workers,
-            "threads": 4,
-            "worker_class": "gthread",
-            "accesslog": "-",
-            "timeout": 120,
-            "preload_app": True,
-        }
-    ).run()
+    # gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl):
+    # every instance on the host would share it, and stopping one removes it from under the
+    # others. Each data directory has its own; one too deep for a socket path has none.
+    control = home / "gunicorn.ctl"
+    return {
+        "bind": bind,
+        "workers": workers,
+        "threads": 4,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        "timeout": 120,
+        "preload_app": True,
+        "control_socket": str(control),
+        "control_socket_disable": len(str(control).encode()) > SOCKET_PATH_LIMIT,
+    }
+
+
+def run(host: str, port: int, workers: int, home: Path) -> None:
+    _Server(options(host, port, workers, home)).run()

@@ -119,7 +119,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     click.echo("Press Ctrl+C to stop.")
     from revsight.cli.server import run
 
-    run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS)
+    run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS, settings.REVSIGHT_HOME)
 
 
 @click.command()
@@ -174,15 +174,21 @@ def _password(given: str | None, from_stdin: bool) -> str:
 
 
 @click.command()
-@click.option("--deploy", is_flag=True, help="Also run the checks for a server others reach.")
+@click.option(
+    "--deploy",
+    is_flag=True,
+    help="Also run the checks for a server others reach (HTTPS, HSTS, cookies, DEBUG, "
+    "ALLOWED_HOSTS, SECRET_KEY); any warning fails the command.",
+)
 @needs_django
 def check(deploy: bool) -> None:
-    """Report configuration problems, each with a hint."""
+    """Report configuration problems, each with a hint; exit 1 when there is one."""
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
     try:
-        call_command("check", deploy=deploy, fail_level="ERROR")
+        # For a server others reach, a warning (HTTPS off, say) is a problem to fix.
+        call_command("check", deploy=deploy, fail_level="WARNING" if deploy else "ERROR")
     except SystemCheckError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None

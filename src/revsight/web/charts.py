@@ -6,6 +6,7 @@ a bar or a cell follows the drill-down link stored in the point's `customdata`.
 
 from __future__ import annotations
 
+import html
 import itertools
 from typing import Any
 
@@ -32,6 +33,32 @@ FONT = {
 }
 
 
+# Strings of a figure that are not labels: hover templates are Revsight's own markup (`<br>`,
+# `<extra>`), and customdata holds the drill-down links, whose `&` must stay as it is.
+NOT_LABELS = frozenset({"hovertemplate", "customdata"})
+
+
+def figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A Plotly figure with every label escaped: the one way a chart of this module is made.
+
+    Plotly draws a subset of HTML in text, tick labels, hover text and legends, so an imported
+    stage, account, person or lead source named `<a href=…>` would become a live link. Every
+    string but those in `NOT_LABELS` is html-escaped (`<`, `>`, `&`), which Plotly shows as the
+    characters themselves; a label never goes into a hover template, only through `%{…}`.
+    """
+    return {"data": _escaped(data), "layout": _escaped(layout)}
+
+
+def _escaped(node: Any, key: str = "") -> Any:
+    if isinstance(node, str):
+        return node if key in NOT_LABELS else html.escape(node, quote=False)
+    if isinstance(node, dict):
+        return {name: _escaped(value, name) for name, value in node.items()}
+    if isinstance(node, list | tuple):
+        return [_escaped(value, key) for value in node]
+    return node
+
+
 def layout(**extra: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "font": FONT,
@@ -52,8 +79,8 @@ def stage_colour(index: int) -> str:
 
 
 def pipeline_by_stage(stages: list[StageBar], links: list[str]) -> dict[str, Any]:
-    return {
-        "data": [
+    return figure(
+        data=[
             {
                 "type": "bar",
                 "x": [s.stage for s in stages],
@@ -65,8 +92,8 @@ def pipeline_by_stage(stages: list[StageBar], links: list[str]) -> dict[str, Any
                 "hovertemplate": "%{x}<br>%{y:,.0f}<br>%{text}<extra></extra>",
             }
         ],
-        "layout": layout(yaxis={"gridcolor": GRID, "tickformat": ",.0f", "automargin": True}),
-    }
+        layout=layout(yaxis={"gridcolor": GRID, "tickformat": ",.0f", "automargin": True}),
+    )
 
 
 def coverage(
@@ -75,8 +102,8 @@ def coverage(
     labels = [f.label for f in following] + [f"next {w.days} days" for w in windows]
     values = [f.coverage for f in following] + [w.coverage for w in windows]
     colours = [GOOD if (v or 0) >= 1 else BAD for v in values]
-    return {
-        "data": [
+    return figure(
+        data=[
             {
                 "type": "bar",
                 "x": labels,
@@ -88,7 +115,7 @@ def coverage(
                 "hovertemplate": "%{x}: %{y:.2f}× quota<extra></extra>",
             }
         ],
-        "layout": layout(
+        layout=layout(
             yaxis={"gridcolor": GRID, "ticksuffix": "×", "automargin": True, "rangemode": "tozero"},
             shapes=[
                 {
@@ -102,13 +129,13 @@ def coverage(
                 }
             ],
         ),
-    }
+    )
 
 
 def win_loss(reps: list[RepRow], links: list[tuple[str, str]]) -> dict[str, Any]:
     names = [r.name for r in reps]
-    return {
-        "data": [
+    return figure(
+        data=[
             {
                 "type": "bar",
                 "orientation": "h",
@@ -130,19 +157,19 @@ def win_loss(reps: list[RepRow], links: list[tuple[str, str]]) -> dict[str, Any]
                 "hovertemplate": "%{y}: %{x} lost<extra></extra>",
             },
         ],
-        "layout": layout(
+        layout=layout(
             barmode="stack",
             height=max(220, 34 * len(reps) + 80),
             yaxis={"automargin": True, "autorange": "reversed"},
         ),
-    }
+    )
 
 
 def forecast_bias(reps: list[RepRow]) -> dict[str, Any]:
     shown = [r for r in reps if r["forecast_bias"] is not None]
     colours = [BAD if (r["forecast_bias"] or 0) > 0 else BRAND for r in shown]
-    return {
-        "data": [
+    return figure(
+        data=[
             {
                 "type": "bar",
                 "orientation": "h",
@@ -152,12 +179,12 @@ def forecast_bias(reps: list[RepRow]) -> dict[str, Any]:
                 "hovertemplate": "%{y}: %{x:+.0%} (commit vs actual)<extra></extra>",
             }
         ],
-        "layout": layout(
+        layout=layout(
             height=max(220, 34 * len(shown) + 80),
             xaxis={"tickformat": "+.0%", "gridcolor": GRID, "zerolinecolor": MUTED},
             yaxis={"automargin": True, "autorange": "reversed"},
         ),
-    }
+    )
 
 
 def activity_heatmap(
@@ -165,8 +192,8 @@ def activity_heatmap(
 ) -> dict[str, Any]:
     z = [[r[f"activities_vs_standard_{t}"] for t in types] for r in reps]
     text = [[f"{v:.0%}" if v is not None else "—" for v in row] for row in z]
-    return {
-        "data": [
+    return figure(
+        data=[
             {
                 "type": "heatmap",
                 "x": [labels[t] for t in types],
@@ -191,12 +218,12 @@ def activity_heatmap(
                 "ygap": 2,
             }
         ],
-        "layout": layout(
+        layout=layout(
             height=max(240, 34 * len(reps) + 110),
             yaxis={"automargin": True, "autorange": "reversed"},
             xaxis={"side": "top", "automargin": True},
         ),
-    }
+    )
 
 
 def leading_indicators(data: Indicators, colours: list[str]) -> dict[str, Any]:
@@ -222,9 +249,9 @@ def leading_indicators(data: Indicators, colours: list[str]) -> dict[str, Any]:
                 "line": {"color": colour, "width": 2},
             }
         )
-    return {
-        "data": traces,
-        "layout": layout(
+    return figure(
+        data=traces,
+        layout=layout(
             height=360,
             yaxis={"title": {"text": "Bookings"}, "tickformat": ",.0f", "gridcolor": GRID},
             yaxis2={
@@ -236,7 +263,7 @@ def leading_indicators(data: Indicators, colours: list[str]) -> dict[str, Any]:
             },
             legend={"orientation": "h", "y": -0.25},
         ),
-    }
+    )
 
 
 def sparkline(values: list[float | int | None], width: int = 96, height: int = 28) -> str:
@@ -275,8 +302,8 @@ def distribution(outlook: Any) -> dict[str, Any]:
         ("Quota", outlook.quota, GOOD, "dashdot"),
     ]
     shown = [(name, value, colour, dash) for name, value, colour, dash in marks if value]
-    return {
-        "data": [
+    return figure(
+        data=[
             {
                 "type": "bar",
                 "x": centres,
@@ -286,7 +313,7 @@ def distribution(outlook: Any) -> dict[str, Any]:
                 "name": "Simulated bookings",
             }
         ],
-        "layout": layout(
+        layout=layout(
             height=260,
             bargap=0.05,
             showlegend=False,
@@ -317,4 +344,4 @@ def distribution(outlook: Any) -> dict[str, Any]:
                 for i, (name, value, colour, _) in enumerate(shown)
             ],
         ),
-    }
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,7 +26,7 @@ from revsight.analytics.dashboard_scope import (
     scope_for,
 )
 from revsight.analytics.records import KINDS, listed
-from revsight.core import periods
+from revsight.core import csvsafe, periods
 from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
 from revsight.org.models import Team, User
@@ -346,7 +345,8 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, float | Decimal):
-        return f"{value:.2f}"
+        # A number, not its text, so that the CSV writer keeps -500.00 a number.
+        return Decimal(f"{value:.2f}")
     return value
 
 
@@ -354,7 +354,7 @@ def _csv(rows: list[dict[str, Any]], kind: str) -> HttpResponse:
     columns = COLUMNS["activities" if kind == "activities" else "deals"]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="revsight-{kind}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in columns])
