@@ -28,8 +28,7 @@ def _worker_data_home(worker_id: str) -> Iterator[None]:
     home = Path(settings.REVSIGHT_HOME) / worker_id
     home.mkdir(parents=True, exist_ok=True)
     caches = {
-        alias: {**cache, "LOCATION": str(home / alias)}
-        for alias, cache in settings.CACHES.items()
+        alias: {**cache, "LOCATION": str(home / alias)} for alias, cache in settings.CACHES.items()
     }
     with override_settings(REVSIGHT_HOME=home, CACHES=caches):
         yield
