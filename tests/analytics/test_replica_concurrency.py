@@ -102,6 +102,7 @@ def test_a_reader_still_open_on_the_old_replica_does_not_hide_the_new_one() -> N
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_processes_sharing_a_data_directory_build_the_replica_once(tmp_path: Any) -> None:
     import os
     import subprocess

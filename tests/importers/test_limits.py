@@ -68,6 +68,7 @@ def baseline(home: Path, tmp_path: Path) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_a_line_of_hundreds_of_megabytes_is_refused_without_reading_it_whole(
     home: Path, tmp_path: Path
 ) -> None:
@@ -84,6 +85,7 @@ def test_a_line_of_hundreds_of_megabytes_is_refused_without_reading_it_whole(
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_a_zip_bomb_is_refused_before_it_expands(home: Path, tmp_path: Path) -> None:
     archive = tmp_path / "export.zip"
     with (
@@ -136,6 +138,7 @@ def test_a_spreadsheet_declaring_every_cell_is_read_for_the_cells_it_holds(
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_a_spreadsheet_declaring_every_cell_imports_in_bounded_memory(
     home: Path, tmp_path: Path
 ) -> None:

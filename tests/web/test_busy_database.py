@@ -22,7 +22,7 @@ import pytest
 
 from tests.web.test_serve import free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 REVSIGHT = [sys.executable, "-m", "revsight.cli"]
 
 

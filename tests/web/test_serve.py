@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 # Slow: builds a demo and starts gunicorn.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 REVSIGHT = [sys.executable, "-m", "revsight.cli"]
 

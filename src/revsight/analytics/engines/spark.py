@@ -46,6 +46,9 @@ class SparkEngine:
         self.backend = ibis.pyspark.connect(session)
         for fact in FACTS:
             self.backend.read_parquet(str(Path(directory) / f"{fact}.parquet"), table_name=fact)
+            # Kept by Spark once first read (memory, then disk): a page or a command computes
+            # tens of measures over the same facts, and each would otherwise read them again.
+            session.catalog.cacheTable(fact)
 
     def table(self, fact: str) -> ir.Table:
         return self.backend.table(fact)
