@@ -202,3 +202,9 @@ def build_economics(cast: Cast, deals: dict[str, Opportunity]) -> None:
     MarketingSpend.objects.create(lead_source="Partner", month=march, amount=Decimal("150"))
     ActivityStandard.objects.create(activity_type="discovery_call", per="month", count=8)
     ActivityStandard.objects.create(activity_type="demonstration", per="month", count=4)
+
+
+def late_win(cast: Cast) -> Opportunity:
+    """A 2,000 deal West wins on 30 March, after `build_sales`: March's bookings move by it."""
+    won = Stage.objects.get(name="Closed Won")
+    return deal(cast.west_rep, "Late win", "2000", "won", won, "2026-03-02", "2026-03-30")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -11,8 +10,7 @@ from click.testing import CliRunner
 from revsight.analytics import compute
 from revsight.analytics.replica import replica_status
 from revsight.cli import cli
-from revsight.crm.models import Opportunity, Stage
-from tests.analytics.fixtures import build_sales
+from tests.analytics.fixtures import build_sales, late_win
 from tests.people import Cast
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +20,7 @@ def test_a_change_in_the_database_reaches_the_next_computation(cast: Cast) -> No
     build_sales(cast)
     before = compute(["bookings"], "2026-03", date(2026, 3, 31), engine="duckdb")
     assert before.value("bookings") == 48000.0
-    Opportunity.objects.create(
-        owner=cast.west_rep,
-        name="Late win",
-        amount=Decimal("2000"),
-        status="won",
-        stage=Stage.objects.get(name="Closed Won"),
-        created_date=date(2026, 3, 2),
-        close_date=date(2026, 3, 30),
-    )
+    late_win(cast)
     assert not replica_status().fresh
     after = compute(["bookings"], "2026-03", date(2026, 3, 31), engine="duckdb")
     assert after.value("bookings") == 50000.0

@@ -14,8 +14,8 @@ from django.db import connection
 from revsight.analytics import compute
 from revsight.analytics.replica import refresh_replica
 from revsight.core.versions import mark_changed
-from revsight.crm.models import Opportunity, Stage
-from tests.analytics.fixtures import build_sales
+from revsight.crm.models import Opportunity
+from tests.analytics.fixtures import build_sales, late_win
 from tests.people import build_cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,15 +50,7 @@ def test_eight_readers_after_a_change_each_get_the_new_figure(monkeypatch: Any) 
     build_sales(cast)
     assert compute(["bookings"], "2026-03", date(2026, 3, 31)).value("bookings") == 48000.0
     Opportunity.objects.filter(name__isnull=False).update(amount=Decimal(0))
-    Opportunity.objects.create(
-        owner=cast.west_rep,
-        name="Late win",
-        amount=Decimal("2000"),
-        status="won",
-        stage=Stage.objects.get(name="Closed Won"),
-        created_date=date(2026, 3, 2),
-        close_date=date(2026, 3, 30),
-    )
+    late_win(cast)
     mark_changed("opportunities")
     copies: list[list[str]] = []
     original = refresh_replica
@@ -85,15 +77,7 @@ def test_a_reader_still_open_on_the_old_replica_does_not_hide_the_new_one() -> N
     build_sales(cast)
     reading = DuckDBEngine()  # a long page, still reading the replica as it was
     before = compute(["bookings"], "2026-03", date(2026, 3, 31), engine=reading)
-    Opportunity.objects.create(
-        owner=cast.west_rep,
-        name="Late win",
-        amount=Decimal("2000"),
-        status="won",
-        stage=Stage.objects.get(name="Closed Won"),
-        created_date=date(2026, 3, 2),
-        close_date=date(2026, 3, 30),
-    )
+    late_win(cast)
     after = compute(["bookings"], "2026-03", date(2026, 3, 31), engine=DuckDBEngine())
     assert after.value("bookings") == before.value("bookings") + 2000
     again = compute(["bookings"], "2026-03", date(2026, 3, 31), engine=reading)

@@ -41,36 +41,37 @@ def refused(report: Report) -> list[str]:
     return [problem.sentence() for problem in report.errors]
 
 
+def refusals(export: Path, actor: User) -> list[str]:
+    """The problems of an import refused whole: every table is compared before and after."""
+    before = snapshot()
+    report = do_import("csv", export, actor=actor)
+    assert snapshot() == before
+    return refused(report)
+
+
 def test_a_manager_cannot_make_themselves_manager_of_another_team(
     cast: Cast, tmp_path: Path
 ) -> None:
     export = files(tmp_path / "in", teams="name,manager\nWest,east.manager@acme.test")
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report) == ["teams.csv, row 2, field name: 'West' you do not manage team 'West'"]
-    assert snapshot() == before
+    assert refusals(export, cast.east_manager) == [
+        "teams.csv, row 2, field name: 'West' you do not manage team 'West'"
+    ]
     assert Team.objects.get(name="West").manager == cast.west_manager
 
 
 def test_a_manager_cannot_change_how_their_own_team_reports(cast: Cast, tmp_path: Path) -> None:
     export = files(tmp_path / "in", teams="name,parent\nEast,Services")
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(export, cast.east_manager) == [
         "teams.csv, row 2, field name: 'East' is a team you manage: only executives and "
         "administrators change a team's manager or parent"
     ]
-    assert snapshot() == before
 
 
 def test_a_manager_cannot_add_a_team(cast: Cast, tmp_path: Path) -> None:
-    before = snapshot()
-    report = do_import("csv", files(tmp_path / "in", teams="name\nNorth"), actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(files(tmp_path / "in", teams="name\nNorth"), cast.east_manager) == [
         "teams.csv, row 2, field name: 'North' is a new team: only executives and administrators "
         "add teams"
     ]
-    assert snapshot() == before
 
 
 def test_a_manager_cannot_set_a_quota_outside_their_teams(cast: Cast, tmp_path: Path) -> None:
@@ -78,12 +79,9 @@ def test_a_manager_cannot_set_a_quota_outside_their_teams(cast: Cast, tmp_path: 
         tmp_path / "in",
         quotas="user,month,amount\nann@acme.test,2026-03,50000\ncarla@acme.test,2026-03,50000",
     )
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(export, cast.east_manager) == [
         "quotas.csv, row 3, field user: 'carla@acme.test' is not someone in the teams you manage"
     ]
-    assert snapshot() == before
     # Their own salesperson's quota alone goes through.
     export = files(tmp_path / "own", quotas="user,month,amount\nann@acme.test,2026-03,50000")
     assert do_import("csv", export, actor=cast.east_manager).ok
@@ -99,13 +97,10 @@ def test_a_manager_cannot_forecast_for_someone_else_s_salesperson(
         forecast_submissions=f"{header}\ncarla@acme.test,month,2026-03-01,commit,90000,"
         "2026-03-01 09:00:00",
     )
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(export, cast.east_manager) == [
         "forecast_submissions.csv, row 2, field user: 'carla@acme.test' is not you or someone "
         "in the teams you manage"
     ]
-    assert snapshot() == before
 
 
 def test_a_manager_s_imported_forecast_carries_who_imported_it_and_when(
@@ -153,23 +148,17 @@ def test_a_manager_cannot_move_a_salesperson_or_change_an_outsider(
         tmp_path / "in",
         users="email,team,annual_quota\nann@acme.test,West,\ncarla@acme.test,West,999999",
     )
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(export, cast.east_manager) == [
         "users.csv, row 2, field team: 'West' you do not manage team 'West'",
         "users.csv, row 3, field team: 'West' you do not manage team 'West'",
     ]
-    assert snapshot() == before
 
 
 def test_a_manager_cannot_add_an_administrator(cast: Cast, tmp_path: Path) -> None:
     export = files(tmp_path / "in", users="email,role,team\nmallory@acme.test,admin,East")
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(export, cast.east_manager) == [
         "users.csv, row 2, field role: 'admin' only administrators add people as Administrator"
     ]
-    assert snapshot() == before
     assert not User.objects.filter(email="mallory@acme.test").exists()
 
 
@@ -195,13 +184,10 @@ def test_a_manager_imports_their_team_s_deals_but_not_another_team_s(
         tmp_path / "other",
         opportunities=f"{DEALS}\nD-2,Globex,carla@acme.test,Qualify,1000,2026-01-05,2026-04-30",
     )
-    before = snapshot()
-    report = do_import("csv", other, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(other, cast.east_manager) == [
         "opportunities.csv, row 2, field owner: 'carla@acme.test' is not you or someone in the "
         "teams you manage"
     ]
-    assert snapshot() == before
 
 
 def test_a_deal_held_outside_the_manager_s_teams_cannot_be_taken_over(
@@ -216,13 +202,10 @@ def test_a_deal_held_outside_the_manager_s_teams_cannot_be_taken_over(
         tmp_path / "taken",
         opportunities=f"{DEALS}\nD-9,Initech,ann@acme.test,Qualify,5000,2026-01-05,2026-04-30",
     )
-    before = snapshot()
-    report = do_import("csv", taken, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(taken, cast.east_manager) == [
         "opportunities.csv, row 2, field external_id: 'D-9' is held by someone outside your "
         "reach: you may not change it"
     ]
-    assert snapshot() == before
     assert Opportunity.objects.get().owner == cast.west_rep
 
 
@@ -232,13 +215,10 @@ def test_a_salesperson_s_import_touches_only_their_own_records(cast: Cast, tmp_p
         opportunities=f"{DEALS}\nD-1,Acme,ann@acme.test,Qualify,1000,2026-01-05,2026-04-30\n"
         "D-2,Globex,ben@acme.test,Qualify,1000,2026-01-05,2026-04-30",
     )
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_rep)
-    assert refused(report) == [
+    assert refusals(export, cast.east_rep) == [
         "opportunities.csv, row 3, field owner: 'ben@acme.test' is not you or someone in the "
         "teams you manage"
     ]
-    assert snapshot() == before
 
 
 def test_someone_unknown_or_a_new_stage_is_refused_to_a_manager(cast: Cast, tmp_path: Path) -> None:
@@ -247,27 +227,21 @@ def test_someone_unknown_or_a_new_stage_is_refused_to_a_manager(cast: Cast, tmp_
         opportunities=f"{DEALS}\nD-1,Acme,ghost@acme.test,Qualify,1000,2026-01-05,2026-04-30\n"
         "D-2,Acme,ann@acme.test,Negotiate,1000,2026-01-05,2026-04-30",
     )
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report)[:2] == [
+    assert refusals(export, cast.east_manager)[:2] == [
         "opportunities.csv, row 2, field owner: 'ghost@acme.test' is not anyone in Revsight or "
         "in this import: only administrators add people",
         "opportunities.csv, row 3, field stage: 'Negotiate' is not a stage here: only "
         "executives and administrators add stages",
     ]
-    assert snapshot() == before
 
 
 def test_the_company_s_own_records_are_for_executives_and_administrators(
     cast: Cast, tmp_path: Path
 ) -> None:
     export = files(tmp_path / "in", marketing_spend="lead_source,month,amount\nWebinar,2026-02,1")
-    before = snapshot()
-    report = do_import("csv", export, actor=cast.east_manager)
-    assert refused(report) == [
+    assert refusals(export, cast.east_manager) == [
         "marketing_spend.csv, row 2: only executives and administrators import marketing spend"
     ]
-    assert snapshot() == before
 
 
 def test_the_command_line_says_it_imports_with_an_administrator_s_rights(

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -20,43 +17,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.test_serve import free_port
+from tests.serving import environment, revsight, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
-REVSIGHT = [sys.executable, "-m", "revsight.cli"]
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
     home = tmp_path_factory.mktemp("busy-home")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(REVSIGHT_HOME=str(home), REVSIGHT_SQLITE_BUSY_TIMEOUT="2")
-    for command in (["demo", "--as-of", "2026-06-30"],):
-        done = subprocess.run([*REVSIGHT, *command], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-    created = subprocess.run(
-        [*REVSIGHT, "token", "create", "--user", "rep@example.com"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    env = environment(home, REVSIGHT_SQLITE_BUSY_TIMEOUT="2")
+    revsight(env, "demo", "--as-of", "2026-06-30")
+    created = revsight(env, "token", "create", "--user", "rep@example.com")
     secret = re.search(r"rs_\S+", created.stdout).group(0)  # type: ignore[union-attr]
-    port = free_port()
-    log = open(home / "serve.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [*REVSIGHT, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url, home / "revsight.sqlite3", secret
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with serving(env) as (url, _):
+        yield url, home / "revsight.sqlite3", secret
 
 
 def _log_in(url: str) -> str:

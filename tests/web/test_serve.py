@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -16,44 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.serving import environment, revsight, serving
+
 # Slow: builds a demo and starts gunicorn.
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
-
-REVSIGHT = [sys.executable, "-m", "revsight.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("home")
     # Always the embedded database: this exercises serving, not the database engine.
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["REVSIGHT_HOME"] = str(home)
-    built = subprocess.run(
-        [*REVSIGHT, "demo", "--as-of", "2026-06-30"], env=env, capture_output=True, text=True
-    )
-    assert built.returncode == 0, built.stderr
-    port = free_port()
-    log = open(Path(home) / "serve.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [*REVSIGHT, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    env = environment(home)
+    revsight(env, "demo", "--as-of", "2026-06-30")
+    with serving(env) as (url, _):
+        yield url
     output = (Path(home) / "serve.log").read_text()
     assert f"at {url}/" in output
     assert "rep@example.com" in output

@@ -1,0 +1,57 @@
+"""Running `revsight` as people do, in processes of its own, on the embedded database (whatever
+DATABASE_URL the tests run with): a demo data directory, and a server on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REVSIGHT = [sys.executable, "-m", "revsight.cli"]
+
+
+def environment(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(REVSIGHT_HOME=str(home), **extra)
+    return env
+
+
+def revsight(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([*REVSIGHT, *args], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[tuple[str, Path]]:
+    """`revsight serve` on a free port, once it answers: its address and its log file."""
+    log_path = Path(env["REVSIGHT_HOME"]) / "serve.log"
+    port = free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*REVSIGHT, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        try:
+            yield url, log_path
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
