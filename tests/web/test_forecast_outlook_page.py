@@ -4,6 +4,7 @@ indicators, pipeline math, and the backtest run from the page."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
@@ -102,3 +103,16 @@ def test_the_backtest_is_run_from_the_page_by_managers_only() -> None:
     assert "statistical" in methods
     assert "leading_indicators" in methods
     assert "Run the backtest" not in after.content.decode()
+
+
+def test_the_page_seen_as_of_a_day_stays_on_that_day() -> None:
+    manager = logged_in("manager@example.com")
+    page = manager.get("/forecast/?as_of=2026-05-31").content.decode()
+    tabs = re.findall(r'href="\?period=([^"]+)"', page)
+    assert len(tabs) == 3  # this month, next month, this quarter
+    assert all("as_of=2026-05-31" in tab for tab in tabs)
+    assert 'action="/forecast/backtest/?as_of=2026-05-31"' in page
+    rep = logged_in("rep@example.com")
+    saved = rep.post("/forecast/?as_of=2026-05-31", {"period": "2026-07", "commit": "1000"})
+    assert saved.status_code == 302
+    assert saved["Location"] == "/forecast/?saved=1&as_of=2026-05-31"

@@ -4,7 +4,9 @@ adjusts with a reason, and reads each person's track record."""
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,11 +33,12 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     if not permissions.may_open_forecasts(viewer):
         raise PermissionDenied("Forecasts are for salespeople and their managers.")
     today = inputs.as_of(request)
+    kept = _as_of_kept(request, today)
     error: InvalidInput | None = None
     if request.method == "POST":
         try:
             _submit(request, viewer)
-            return redirect(f"{reverse('forecast')}?saved=1")
+            return redirect(f"{reverse('forecast')}?saved=1{'&' + kept if kept else ''}")
         except InvalidInput as exc:
             error = exc
     targets = page.forecast_periods(today)
@@ -46,6 +49,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "posted": request.POST,
         "manages": manages,
         "is_forecaster": viewer.role in FORECASTERS,
+        "as_of_query": kept,
         "mine": ForecastSubmission.objects.filter(user=viewer).order_by("-submitted_at")[:12],
     }
     if viewer.role == Role.SALESPERSON:
@@ -74,7 +78,14 @@ def run_backtest(request: HttpRequest) -> HttpResponse:
     today = inputs.as_of(request)
     origins, scores = backtest(today)
     remember(today, origins, scores)
-    return redirect(f"{reverse('forecast')}#backtest")
+    kept = _as_of_kept(request, today)
+    return redirect(f"{reverse('forecast')}{'?' + kept if kept else ''}#backtest")
+
+
+def _as_of_kept(request: HttpRequest, today: date) -> str:
+    """`as_of=…` for the page's own links and redirects when it was opened as of a day, so its
+    tabs and forms stay on that day."""
+    return urlencode({"as_of": today.isoformat()}) if request.GET.get("as_of") else ""
 
 
 def _submit(request: HttpRequest, viewer: User) -> None:
