@@ -117,13 +117,9 @@ def needs_django(func: F) -> F:
 
 
 def _to_date(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
-    from revsight.core.periods import FIRST_YEAR, LAST_YEAR
+    from revsight.core.periods import check_day
 
-    if value is None:
-        return None
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise click.BadParameter(f"must be a day from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
-    return value.date()
+    return check_day("--as-of", value.date()) if value is not None else None
 
 
 def as_of_option(help_text: str = "What was known at the end of this day. Default: today.") -> Any:

@@ -102,6 +102,15 @@ class TooLarge(RevsightError):
     status = 413
 
 
+class Busy(RevsightError):
+    """A write that waited out the database's busy timeout (another process's long write):
+    nothing was saved; try again shortly (503, with Retry-After)."""
+
+    code = "busy"
+    status = 503
+    retry_after = 5
+
+
 class Failure(RevsightError):
     """Something outside the input went wrong (an unreadable file, a missing engine): the
     person can do nothing to their input to fix it."""

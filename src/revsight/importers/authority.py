@@ -26,14 +26,31 @@ COMPANY_RECORDS = {
 OUTSIDE = "is held by someone outside your reach: you may not change it"
 
 
-def refusal(reach: Reach, entity: str, change: Planned) -> tuple[str, str] | None:
-    """(template column, sentence) when the import's person may not make this change."""
-    if reach.everything or not change.changes:
-        return None
+def refusals(reach: Reach, entity: str, planned: list[Planned]) -> list[tuple[int, str, str]]:
+    """(row index, template column, sentence) of each change the import's person may not
+    make; none (and no query) for those who may change everything."""
+    if reach.everything:
+        return []
+    changes = [change for change in planned if change.changes]
+    owners: dict[int, int | None] = {}
+    if entity == "stage_changes":  # a deal's history is its owner's, read once per batch
+        deals = {change.fields["opportunity_id"] for change in changes}
+        owners = dict(Opportunity.objects.filter(pk__in=deals).values_list("pk", "owner_id"))
+    found = []
+    for change in changes:
+        refused = _refusal(reach, entity, change, owners)
+        if refused is not None:
+            found.append((change.index, *refused))
+    return found
+
+
+def _refusal(
+    reach: Reach, entity: str, change: Planned, owners: dict[int, int | None]
+) -> tuple[str, str] | None:
     if entity in COMPANY_RECORDS:
         return "", f"only executives and administrators import {COMPANY_RECORDS[entity]}"
     if entity == "stage_changes":
-        owner = _deal_owner(change.fields["opportunity_id"])
+        owner = owners.get(change.fields["opportunity_id"])
         return ("opportunity", OUTSIDE) if not reach.holds(owner) else None
     if entity not in HOLDERS:
         return None
@@ -45,7 +62,3 @@ def refusal(reach: Reach, entity: str, change: Planned) -> tuple[str, str] | Non
         return column, "is required: who holds it must be you or someone in the teams you manage"
     refused = reach.holder_refusal(holder) if holder is not None else None
     return (column, refused) if refused else None
-
-
-def _deal_owner(opportunity_id: int) -> int | None:
-    return Opportunity.objects.filter(pk=opportunity_id).values_list("owner_id", flat=True).first()

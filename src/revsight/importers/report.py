@@ -28,9 +28,6 @@ SUMMARIES = {
 }
 
 
-OPERATOR = "operator"
-
-
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -84,9 +81,6 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     errors_left_out: int = 0
     warnings_left_out: int = 0
-    # Whose rights the import used: the importing person's email, or the operator's (the
-    # command line, with an administrator's rights).
-    acting_as: str = OPERATOR
     # Warnings that would repeat for every row are counted once per kind.
     _warning_kinds: Counter[str] = field(default_factory=Counter)
 

@@ -49,8 +49,6 @@ def run_import(
             "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
         )
     report = Report(getattr(importer, "report_as", importer.source), dry_run)
-    if actor is not None:
-        report.acting_as = actor.email
     for entity in getattr(importer, "entities", ()):
         report.count(entity)
     label = file_label or path.name

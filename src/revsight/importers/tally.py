@@ -82,13 +82,10 @@ class Tally:
             wanted = [key[1] for key, _ in keyed]
             candidates = model._default_manager.filter(source=self.source, external_id__in=wanted)
         planned = plan(model, keyed, key_fields, candidates)
-        refused = False
-        for change in planned:
-            found = authority.refusal(self.reach, entity, change)
-            if found is not None:
-                record, (column, message) = records[change.index], found
-                self.error(record, field_of(record, column), _cell(record, column), message)
-                refused = True
+        refused = authority.refusals(self.reach, entity, planned)
+        for index, column, message in refused:
+            record = records[index]
+            self.error(record, field_of(record, column), _cell(record, column), message)
         if not refused:
             self.counted(entity, apply(model, planned))
 

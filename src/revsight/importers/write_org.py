@@ -61,14 +61,14 @@ def _link_manager(refs: References, record: Record, parsed: Parsed) -> None:
     manager_id = refs.person(record, "manager", parsed["manager"], Role.MANAGER)
     if manager_id == user_id:
         return
-    person = User.objects.get(id=user_id)
-    if person.manager_id == manager_id:
-        return
-    refused = refs.tally.reach.person_refusal(person, person.role, person.team_id, {})
-    if refused is not None:
-        _, message = refused
-        refs.tally.error(record, field_of(record, "manager"), parsed["manager"], message)
-        return
+    if not refs.tally.reach.everything:
+        person = User.objects.get(id=user_id)
+        refused = person.manager_id != manager_id and refs.tally.reach.person_refusal(
+            person, person.role, person.team_id, {}
+        )
+        if refused:
+            refs.tally.error(record, field_of(record, "manager"), parsed["manager"], refused[1])
+            return
     if User.objects.filter(id=user_id).exclude(manager_id=manager_id).update(manager_id=manager_id):
         if refs.user_outcomes.get(user_id) == "unchanged":
             counts = refs.tally.report.count("users")

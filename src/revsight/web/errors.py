@@ -15,7 +15,7 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from revsight.core.errors import FieldProblem, RevsightError, TooLarge, error_body
+from revsight.core.errors import Busy, FieldProblem, RevsightError, TooLarge, error_body
 from revsight.importers.limits import MB, upload_limit
 
 
@@ -65,14 +65,6 @@ class ErrorMiddleware:
         if request.path.startswith("/api/"):
             return json_for(exc)
         return page_for(request, exc)
-
-
-class Busy(RevsightError):
-    """A write that waited out the database's busy timeout: try again shortly (503)."""
-
-    code = "busy"
-    status = 503
-    retry_after = 5
 
 
 def _too_large(request: HttpRequest) -> TooLarge | None:

@@ -16,7 +16,7 @@ from django.http import QueryDict
 
 from revsight.analytics.dashboard_scope import PERIOD_KINDS
 from revsight.core.errors import InvalidInput
-from revsight.core.periods import FIRST_YEAR, LAST_YEAR
+from revsight.core.periods import check_year
 from revsight.crm.models import ActivityType
 from revsight.org.models import ActivityStandard
 
@@ -81,16 +81,11 @@ class StandardsForm(forms.Form):
 
 
 class QuotaYearForm(forms.Form):
-    year = forms.IntegerField(
-        required=False,
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
-        error_messages={
-            "invalid": "is not a year",
-            "min_value": f"must be a year from {FIRST_YEAR} to {LAST_YEAR}",
-            "max_value": f"must be a year from {FIRST_YEAR} to {LAST_YEAR}",
-        },
-    )
+    year = forms.IntegerField(required=False, error_messages={"invalid": "is not a year"})
+
+    def clean_year(self) -> int | None:
+        year = self.cleaned_data["year"]
+        return None if year is None else check_year("year", year)
 
 
 class QuotaGridForm(forms.Form):
