@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "revsight.analytics",
     "revsight.web",
     "axes",
+    # django-ninja: the API's browsable docs, served from its own static files (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,9 @@ MIDDLEWARE = [
     # carries the headers too; it reads request.user on the way out, once it is set.
     "revsight.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above CommonMiddleware, to see the API's final answers: JSON only, bounded bodies, and
+    # Django's own 404s and 405s in the API's error shape.
+    "revsight.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -283,3 +288,6 @@ REVSIGHT_SERVE_WORKERS = env_int("REVSIGHT_WORKERS", 2)
 REVSIGHT_MAX_UPLOAD_MB = env_int("REVSIGHT_MAX_UPLOAD_MB", 100)
 REVSIGHT_MAX_UNZIPPED_MB = env_int("REVSIGHT_MAX_UNZIPPED_MB", 4096)
 REVSIGHT_IMPORT_TIME_LIMIT = env_int("REVSIGHT_IMPORT_TIME_LIMIT", 3600)
+
+# Requests one API token may make in any 60 seconds (api/auth.py); 0 turns the limit off.
+REVSIGHT_API_RATE_LIMIT = env_int("REVSIGHT_API_RATE_LIMIT", 600, minimum=0)

@@ -9,9 +9,9 @@ from datetime import date
 from revsight.access import visibility
 from revsight.analytics.scopes import Membership, membership, narrowed
 from revsight.core import periods
-from revsight.core.errors import NotFound
+from revsight.core.errors import NotAllowed, NotFound
 from revsight.core.models import Organisation
-from revsight.org.models import Role, Team, User
+from revsight.org.models import Role, Team, TeamTree, User
 
 PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
 
@@ -109,4 +109,25 @@ def reps_of(scope: Scope, period: periods.Period, members: Membership) -> Member
     else:
         ids = {user_id for user_id, _ in members.pairs}
         emails = set(User.objects.filter(pk__in=ids).values_list("email", flat=True))
+    return narrowed(everyone, [key for key in everyone.keys if key in emails])
+
+
+def visible_members(viewer: User, by: str, period: periods.Period) -> Membership:
+    """The keys of a company, team or salesperson breakdown that the viewer sees, as the
+    dashboards show them: the company to executives and administrators, the teams someone
+    manages (with those below), the salespeople whose records they see (themselves, for a
+    salesperson). The company to anyone else is refused (403)."""
+    everyone = membership(by, period)
+    if viewer.sees_everything:
+        return everyone
+    if by == "company":
+        raise NotAllowed(
+            "by ('company') is for executives and administrators: ask by team or by rep",
+            field="by",
+        )
+    if by == "team":
+        names = TeamTree.load().names
+        managed = {names[pk] for pk in visibility.managed_team_ids(viewer) if pk in names}
+        return narrowed(everyone, [key for key in everyone.keys if key in managed])
+    emails = set(visibility.scope(viewer, User.objects.all()).values_list("email", flat=True))
     return narrowed(everyone, [key for key in everyone.keys if key in emails])

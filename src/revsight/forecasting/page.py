@@ -100,11 +100,17 @@ def scope_outlook(
     if scope is None or scope.kind == "rep":
         return None
     period = next((p for p in targets if p.id == chosen), targets[0])
-    found = kept(
+    found = outlook_for(scope, period, today)
+    return ScopeOutlook(scope, period, found, scope_math(scope, period, today), remembered(today))
+
+
+def outlook_for(scope: Scope, period: periods.Period, today: date) -> Outlook:
+    """The statistical outlook of a company or team scope, kept for the data's version: the
+    Forecast page and the API share it."""
+    return kept(
         f"outlook:{scope.path}:{period.id}:{today}",
         lambda: outlook(period, today, members_of(scope, period)),
     )
-    return ScopeOutlook(scope, period, found, scope_math(scope, period, today), remembered(today))
 
 
 def scope_math(scope: Scope, period: periods.Period, today: date) -> PipelineMath:

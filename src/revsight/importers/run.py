@@ -6,7 +6,7 @@ dry run, and on any unexpected failure, so stored data is either fully updated o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,9 @@ from revsight.access.permissions import Reach
 from revsight.core import audit
 from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
-from revsight.importers.base import Context, Importer
+from revsight.importers.base import Context, Importer, Record
 from revsight.importers.classify import configured
-from revsight.importers.currency import load_rates
+from revsight.importers.currency import Rates, load_rates
 from revsight.importers.files import Bundle, UnreadableFile
 from revsight.importers.limits import Deadline
 from revsight.importers.report import Problem, Report
@@ -42,12 +42,7 @@ def run_import(
     """Import `path` with `importer`; nothing is stored unless the report says ok. Every change
     must be within `actor`'s reach (`access.permissions.Reach`); without an actor the import is
     the operator's, with an administrator's rights (the command line)."""
-    organisation = Organisation.current()
-    if organisation.is_demo:
-        raise ImportRefused(
-            "This installation holds the demo organisation; real data does not mix into it. "
-            "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
-        )
+    organisation = _organisation()
     report = Report(getattr(importer, "report_as", importer.source), dry_run)
     for entity in getattr(importer, "entities", ()):
         report.count(entity)
@@ -72,18 +67,66 @@ def run_import(
     except UnreadableFile as exc:
         report.error(exc.problem)
         return report
-    context = Context(
+    context = _context(organisation, report, rates)
+    items = importer.records(bundle, context)
+    return _write(importer, context, items, actor=actor, label=label, progress=progress)
+
+
+def run_records(
+    importer: Importer,
+    records: Iterable[Record],
+    *,
+    dry_run: bool = False,
+    actor: Any = None,
+    label: str,
+) -> Report:
+    """Write records that did not come from files (a batch pushed through the API) exactly as
+    an import of them by `actor` would: the same checks, transaction, audit entry and report.
+    Amounts are in the organisation's currency or converted by no rate (a currency error)."""
+    organisation = _organisation()
+    report = Report(importer.source, dry_run)
+    context = _context(organisation, report, Rates(organisation.currency))
+    return _write(importer, context, records, actor=actor, label=label)
+
+
+def _organisation() -> Organisation:
+    organisation = Organisation.current()
+    if organisation.is_demo:
+        raise ImportRefused(
+            "This installation holds the demo organisation; real data does not mix into it. "
+            "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
+        )
+    return organisation
+
+
+def _context(organisation: Organisation, report: Report, rates: Rates) -> Context:
+    return Context(
         report=report,
         time_zone=organisation.time_zone,
         currency=organisation.currency,
         classifier=configured(),
         rates=rates,
     )
+
+
+def _write(
+    importer: Importer,
+    context: Context,
+    items: Iterable[Record | Problem],
+    *,
+    actor: Any,
+    label: str,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Check and write every record in one transaction, rolled back on any error, on a dry
+    run and on any failure; audited when it stays."""
+    report = context.report
+    dry_run = report.dry_run
     with transaction.atomic():
         writer = Writer(importer, context, timezone.now(), Reach.of(actor))
         deadline = Deadline(label)
         try:
-            for count, item in enumerate(importer.records(bundle, context), start=1):
+            for count, item in enumerate(items, start=1):
                 if isinstance(item, Problem):
                     report.error(item)
                 else:

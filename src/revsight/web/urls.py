@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from revsight.web import (
-    api,
     dashboard_views,
     forecast_views,
     imports,
@@ -20,7 +19,6 @@ urlpatterns = [
     path("records/<str:kind>/", dashboard_views.records, name="records"),
     path("forecast/", forecast_views.forecast_page, name="forecast"),
     path("forecast/backtest/", forecast_views.run_backtest, name="forecast-backtest"),
-    path("api/forecasts/", api.forecasts, name="api-forecasts"),
     path("settings/", settings_views.index, name="settings"),
     path("settings/fiscal-year/", settings_views.fiscal_year, name="settings-fiscal-year"),
     path("settings/stages/", settings_views.stages, name="settings-stages"),
