@@ -60,6 +60,8 @@ def words(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return "is not a field here"
     message = str(error.get("msg", "is not valid"))
+    if message.startswith("Input should be "):  # "limit must be less than or equal to 500"
+        return "must be " + message.removeprefix("Input should be ")
     return message[:1].lower() + message[1:]
 
 

@@ -19,9 +19,10 @@ def _slashless(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | UR
     return twins
 
 
-v1, app_name, namespace = api.urls
+# Not `app_name` at module level: Django would read it as this module's own namespace.
+_v1, _app, _namespace = api.urls
 urlpatterns = [
-    path("v1/", include((_slashless(v1), app_name), namespace=namespace)),
+    path("v1/", include((_slashless(_v1), _app), namespace=_namespace)),
     path("forecasts/", legacy.forecasts, name="api-forecasts"),
     path("forecasts", legacy.forecasts),
 ]

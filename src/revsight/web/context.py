@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Import", reverse("import")))
     if may_set_targets(user):
         items.append(("Settings", reverse("settings")))
+    items.append(("API tokens", reverse("tokens")))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index")))
     current = request.path

@@ -7,6 +7,7 @@ from revsight.web import (
     imports,
     passwords,
     settings_views,
+    tokens,
     views,
 )
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("settings/quotas/", settings_views.quotas, name="settings-quotas"),
     path("settings/goals/", settings_views.goals, name="settings-goals"),
     path("import/", imports.import_page, name="import"),
+    path("tokens/", tokens.tokens_page, name="tokens"),
     path(
         "login/",
         auth_views.LoginView.as_view(
