@@ -21,7 +21,8 @@ class TokenForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    prefix = forms.CharField(max_length=16)
+    # Not `prefix`: a Django form's own attribute.
+    token = forms.CharField(max_length=16)
 
 
 @login_required
@@ -32,7 +33,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "revoke" in request.POST:
-                prefix = read(RevokeForm(request.POST))["prefix"]
+                prefix = read(RevokeForm(request.POST))["token"]
                 revoke_token(prefix, actor=viewer)
                 return redirect(f"{reverse('tokens')}?revoked={prefix}")
             _, created = create_token(
