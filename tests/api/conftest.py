@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 
 from revsight.access.tokens import create_token
-from revsight.core.models import Organisation
 from tests.api.client import Api
 
 
@@ -21,13 +18,6 @@ def _own_replica(
     replica outlives the data it was built from."""
     if "demo_org" not in request.fixturenames:
         settings.REVSIGHT_HOME = tmp_path  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def in_march_2026(db: None) -> Iterator[None]:
-    Organisation.current()
-    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=UTC), tick=False):
-        yield
 
 
 @pytest.fixture
