@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,19 +19,27 @@ DEMO_AS_OF = date(2026, 6, 30)
 @pytest.fixture(scope="session", autouse=True)
 def _worker_data_home(worker_id: str) -> Iterator[None]:
     """Under pytest-xdist (`make test` runs a worker per core) each worker keeps its replica
-    and its cache in a directory of its own; each has its own test database already."""
+    and its cache in a directory of its own; each has its own test database already. Each
+    worker has a core: DuckDB and the numeric libraries get one thread each (with a thread
+    per core in every worker, the suite ran about a fifth slower), as do the servers tests
+    start."""
     if worker_id == "master":
         yield
         return
     from django.conf import settings
     from django.test import override_settings
+    from threadpoolctl import threadpool_limits
+
+    for variable in ("REVSIGHT_ANALYTICS_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[variable] = "1"
+    threadpool_limits(limits=1)
 
     home = Path(settings.REVSIGHT_HOME) / worker_id
     home.mkdir(parents=True, exist_ok=True)
     caches = {
         alias: {**cache, "LOCATION": str(home / alias)} for alias, cache in settings.CACHES.items()
     }
-    with override_settings(REVSIGHT_HOME=home, CACHES=caches):
+    with override_settings(REVSIGHT_HOME=home, CACHES=caches, REVSIGHT_ANALYTICS_THREADS=1):
         yield
 
 

@@ -289,5 +289,9 @@ REVSIGHT_MAX_UPLOAD_MB = env_int("REVSIGHT_MAX_UPLOAD_MB", 100)
 REVSIGHT_MAX_UNZIPPED_MB = env_int("REVSIGHT_MAX_UNZIPPED_MB", 4096)
 REVSIGHT_IMPORT_TIME_LIMIT = env_int("REVSIGHT_IMPORT_TIME_LIMIT", 3600)
 
+# Threads each DuckDB connection may use; 0 lets DuckDB take every core. Processes that share
+# the cores (gunicorn workers, test workers) run faster with fewer each.
+REVSIGHT_ANALYTICS_THREADS = env_int("REVSIGHT_ANALYTICS_THREADS", 0, minimum=0)
+
 # Requests one API token may make in any 60 seconds (api/auth.py); 0 turns the limit off.
 REVSIGHT_API_RATE_LIMIT = env_int("REVSIGHT_API_RATE_LIMIT", 600, minimum=0)

@@ -111,13 +111,20 @@ def _stale(
     return [fact for fact, current in state.tables.items() if tables.get(fact) != current]
 
 
+def connect(path: Path, *, read_only: bool = True) -> Any:
+    """A DuckDB connection to a replica build, with the configured number of threads."""
+    threads = settings.REVSIGHT_ANALYTICS_THREADS
+    config = {"threads": threads} if threads else {}
+    return ibis.duckdb.connect(str(path), read_only=read_only, **config)
+
+
 def stale_tables(state: SourceState) -> list[str]:
     """The fact tables to copy again, read from the replica's bookkeeping alone (the refresh
     before every metrics call must not scan the tables themselves)."""
     path = replica_path()
     if not path.exists():
         return list(FACTS)
-    con = ibis.duckdb.connect(str(replica_file()), read_only=True)
+    con = connect(replica_file())
     try:
         found = _read_meta(con)
     finally:
@@ -131,7 +138,7 @@ def replica_status(state: SourceState | None = None) -> ReplicaStatus:
     if not path.exists():
         return ReplicaStatus(path, False, stale=list(FACTS))
     state = state or source_state()
-    con = ibis.duckdb.connect(str(replica_file()), read_only=True)
+    con = connect(replica_file())
     try:
         found = _read_meta(con)
         if found is None:  # built by an older Revsight
@@ -192,7 +199,7 @@ def _build(path: Path, state: SourceState, stale: list[str], started: float) -> 
     previous = replica_file() if path.exists() else None
     if previous is not None and len(stale) < len(FACTS):
         shutil.copyfile(previous, build)
-    target = ibis.duckdb.connect(str(build))
+    target = connect(build, read_only=False)
     try:
         from revsight.analytics.connection import database_backend
 

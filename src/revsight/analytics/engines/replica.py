@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ibis
 import ibis.expr.types as ir
 
 from revsight.analytics.facts import FACTS
-from revsight.analytics.replica import refresh_replica, replica_file
+from revsight.analytics.replica import connect, refresh_replica, replica_file
 
 
 class DuckDBEngine:
@@ -17,7 +16,7 @@ class DuckDBEngine:
 
     def __init__(self) -> None:
         refresh_replica()
-        self.backend = ibis.duckdb.connect(str(replica_file()), read_only=True)
+        self.backend = connect(replica_file())
 
     def table(self, fact: str) -> ir.Table:
         return self.backend.table(fact)
