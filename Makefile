@@ -52,7 +52,7 @@ test: $(STAMP_DEV)
 ## in the web tests) and the tests that start revsight on the embedded database
 test-postgres: $(STAMP_DEV)
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "test-postgres needs DATABASE_URL=postgresql://…" >&2; exit 2;; esac
-	REVSIGHT_HOME=$(CURDIR)/.revsight-test $(BIN)/pytest $(XDIST) -m "not spark and not browser and not embedded" $(PYTEST_ARGS)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-test-postgres $(BIN)/pytest $(XDIST) -m "not spark and not browser and not embedded" $(PYTEST_ARGS)
 
 ## test-fast: the inner loop: no demo organisation, browser, Spark or public data sets
 test-fast: $(STAMP_DEV)
@@ -69,4 +69,4 @@ bench: $(STAMP_DEV)
 	REVSIGHT_HOME=$(CURDIR)/.revsight-bench $(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .revsight-test .revsight-bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .revsight-test .revsight-test-postgres .revsight-bench .pytest_cache .mypy_cache .ruff_cache

@@ -194,3 +194,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if item.path.name.startswith("test_spark"):
             item.add_marker(pytest.mark.spark)
+    # The longest modules first, each kept whole (its fixtures are per module): under xdist the
+    # other worker steals the short ones meanwhile, instead of one long test ending the run alone.
+    heavy = ("browser", "spark", "embedded")
+    items.sort(key=lambda item: not any(item.get_closest_marker(mark) for mark in heavy))
