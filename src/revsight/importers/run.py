@@ -1,22 +1,31 @@
-"""Running one import: the transaction, the dry run, the audit entry and the report.
+"""Running one import: staging it, the dry run, the audit entry and the report.
 
-Everything happens inside one transaction. It is rolled back when the input has any error, on a
-dry run, and on any unexpected failure, so stored data is either fully updated or untouched.
+An import is worked out first and written after, so that the database's write lock is held
+only for the writing (`core/staging.py`): on SQLite every record is read, checked, resolved
+and written to a private copy of the database, with the write lock never taken; then, unless
+the input has any error or it is a dry run, what it wrote is replayed on the database in one
+short transaction, with the audit entry and the data-version counters, so stored data is
+either fully updated or untouched. Should the tables it depends on have changed meanwhile, it
+is staged again from a fresh copy, and at last run under the lock. On PostgreSQL (which locks
+rows, not the database) it runs in one transaction on the database itself.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from revsight.access.permissions import Reach
-from revsight.core import audit
+from revsight.analytics.facts import FACTS
+from revsight.core import audit, staging
 from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
+from revsight.core.versions import deferred, mark_changed
 from revsight.importers.base import Context, Importer
 from revsight.importers.classify import configured
 from revsight.importers.currency import load_rates
@@ -24,6 +33,17 @@ from revsight.importers.files import Bundle, UnreadableFile
 from revsight.importers.limits import Deadline
 from revsight.importers.report import Problem, Report
 from revsight.importers.write import Writer
+
+log = logging.getLogger("revsight.import")
+# Each fact table's data-version counter, by table name: what staging checks has not moved.
+FACT_TABLES = {model._meta.db_table: fact for fact, (model, _) in FACTS.items()}
+
+
+@dataclass
+class Prepared:
+    bundle: Bundle
+    context: Context
+    label: str
 
 
 class ImportRefused(Conflict):
@@ -48,10 +68,36 @@ def run_import(
             "This installation holds the demo organisation; real data does not mix into it. "
             "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
         )
+    label = file_label or path.name
+    for stage in staging.attempts(FACT_TABLES):
+        report, prepared = _prepare(importer, path, organisation, dry_run, label)
+        if prepared is None:
+            return report
+        try:
+            with stage:
+                with deferred() as marks:
+                    _write(importer, prepared, Reach.of(actor), progress)
+                if report.ok and not dry_run:
+                    with stage.applying():
+                        _record(importer, report, label, actor, marks)
+        except staging.Stale as moved:
+            log.warning("The database changed while %s was staged (%s): again", label, moved)
+            progress = None  # the bar has been drawn once
+            continue
+        break
+    if report.ok:
+        report.summarise()
+    return report
+
+
+def _prepare(
+    importer: Importer, path: Path, organisation: Organisation, dry_run: bool, label: str
+) -> tuple[Report, Prepared | None]:
+    """The report to fill, and the files and their context; None when the files cannot be
+    imported at all (the report says why). Reads files only."""
     report = Report(getattr(importer, "report_as", importer.source), dry_run)
     for entity in getattr(importer, "entities", ()):
         report.count(entity)
-    label = file_label or path.name
     try:
         bundle = Bundle(path)
         if not importer.detect(bundle):
@@ -67,11 +113,11 @@ def run_import(
                     f"found {found})",
                 )
             )
-            return report
+            return report, None
         rates = load_rates(bundle, organisation.currency, report)
     except UnreadableFile as exc:
         report.error(exc.problem)
-        return report
+        return report, None
     context = Context(
         report=report,
         time_zone=organisation.time_zone,
@@ -79,36 +125,46 @@ def run_import(
         classifier=configured(),
         rates=rates,
     )
-    with transaction.atomic():
-        writer = Writer(importer, context, timezone.now(), Reach.of(actor))
-        deadline = Deadline(label)
-        try:
-            for count, item in enumerate(importer.records(bundle, context), start=1):
-                if isinstance(item, Problem):
-                    report.error(item)
-                else:
-                    writer.add(item)
-                if count % 1000 == 0:
-                    deadline.check()
-                    if progress is not None:
-                        progress(1000)
-        except UnreadableFile as exc:
-            report.error(exc.problem)
-        writer.finish()
-        if report.ok and not dry_run:
-            audit.record(
-                "import",
-                f"Imported {label} from {importer.label}",
-                actor=actor,
-                details={
-                    "source": importer.source,
-                    "file": label,
-                    "entities": {k: v.as_json() for k, v in report.entities.items()},
-                    "warnings": len(report.warnings) + report.warnings_left_out,
-                },
-            )
-        if dry_run or not report.ok:
-            transaction.set_rollback(True)
-    if report.ok:
-        report.summarise()
-    return report
+    return report, Prepared(bundle, context, label)
+
+
+def _write(
+    importer: Importer,
+    prepared: Prepared,
+    reach: Reach,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Every record read, checked and written (to the stage); errors go to the report."""
+    report = prepared.context.report
+    writer = Writer(importer, prepared.context, timezone.now(), reach)
+    deadline = Deadline(prepared.label)
+    try:
+        for count, item in enumerate(importer.records(prepared.bundle, prepared.context), 1):
+            if isinstance(item, Problem):
+                report.error(item)
+            else:
+                writer.add(item)
+            if count % 1000 == 0:
+                deadline.check()
+                if progress is not None:
+                    progress(1000)
+    except UnreadableFile as exc:
+        report.error(exc.problem)
+    writer.finish()
+
+
+def _record(importer: Importer, report: Report, label: str, actor: Any, marks: set[str]) -> None:
+    """The import's last writes, in the transaction that keeps it: counters and audit entry."""
+    if marks:
+        mark_changed(*sorted(marks))
+    audit.record(
+        "import",
+        f"Imported {label} from {importer.label}",
+        actor=actor,
+        details={
+            "source": importer.source,
+            "file": label,
+            "entities": {k: v.as_json() for k, v in report.entities.items()},
+            "warnings": len(report.warnings) + report.warnings_left_out,
+        },
+    )
