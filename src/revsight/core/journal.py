@@ -77,6 +77,9 @@ class Journal:
         else:
             self._savepoints.pop(name, None)
 
+    def fileno(self) -> int:
+        return self._file.fileno()
+
     def replay(self, cursor: Any) -> int:
         """Execute every entry, in order, through `cursor` (a Django cursor); returns how many."""
         self._file.flush()

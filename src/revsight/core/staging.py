@@ -32,6 +32,7 @@ includes that transaction's own changes.
 from __future__ import annotations
 
 import copy
+import fcntl
 import logging
 import sqlite3
 import tempfile
@@ -113,6 +114,7 @@ class Staged:
         main.ensure_connection()
         self._main = main
         directory = _directory(main)
+        _sweep(directory)
         self._path = Path(tempfile.mkstemp(prefix="staging-", suffix=".sqlite3", dir=directory)[1])
         started = time.monotonic()
         if main.in_atomic_block:
@@ -127,6 +129,7 @@ class Staged:
         tables = frozenset(main.introspection.table_names())
         journal_path = self._path.with_suffix(".journal")
         self.journal = Journal(journal_path, tables)
+        fcntl.flock(self.journal.fileno(), fcntl.LOCK_EX)  # ours while this process lives
         settings = copy.deepcopy(main.settings_dict)
         settings["NAME"] = str(self._path)
         settings.setdefault("OPTIONS", {})["init_command"] = _PRAGMAS
@@ -204,6 +207,23 @@ def _directory(main: Any) -> str | None:
     if name.startswith("file:") or name == ":memory:":
         return None
     return str(Path(name).resolve().parent)
+
+
+def _sweep(directory: str | None) -> None:
+    """Remove the copies and journals of stages whose process died (killed mid-import): those
+    whose journal nobody holds locked any more (and not just made: a new stage locks its
+    journal a moment after creating it)."""
+    for journal in Path(directory or tempfile.gettempdir()).glob("staging-*.journal"):
+        try:
+            if time.time() - journal.stat().st_mtime < 60:
+                continue
+            with journal.open("rb") as held:
+                fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                for path in journal.parent.glob(f"{journal.stem}.sqlite3*"):
+                    path.unlink(missing_ok=True)
+                journal.unlink(missing_ok=True)
+        except OSError:  # held by a running stage, or gone already
+            continue
 
 
 def _state(database: Any) -> tuple[dict[str, int], dict[str, int]]:
