@@ -58,13 +58,15 @@ def served_env(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def _people(url: str, cast: dict, log: Log) -> list[Callable[[Callable[[], bool]], None]]:
     """Eight kinds of work, one per thread: two log in again and again, two submit forecasts
-    through the Forecast page, two through the API, two read dashboards and records."""
+    through the Forecast page, two through the API, two read dashboards and records. Each
+    thread pauses 3 s between requests: the test is about the writes beside the import, and
+    the suite's other workers share the cores (`make loadtest` is the heavier load)."""
     period = this_month()
     reps = cast["people"]
 
     def logging_in(email: str) -> Callable[[Callable[[], bool]], None]:
         def work(until: Callable[[], bool]) -> None:
-            keep_going(until, lambda: Visitor(url, log).log_in(email), 2.0)
+            keep_going(until, lambda: Visitor(url, log).log_in(email), 3.0)
 
         return work
 
@@ -72,14 +74,14 @@ def _people(url: str, cast: dict, log: Log) -> list[Callable[[Callable[[], bool]
         def work(until: Callable[[], bool]) -> None:
             visitor = Visitor(url, log)
             visitor.log_in(email)
-            keep_going(until, lambda: visitor.submit_form(email, period), 1.0)
+            keep_going(until, lambda: visitor.submit_form(email, period), 3.0)
 
         return work
 
     def by_api(rep: dict) -> Callable[[Callable[[], bool]], None]:
         def work(until: Callable[[], bool]) -> None:
             visitor = Visitor(url, log)
-            keep_going(until, lambda: visitor.submit_api(rep["email"], rep["token"], period), 1.0)
+            keep_going(until, lambda: visitor.submit_api(rep["email"], rep["token"], period), 3.0)
 
         return work
 
@@ -88,7 +90,7 @@ def _people(url: str, cast: dict, log: Log) -> list[Callable[[Callable[[], bool]
             visitor = Visitor(url, log)
             visitor.log_in(email)
             turn = iter(range(10**9))
-            keep_going(until, lambda: visitor.read("dashboard", paths[next(turn) % 3]), 2.0)
+            keep_going(until, lambda: visitor.read("dashboard", paths[next(turn) % 3]), 3.0)
 
         return work
 
