@@ -182,6 +182,8 @@ def visible_jobs(actor: Any) -> QuerySet[Job]:
 
 
 def find(job_id: int, actor: Any = None) -> Job:
+    if not 0 < job_id < 2**63:  # no row has it, and the database could not even compare it
+        raise NotFound(f"There is no job {job_id}.")
     try:
         return visible_jobs(actor).get(pk=job_id)
     except Job.DoesNotExist:
