@@ -26,6 +26,16 @@ ACTIVITY_COLOURS = {
     ActivityType.EXECUTIVE_PRESENTATION: "#8c564b",
     ActivityType.OTHER: "#7f7f7f",
 }
+# Short enough to stand side by side above a heat map on a phone.
+ACTIVITY_SHORT = {
+    ActivityType.NEW_PROSPECT_CALL: "New prospect",
+    ActivityType.FACE_TO_FACE_CALL: "Face to face",
+    ActivityType.PRESALES_CALL: "Presales",
+    ActivityType.DISCOVERY_CALL: "Discovery",
+    ActivityType.DEMONSTRATION: "Demo",
+    ActivityType.EXECUTIVE_PRESENTATION: "Exec. presentation",
+    ActivityType.OTHER: "Other",
+}
 FONT = {
     "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
     "size": 13,
@@ -258,7 +268,7 @@ def activity_heatmap(
         data=[
             {
                 "type": "heatmap",
-                "x": [labels[t] for t in types],
+                "x": [ACTIVITY_SHORT.get(ActivityType(t), labels[t]) for t in types],
                 "y": [r.name for r in reps],
                 "z": z,
                 "text": text,
@@ -273,7 +283,11 @@ def activity_heatmap(
                     [0.55, "#c7e8d3"],
                     [1, "#17804a"],
                 ],
-                "colorbar": {"title": {"text": "of standard"}, "tickformat": ".0%"},
+                "colorbar": {
+                    "title": {"text": "of standard"},
+                    "tickformat": ".0%",
+                    "thickness": 12,
+                },
                 "customdata": links,
                 "hovertemplate": "%{y}<br>%{x}: %{text} of standard<extra></extra>",
                 "xgap": 2,
@@ -282,8 +296,8 @@ def activity_heatmap(
         ],
         layout=layout(
             height=max(240, 34 * len(reps) + 110),
-            yaxis={"automargin": True, "autorange": "reversed"},
-            xaxis={"side": "top", "automargin": True},
+            yaxis={"automargin": True, "autorange": "reversed", "dtick": 1},
+            xaxis={"side": "top", "automargin": True, "tickangle": -30},
         ),
     )
 
