@@ -44,6 +44,20 @@ def _worker_data_home(worker_id: str) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_in_the_test() -> Iterator[None]:
+    """Jobs run as they are queued, in the test's own process and transaction (huey's immediate
+    mode, on its in-memory storage); the tests that start `revsight worker` use the real queue."""
+    from django.core.cache import caches
+
+    from revsight.jobs.queue import HUEY
+
+    caches["jobs"].clear()  # job ids start again in each test's database
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # MD5 hashes new passwords quickly; PBKDF2 still verifies the demo's hashes.
     settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]

@@ -35,13 +35,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str]) -> Iterator[tuple[str, Path]]:
-    """`revsight serve` on a free port, once it answers: its address and its log file."""
+def serving(env: dict[str, str], *options: str) -> Iterator[tuple[str, Path]]:
+    """`revsight serve [OPTIONS]` on a free port, once it answers: its address and its log."""
     log_path = Path(env["REVSIGHT_HOME"]) / "serve.log"
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*REVSIGHT, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+            [*REVSIGHT, "serve", "--port", str(port), *options],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):

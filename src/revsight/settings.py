@@ -15,6 +15,8 @@ from revsight.core.config import (
     env_int,
     env_list,
     env_str,
+    jobs_cache,
+    queue_settings,
     secret_key,
 )
 
@@ -54,6 +56,11 @@ def _database(url: str) -> dict[str, Any]:
 
 
 DATABASES = {"default": _database(env_str("DATABASE_URL"))}
+# What names this organisation's data wherever its processes run (the queue's and the jobs
+# cache's name in a shared Redis).
+_DATABASE_IDENTITY = "{HOST}:{PORT}/{NAME}".format_map(
+    {"HOST": "", "PORT": "", **DATABASES["default"]}
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -69,6 +76,8 @@ INSTALLED_APPS = [
     "revsight.crm",
     "revsight.forecasting",
     "revsight.analytics",
+    "revsight.importers",
+    "revsight.jobs",
     "revsight.web",
     "axes",
     # django-ninja: the API's browsable docs, served from its own static files (no CDN).
@@ -207,6 +216,8 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
+    # Jobs' live progress and the workers' heartbeats (revsight.jobs), never in the database.
+    "jobs": jobs_cache(REVSIGHT_HOME, _DATABASE_IDENTITY),
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 SESSION_CACHE_ALIAS = "sessions"
@@ -292,6 +303,14 @@ REVSIGHT_IMPORT_TIME_LIMIT = env_int("REVSIGHT_IMPORT_TIME_LIMIT", 3600)
 # Threads each DuckDB connection may use; 0 lets DuckDB take every core. Processes that share
 # the cores (gunicorn workers, test workers) run faster with fewer each.
 REVSIGHT_ANALYTICS_THREADS = env_int("REVSIGHT_ANALYTICS_THREADS", 0, minimum=0)
+
+# The job queue (docs/jobs.md): huey, on SQLite in REVSIGHT_HOME/queue.sqlite3 or on Redis.
+HUEY = queue_settings(REVSIGHT_HOME, _DATABASE_IDENTITY)
+# Seconds between a worker's heartbeats; a worker silent for three of them is gone.
+REVSIGHT_WORKER_HEARTBEAT = env_int("REVSIGHT_WORKER_HEARTBEAT", 5, minimum=1)
+# Uploads beyond Django's in-memory size are spilled here, beside the files kept for the worker.
+FILE_UPLOAD_TEMP_DIR = str(REVSIGHT_HOME / "uploads" / "incoming")
+(REVSIGHT_HOME / "uploads" / "incoming").mkdir(parents=True, exist_ok=True)
 
 # Requests one API token may make in any 60 seconds (api/auth.py); 0 turns the limit off.
 REVSIGHT_API_RATE_LIMIT = env_int("REVSIGHT_API_RATE_LIMIT", 600, minimum=0)

@@ -25,6 +25,7 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
+from revsight.jobs.models import Job
 from revsight.org.models import Goal, Quota
 from tests.people import Cast
 
@@ -66,6 +67,8 @@ EXPECTED = {
     "unowned_lead": MANAGERS_AND_ABOVE,
     "marketing_spend": MANAGERS_AND_ABOVE,
     "audit_entry": EXECUTIVES,
+    "rep_job": EAST_REP_CHAIN,
+    "scheduled_job": MANAGERS_AND_ABOVE,
 }
 
 
@@ -125,6 +128,8 @@ def sample_records(cast: Cast) -> dict[str, Model]:
             lead_source="Web", month=date(2026, 2, 1), amount=Decimal("9000")
         ),
         "audit_entry": audit.record("test.sample", "A sample change", actor=cast.admin),
+        "rep_job": Job.objects.create(kind="import", started_by=rep),
+        "scheduled_job": Job.objects.create(kind="import", schedule="weekly snapshot"),
     }
 
 

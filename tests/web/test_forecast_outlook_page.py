@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from functools import partial
 
 import pytest
 import time_machine
@@ -79,10 +78,9 @@ def short_backtest(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     modules see the page as it is before anyone runs it."""
     from django.core.cache import cache
 
-    from revsight.forecasting.backtest import backtest
-    from revsight.web import forecast_views
+    from revsight.forecasting import tasks
 
-    monkeypatch.setattr(forecast_views, "backtest", partial(backtest, months=3))
+    monkeypatch.setattr(tasks, "MONTHS", 3)
     yield
     cache.clear()
 

@@ -58,7 +58,7 @@ def test_only_managers_and_administrators_may_import(
 def test_an_administrator_imports_an_export_and_sees_the_counts(cast: Cast, tmp_path: Path) -> None:
     export = exports.salesforce(tmp_path / "sf")
     response = logged_in(cast.admin).post(
-        "/import/", {"source": "salesforce", "uploads": uploads(export)}
+        "/import/", follow=True, data={"source": "salesforce", "uploads": uploads(export)}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -80,7 +80,9 @@ def test_a_manager_s_upload_cannot_take_over_another_team(cast: Cast, tmp_path: 
     assert client.get(west).status_code == 404
     teams = SimpleUploadedFile("teams.csv", b"name,manager\nWest,east.manager@acme.test\n")
     before = snapshot()
-    page = client.post("/import/", {"source": "csv", "uploads": [teams]}).content.decode()
+    page = client.post(
+        "/import/", follow=True, data={"source": "csv", "uploads": [teams]}
+    ).content.decode()
     assert "Nothing was imported" in page
     assert "<td>you do not manage team &#x27;West&#x27;</td>" in page
     assert snapshot() == before
@@ -95,7 +97,9 @@ def test_an_invalid_upload_lists_file_row_and_field_and_stores_nothing(
     export = exports.salesforce(tmp_path / "sf", opportunities=rows)
     client = logged_in(cast.admin)
     before = snapshot()
-    response = client.post("/import/", {"source": "salesforce", "uploads": uploads(export)})
+    response = client.post(
+        "/import/", follow=True, data={"source": "salesforce", "uploads": uploads(export)}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Nothing was imported" in page
@@ -110,7 +114,8 @@ def test_a_zip_and_a_dry_run(cast: Cast, tmp_path: Path) -> None:
     archive = exports.zipped(exports.salesforce(tmp_path / "sf"), tmp_path / "export.zip")
     response = logged_in(cast.admin).post(
         "/import/",
-        {
+        follow=True,
+        data={
             "source": "salesforce",
             "uploads": SimpleUploadedFile("export.zip", archive.read_bytes()),
             "dry_run": "on",
@@ -125,7 +130,8 @@ def test_spreadsheets_with_a_mapping_file(cast: Cast, shared_data: Path) -> None
     maven = shared_data / "maven_crm"
     response = logged_in(cast.admin).post(
         "/import/",
-        {
+        follow=True,
+        data={
             "source": "csv",
             "uploads": uploads(maven),
             "mapping": SimpleUploadedFile("maven_crm.toml", MAVEN_MAPPING.read_bytes()),
@@ -147,7 +153,7 @@ def test_the_page_counts_open_deals_without_a_close_date(cast: Cast, tmp_path: P
         ],
     )
     response = logged_in(cast.admin).post(
-        "/import/", {"source": "csv", "uploads": uploads(tmp_path)}
+        "/import/", follow=True, data={"source": "csv", "uploads": uploads(tmp_path)}
     )
     page = response.content.decode()
     assert "2 open deals have no expected close date: they appear in no pipeline figure" in page
@@ -160,7 +166,8 @@ def test_the_page_counts_open_deals_without_a_close_date(cast: Cast, tmp_path: P
 def test_a_broken_mapping_file_is_reported(cast: Cast, tmp_path: Path) -> None:
     response = logged_in(cast.admin).post(
         "/import/",
-        {
+        follow=True,
+        data={
             "source": "csv",
             "uploads": SimpleUploadedFile("deals.csv", b"id\n1\n"),
             "mapping": SimpleUploadedFile("map.toml", b"[[file]\n"),
@@ -171,7 +178,7 @@ def test_a_broken_mapping_file_is_reported(cast: Cast, tmp_path: Path) -> None:
 
 
 def test_a_missing_file_is_a_form_error(cast: Cast) -> None:
-    response = logged_in(cast.admin).post("/import/", {"source": "salesforce"})
+    response = logged_in(cast.admin).post("/import/", follow=True, data={"source": "salesforce"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
 
@@ -182,7 +189,9 @@ def test_the_demo_says_up_front_that_it_refuses_imports(cast: Cast, tmp_path: Pa
     assert "This is the demo organisation" in client.get("/import/").content.decode()
     before = snapshot()
     response = client.post(
-        "/import/", {"source": "salesforce", "uploads": uploads(exports.salesforce(tmp_path))}
+        "/import/",
+        follow=True,
+        data={"source": "salesforce", "uploads": uploads(exports.salesforce(tmp_path))},
     )
     assert "real data does not mix into it" in response.content.decode()
     assert snapshot() == before

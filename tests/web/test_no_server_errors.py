@@ -51,6 +51,8 @@ PARAMETERS = {
     "year": NUMBERS,
     "role": st.one_of(st.sampled_from(["salesperson", "manager"]), TEXT),
     "saved": TEXT,
+    "job": st.one_of(NUMBERS.map(str), TEXT),
+    "retried": TEXT,
 }
 PAGES = [
     "/",
@@ -69,6 +71,9 @@ PAGES = [
     "/settings/stages/",
     "/settings/fiscal-year/",
     "/import/",
+    "/jobs/",
+    "/jobs/1/status/",
+    "/jobs/99999999999999999999/status/",
 ]
 QUERIES = st.dictionaries(st.sampled_from(sorted(PARAMETERS)), VALUE, max_size=4).flatmap(
     lambda chosen: st.fixed_dictionaries(

@@ -31,6 +31,7 @@ from revsight.crm.models import (
     StageChange,
     TimeEntry,
 )
+from revsight.jobs.models import Job
 from revsight.org.models import ActivityStandard, Goal, Quota, Team, TeamTree, User
 
 M = TypeVar("M", bound=Model)
@@ -160,6 +161,8 @@ RULES: dict[type[Model], Callable[[User, QuerySet], QuerySet]] = {
     ActivityStandard: _everyone,
     Organisation: _everyone,
     AuditEntry: _executives_only,
+    # A job follows whoever started it; a schedule's and the command line's are management's.
+    Job: _owned_or_unowned_for_managers("started_by_id"),
 }
 
 

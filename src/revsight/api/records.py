@@ -28,25 +28,13 @@ from revsight.api.schemas import (
     Text,
 )
 from revsight.core.errors import NotFound
-from revsight.crm.models import Account, Activity, Opportunity
-from revsight.org.models import Goal, Quota, Team, User
+from revsight.crm.models import Account, Activity, ActivityType, Opportunity, OpportunityStatus
+from revsight.org.models import Goal, Quota, Role, Team, User
 
 M = TypeVar("M", bound=Model)
 READ_ERRORS: dict[int, Any] = {400: Error, 401: Error, 429: Error}
 ONE_ERRORS: dict[int, Any] = {**READ_ERRORS, 404: Error}
 router = Router()
-
-Role = Literal["executive", "manager", "salesperson", "presales", "consultant", "admin"]
-Status = Literal["open", "won", "lost"]
-ActivityKind = Literal[
-    "new_prospect_call",
-    "face_to_face_call",
-    "presales_call",
-    "discovery_call",
-    "demonstration",
-    "executive_presentation",
-    "other",
-]
 
 
 def seen(request: HttpRequest, queryset: QuerySet[M]) -> QuerySet[M]:
@@ -121,7 +109,7 @@ def get_account(request: HttpRequest, account_id: Id) -> Account:
 
 
 class OpportunityFilter(FilterSchema):
-    status: Annotated[Status | None, FilterLookup("status")] = None
+    status: Annotated[OpportunityStatus | None, FilterLookup("status")] = None
     owner: Annotated[Text | None, FilterLookup("owner__email__iexact")] = None
     stage: Annotated[Text | None, FilterLookup("stage__name__iexact")] = None
     account_id: Annotated[Id | None, FilterLookup("account_id")] = None
@@ -158,7 +146,7 @@ def get_opportunity(request: HttpRequest, opportunity_id: Id) -> Opportunity:
 
 class ActivityFilter(FilterSchema):
     owner: Annotated[Text | None, FilterLookup("owner__email__iexact")] = None
-    type: Annotated[ActivityKind | None, FilterLookup("type")] = None
+    type: Annotated[ActivityType | None, FilterLookup("type")] = None
     date_from: Annotated[date | None, FilterLookup("date__gte")] = None
     date_to: Annotated[date | None, FilterLookup("date__lte")] = None
     account_id: Annotated[Id | None, FilterLookup("account_id")] = None

@@ -14,6 +14,7 @@ from revsight.cli import (
     backups,
     forecast,
     imports,
+    jobs,
     metrics,
     setup,
     tokens,
@@ -44,6 +45,7 @@ for _command in (
     accounts.unlock,
     backups.backup,
     backups.restore,
+    *jobs.COMMANDS,
 ):
     cli.add_command(_command)
 

@@ -19,6 +19,11 @@ FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 DRY_RUN = click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
+BACKGROUND = click.option(
+    "--background",
+    is_flag=True,
+    help="Queue the import for `revsight worker` and print the job (the worker must read PATH).",
+)
 PATH = click.argument("path", type=click.Path(path_type=Path))
 AS_OPERATOR = (
     "Importing as the operator, with an administrator's rights (the Import page imports with "
@@ -27,7 +32,14 @@ AS_OPERATOR = (
 
 
 @needs_django
-def _run(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None = None) -> None:
+def _run(
+    source: str,
+    path: Path,
+    dry_run: bool,
+    fmt: str,
+    mapping: Path | None = None,
+    background: bool = False,
+) -> None:
     from revsight.importers.classify import RulesError
     from revsight.importers.mapping import MappingError, load
     from revsight.importers.registry import get
@@ -38,6 +50,9 @@ def _run(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None 
     if pending_migrations():
         _fail("The database is not initialised: run `revsight init` first.")
     click.echo(AS_OPERATOR, err=True)
+    if background:
+        _queue(source, path, dry_run, fmt, mapping)
+        return
     report: Report
     try:
         if source == "csv":
@@ -59,6 +74,19 @@ def _run(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None 
     else:
         click.echo(report.as_text())
     sys.exit(0 if report.ok else 2)
+
+
+def _queue(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | None) -> None:
+    from revsight.importers.tasks import queue_file
+    from revsight.jobs.services import as_json
+
+    if not path.exists():
+        _fail(f"{path} does not exist.")
+    job = queue_file(source, path, mapping=mapping, dry_run=dry_run)
+    if fmt == "json":
+        click.echo(json.dumps(as_json(job), ensure_ascii=False))
+    else:
+        click.echo(f"Queued job {job.pk}: `revsight jobs show {job.pk}` follows it.")
 
 
 def _with_progress(importer: Any, path: Path, dry_run: bool) -> Any:
@@ -96,8 +124,9 @@ def _crm_command(source: str, help_text: str) -> click.Command:
     @PATH
     @DRY_RUN
     @FORMAT
-    def command(path: Path, dry_run: bool, fmt: str) -> None:
-        _run(source, path, dry_run, fmt)
+    @BACKGROUND
+    def command(path: Path, dry_run: bool, fmt: str, background: bool) -> None:
+        _run(source, path, dry_run, fmt, background=background)
 
     return click.command(source, help=help_text)(command)
 
@@ -116,9 +145,10 @@ for _source, _help in CRM_SOURCES.items():
 )
 @DRY_RUN
 @FORMAT
-def import_csv(path: Path, mapping: Path | None, dry_run: bool, fmt: str) -> None:
+@BACKGROUND
+def import_csv(path: Path, mapping: Path | None, dry_run: bool, fmt: str, background: bool) -> None:
     """CSV or XLSX files: Revsight's templates, or anything through a mapping file."""
-    _run("csv", path, dry_run, fmt, mapping)
+    _run("csv", path, dry_run, fmt, mapping, background)
 
 
 @click.command("template")

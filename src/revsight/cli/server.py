@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +52,21 @@ def options(host: str, port: int, workers: int, home: Path) -> dict[str, Any]:
 
 def run(host: str, port: int, workers: int, home: Path) -> None:
     _Server(options(host, port, workers, home)).run()
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """`revsight worker` in a process of its own beside the server, with the same environment."""
+    return subprocess.Popen([sys.executable, "-m", "revsight.cli", "worker"])
+
+
+def stop_worker(worker: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """Ask the worker to finish its running jobs (SIGINT), and stop it after `grace` seconds
+    (a job it stops then is marked interrupted, its writes undone)."""
+    if worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

@@ -101,9 +101,16 @@ def _echo_logins() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="REVSIGHT_HOST")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, envvar="REVSIGHT_PORT", type=int)
 @click.option("--workers", type=int, envvar="REVSIGHT_WORKERS", help="Default: 2.")
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not start a `revsight worker` beside the server (run the worker apart, as a "
+    "service of its own: docs/deployment.md).",
+)
 @needs_django
-def serve(host: str, port: int, workers: int | None) -> None:
-    """Serve the web application with a production WSGI server (gunicorn)."""
+def serve(host: str, port: int, workers: int | None, no_worker: bool) -> None:
+    """Serve the web application with a production WSGI server (gunicorn), and one worker for
+    the background jobs beside it."""
     from django.conf import settings
     from django.core.management import call_command
 
@@ -116,10 +123,17 @@ def serve(host: str, port: int, workers: int | None) -> None:
     click.echo(f"Revsight is serving {data_location()} at {address}")
     if existing_demo() is not None:
         _echo_logins()
-    click.echo("Press Ctrl+C to stop.")
-    from revsight.cli.server import run
+    from revsight.cli.server import run, start_worker, stop_worker
 
-    run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS, settings.REVSIGHT_HOME)
+    worker = None if no_worker else start_worker()
+    if worker is not None:
+        click.echo(f"A worker runs the background jobs beside it (process {worker.pid}).")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        run(host, port, workers or settings.REVSIGHT_SERVE_WORKERS, settings.REVSIGHT_HOME)
+    finally:
+        if worker is not None:
+            stop_worker(worker)
 
 
 @click.command()

@@ -6,10 +6,12 @@ deployment is an error at start-up rather than a silently ignored value.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from revsight.core.errors import RevsightError
 
@@ -120,3 +122,63 @@ def email_settings() -> EmailSettings:
         use_ssl=use_ssl,
         sender=env_str("REVSIGHT_EMAIL_FROM", "Revsight <revsight@localhost>"),
     )
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def redis_url() -> str:
+    """REDIS_URL, checked: empty for the embedded queue, else a Redis address."""
+    url = env_str("REDIS_URL").strip()
+    if url and not url.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            f"REDIS_URL={url!r} is not a Redis address; use redis://host:6379/0 "
+            "(rediss:// for TLS, unix:///path/to/socket), or leave it unset for the embedded queue."
+        )
+    return url
+
+
+def queue_settings(home: Path, database: str) -> dict[str, Any]:
+    """huey's configuration (`settings.HUEY`, read by `huey.contrib.djhuey`): its SQLite storage
+    in a file of its own in the data directory, so the queue never waits for the main database's
+    write lock, or Redis when REDIS_URL is set. `database` names the organisation's database,
+    so that two installations sharing one Redis keep separate queues."""
+    url = redis_url()
+    workers = env_int("REVSIGHT_WORKER_THREADS", 1, minimum=1)
+    common: dict[str, Any] = {
+        # Never huey's "immediate" mode, which djhuey would otherwise take from DEBUG.
+        "immediate": False,
+        # Results are kept on the Job rows (revsight.jobs), not in the queue.
+        "results": False,
+        "utc": True,
+        "consumer": {"workers": workers, "worker_type": "thread"},
+    }
+    if url:
+        digest = hashlib.sha256(database.encode()).hexdigest()[:12]
+        return {**common, "name": f"revsight-{digest}", "huey_class": "huey.RedisHuey", "url": url}
+    return {
+        **common,
+        "name": "revsight",
+        "huey_class": "huey.SqliteHuey",
+        "filename": str(home / "queue.sqlite3"),
+    }
+
+
+def jobs_cache(home: Path, database: str) -> dict[str, Any]:
+    """Where jobs keep their live progress and the workers their heartbeats: shared by every
+    process of the installation (Redis when REDIS_URL is set, so a worker on another machine is
+    seen too; else files in the data directory), and never the database."""
+    url = redis_url()
+    if url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"revsight-{hashlib.sha256(database.encode()).hexdigest()[:12]}",
+            "TIMEOUT": 7 * 24 * 3600,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(home / "jobs"),
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }

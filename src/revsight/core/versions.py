@@ -8,6 +8,10 @@ updates and deletions are only noticed through it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import F
 
 from revsight.core.models import TableVersion
@@ -34,13 +38,35 @@ FACT_TABLES = (
 )
 
 
+# The facts marked while `deferred()` is active, to be marked by its caller at the end.
+_deferred: ContextVar[set[str] | None] = ContextVar("deferred_marks", default=None)
+
+
 def mark_changed(*facts: str) -> None:
     unknown = set(facts) - set(FACT_TABLES)
     if unknown:
         raise KeyError(f"Not fact tables: {', '.join(sorted(unknown))}")
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(facts)
+        return
     for fact in facts:
         TableVersion.objects.get_or_create(fact=fact)
     TableVersion.objects.filter(fact__in=facts).update(version=F("version") + 1)
+
+
+@contextmanager
+def deferred() -> Iterator[set[str]]:
+    """Collect the facts marked inside the block instead of raising their counters: the caller
+    marks them once, as the last write of its transaction. A long transaction (an import) so
+    holds the counters' rows only for its last moment (other writers raise them too), and work
+    staged elsewhere (`core/staging.py`) leaves them alone."""
+    marks: set[str] = set()
+    token = _deferred.set(marks)
+    try:
+        yield marks
+    finally:
+        _deferred.reset(token)
 
 
 def mark_all_changed() -> None:

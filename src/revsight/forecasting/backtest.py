@@ -414,10 +414,14 @@ METHOD_FUNCTIONS: dict[str, Method] = {
 
 
 def backtest(
-    as_of: date, months: int = 12, engine: Engine | None = None
+    as_of: date,
+    months: int = 12,
+    engine: Engine | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[date], list[Score]]:
     """Scores of every method and horizon over the last `months` monthly origins whose
-    target periods are over by the as-of date."""
+    target periods are over by the as-of date. `progress(1)` is called after each origin of
+    each horizon (at most `months` × 4 of them)."""
     history = History(engine or get_engine(), as_of)
     current = as_of.replace(day=1)
     # Earlier origins are kept as training history for the methods that learn from it.
@@ -452,6 +456,8 @@ def backtest(
                     scores[(method, horizon)].forecasts.append(
                         Forecast(origin, horizon, method, value, actual)
                     )
+            if progress is not None:
+                progress(1)
         used |= set(kept)
     return sorted(used), list(scores.values())
 

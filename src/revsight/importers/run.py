@@ -1,22 +1,31 @@
-"""Running one import: the transaction, the dry run, the audit entry and the report.
+"""Running one import: staging it, the dry run, the audit entry and the report.
 
-Everything happens inside one transaction. It is rolled back when the input has any error, on a
-dry run, and on any unexpected failure, so stored data is either fully updated or untouched.
+An import is worked out first and written after, so that the database's write lock is held
+only for the writing (`core/staging.py`): on SQLite every record is read, checked, resolved
+and written to a private copy of the database, with the write lock never taken; then, unless
+the input has any error or it is a dry run, what it wrote is replayed on the database in one
+short transaction, with the audit entry and the data-version counters, so stored data is
+either fully updated or untouched. Should the tables it depends on have changed meanwhile, it
+is staged again from a fresh copy, and at last run under the lock. On PostgreSQL (which locks
+rows, not the database) it runs in one transaction on the database itself.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from revsight.access.permissions import Reach
-from revsight.core import audit
+from revsight.analytics.facts import FACTS
+from revsight.core import audit, staging
 from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
+from revsight.core.versions import deferred, mark_changed
 from revsight.importers.base import Context, Importer, Record
 from revsight.importers.classify import configured
 from revsight.importers.currency import Rates, load_rates
@@ -24,6 +33,20 @@ from revsight.importers.files import Bundle, UnreadableFile
 from revsight.importers.limits import Deadline
 from revsight.importers.report import Problem, Report
 from revsight.importers.write import Writer
+
+log = logging.getLogger("revsight.import")
+# Each fact table's data-version counter, by table name: what staging checks has not moved.
+FACT_TABLES = {model._meta.db_table: fact for fact, (model, _) in FACTS.items()}
+
+
+Items = Iterable[Record | Problem]
+
+
+@dataclass
+class Prepared:
+    context: Context
+    label: str
+    items: Callable[[Context], Items]  # read afresh by each attempt
 
 
 class ImportRefused(Conflict):
@@ -43,10 +66,89 @@ def run_import(
     must be within `actor`'s reach (`access.permissions.Reach`); without an actor the import is
     the operator's, with an administrator's rights (the command line)."""
     organisation = _organisation()
+    label = file_label or path.name
+    return _staged(
+        importer,
+        lambda: _prepare(importer, path, organisation, dry_run, label),
+        actor=actor,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def run_records(
+    importer: Importer,
+    records: Iterable[Record],
+    *,
+    dry_run: bool = False,
+    actor: Any = None,
+    label: str,
+) -> Report:
+    """Write records that did not come from files (a batch pushed through the API) exactly as
+    an import of them by `actor` would: the same checks, staging, audit entry and report.
+    Amounts are in the organisation's currency or converted by no rate (a currency error)."""
+    organisation = _organisation()
+    rows = list(records)
+
+    def prepare() -> tuple[Report, Prepared | None]:
+        report = Report(importer.source, dry_run)
+        context = _context(organisation, report, Rates(organisation.currency))
+        return report, Prepared(context, label, lambda _: iter(rows))
+
+    return _staged(importer, prepare, actor=actor, dry_run=dry_run)
+
+
+def _organisation() -> Organisation:
+    organisation = Organisation.current()
+    if organisation.is_demo:
+        raise ImportRefused(
+            "This installation holds the demo organisation; real data does not mix into it. "
+            "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
+        )
+    return organisation
+
+
+def _staged(
+    importer: Importer,
+    prepare: Callable[[], tuple[Report, Prepared | None]],
+    *,
+    actor: Any,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Stage the records and keep them unless the report has errors or it is a dry run; staged
+    again, from a fresh report, when the database moved under the stage."""
+    for stage in staging.attempts(FACT_TABLES):
+        report, prepared = prepare()
+        if prepared is None:
+            return report
+        try:
+            with stage:
+                with deferred() as marks:
+                    _write(importer, prepared, Reach.of(actor), progress)
+                if report.ok and not dry_run:
+                    with stage.applying():
+                        _record(importer, report, prepared.label, actor, marks)
+        except staging.Stale as moved:
+            log.warning(
+                "The database changed while %s was staged (%s): again", prepared.label, moved
+            )
+            progress = None  # the bar has been drawn once
+            continue
+        break
+    if report.ok:
+        report.summarise()
+    return report
+
+
+def _prepare(
+    importer: Importer, path: Path, organisation: Organisation, dry_run: bool, label: str
+) -> tuple[Report, Prepared | None]:
+    """The report to fill, and the files and their context; None when the files cannot be
+    imported at all (the report says why). Reads files only."""
     report = Report(getattr(importer, "report_as", importer.source), dry_run)
     for entity in getattr(importer, "entities", ()):
         report.count(entity)
-    label = file_label or path.name
     try:
         bundle = Bundle(path)
         if not importer.detect(bundle):
@@ -62,41 +164,13 @@ def run_import(
                     f"found {found})",
                 )
             )
-            return report
+            return report, None
         rates = load_rates(bundle, organisation.currency, report)
     except UnreadableFile as exc:
         report.error(exc.problem)
-        return report
+        return report, None
     context = _context(organisation, report, rates)
-    items = importer.records(bundle, context)
-    return _write(importer, context, items, actor=actor, label=label, progress=progress)
-
-
-def run_records(
-    importer: Importer,
-    records: Iterable[Record],
-    *,
-    dry_run: bool = False,
-    actor: Any = None,
-    label: str,
-) -> Report:
-    """Write records that did not come from files (a batch pushed through the API) exactly as
-    an import of them by `actor` would: the same checks, transaction, audit entry and report.
-    Amounts are in the organisation's currency or converted by no rate (a currency error)."""
-    organisation = _organisation()
-    report = Report(importer.source, dry_run)
-    context = _context(organisation, report, Rates(organisation.currency))
-    return _write(importer, context, records, actor=actor, label=label)
-
-
-def _organisation() -> Organisation:
-    organisation = Organisation.current()
-    if organisation.is_demo:
-        raise ImportRefused(
-            "This installation holds the demo organisation; real data does not mix into it. "
-            "Import into a fresh REVSIGHT_HOME (or a new database) after `revsight init`."
-        )
-    return organisation
+    return report, Prepared(context, label, lambda context: importer.records(bundle, context))
 
 
 def _context(organisation: Organisation, report: Report, rates: Rates) -> Context:
@@ -111,47 +185,41 @@ def _context(organisation: Organisation, report: Report, rates: Rates) -> Contex
 
 def _write(
     importer: Importer,
-    context: Context,
-    items: Iterable[Record | Problem],
-    *,
-    actor: Any,
-    label: str,
-    progress: Callable[[int], None] | None = None,
-) -> Report:
-    """Check and write every record in one transaction, rolled back on any error, on a dry
-    run and on any failure; audited when it stays."""
-    report = context.report
-    dry_run = report.dry_run
-    with transaction.atomic():
-        writer = Writer(importer, context, timezone.now(), Reach.of(actor))
-        deadline = Deadline(label)
-        try:
-            for count, item in enumerate(items, start=1):
-                if isinstance(item, Problem):
-                    report.error(item)
-                else:
-                    writer.add(item)
-                if count % 1000 == 0:
-                    deadline.check()
-                    if progress is not None:
-                        progress(1000)
-        except UnreadableFile as exc:
-            report.error(exc.problem)
-        writer.finish()
-        if report.ok and not dry_run:
-            audit.record(
-                "import",
-                f"Imported {label} from {importer.label}",
-                actor=actor,
-                details={
-                    "source": importer.source,
-                    "file": label,
-                    "entities": {k: v.as_json() for k, v in report.entities.items()},
-                    "warnings": len(report.warnings) + report.warnings_left_out,
-                },
-            )
-        if dry_run or not report.ok:
-            transaction.set_rollback(True)
-    if report.ok:
-        report.summarise()
-    return report
+    prepared: Prepared,
+    reach: Reach,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Every record read, checked and written (to the stage); errors go to the report."""
+    report = prepared.context.report
+    writer = Writer(importer, prepared.context, timezone.now(), reach)
+    deadline = Deadline(prepared.label)
+    try:
+        for count, item in enumerate(prepared.items(prepared.context), 1):
+            if isinstance(item, Problem):
+                report.error(item)
+            else:
+                writer.add(item)
+            if count % 1000 == 0:
+                deadline.check()
+                if progress is not None:
+                    progress(1000)
+    except UnreadableFile as exc:
+        report.error(exc.problem)
+    writer.finish()
+
+
+def _record(importer: Importer, report: Report, label: str, actor: Any, marks: set[str]) -> None:
+    """The import's last writes, in the transaction that keeps it: counters and audit entry."""
+    if marks:
+        mark_changed(*sorted(marks))
+    audit.record(
+        "import",
+        f"Imported {label} from {importer.label}",
+        actor=actor,
+        details={
+            "source": importer.source,
+            "file": label,
+            "entities": {k: v.as_json() for k, v in report.entities.items()},
+            "warnings": len(report.warnings) + report.warnings_left_out,
+        },
+    )

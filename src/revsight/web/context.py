@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from revsight.access.permissions import may_import, may_open_forecasts, may_set_targets
     from revsight.analytics.dashboard_scope import landing_scope
     from revsight.web.dashboard_views import dashboard_url
+    from revsight.web.jobs import may_open_jobs
 
     items = []
     landing = landing_scope(user)
@@ -26,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
         items.append(("Import", reverse("import")))
+    if may_open_jobs(user):
+        items.append(("Jobs", reverse("jobs")))
     if may_set_targets(user):
         items.append(("Settings", reverse("settings")))
     items.append(("API tokens", reverse("tokens")))

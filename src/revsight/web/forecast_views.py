@@ -19,11 +19,12 @@ from revsight.access.permissions import FORECASTERS
 from revsight.core.errors import InvalidInput
 from revsight.crm.models import ForecastSubmission
 from revsight.forecasting import page
-from revsight.forecasting.backtest import backtest, remember
 from revsight.forecasting.services import submit_forecast
+from revsight.forecasting.tasks import latest_backtest, queue_backtest
 from revsight.org.models import Role, User
 from revsight.web import charts, inputs
 from revsight.web.forms import SubmissionForm, read
+from revsight.web.jobs import status_context
 
 
 @login_required
@@ -61,6 +62,9 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             context.update(_fields(found))
             if found.outlook.p50 is not None:
                 context["distribution"] = charts.distribution(found.outlook)
+            if found.backtest is None:
+                job = latest_backtest(viewer, today)
+                context["backtest_status"] = status_context(job) if job is not None else None
     return render(request, "web/forecast.html", context)
 
 
@@ -71,13 +75,13 @@ def _fields(part: Any) -> dict[str, Any]:
 
 @login_required
 def run_backtest(request: HttpRequest) -> HttpResponse:
-    """Compute the backtest for the current data (tens of seconds) and keep it."""
+    """Queue the backtest of the current data (a minute or so) for a worker; the page shows its
+    progress, then the result the job keeps."""
     viewer: User = request.user  # type: ignore[assignment]
     if request.method != "POST" or not visibility.is_manager_or_above(viewer):
         raise PermissionDenied("Managers and executives run the backtest.")
     today = inputs.as_of(request)
-    origins, scores = backtest(today)
-    remember(today, origins, scores)
+    queue_backtest(today, viewer)
     kept = _as_of_kept(request, today)
     return redirect(f"{reverse('forecast')}{'?' + kept if kept else ''}#backtest")
 

@@ -1,28 +1,29 @@
-"""The import page: managers and administrators upload an export and see the same report the
-command line prints. The importer, its transaction and the audit entry are the command's own."""
+"""The import page: managers and administrators upload an export, which a worker imports as a
+job (the page shows its progress, then the same report the command line prints, from the same
+JSON). The importer, its transaction and the audit entry are the command's own."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from revsight.access import permissions
+from revsight.core.errors import InvalidInput, NotFound
 from revsight.core.models import AuditEntry, Organisation
-from revsight.importers.classify import RulesError
-from revsight.importers.mapping import MappingError, load
 from revsight.importers.registry import IMPORTERS
-from revsight.importers.report import Problem, Report
-from revsight.importers.run import ImportRefused, run_import
 from revsight.importers.schema import WRITE_ORDER
-from revsight.importers.sources.spreadsheet import Spreadsheet
+from revsight.importers.tasks import KIND, queue_upload
+from revsight.jobs import services
+from revsight.jobs.models import Job
 from revsight.org.models import User
+from revsight.web.jobs import status_context
 
 SOURCES = [(name, importer.label) for name, importer in IMPORTERS.items()] + [
     ("csv", "Spreadsheets (Revsight templates, or any CSV/XLSX with a mapping file)")
@@ -65,72 +66,51 @@ class ImportForm(forms.Form):
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    """The form; a valid upload is kept and queued as a job, and the page answers at once with
+    the job's progress (polled), then its report."""
+    user: User = request.user  # type: ignore[assignment]
     if not permissions.may_import(user):
         raise PermissionDenied("Only managers and administrators import data.")
-    report: Report | None = None
-    failure = ""
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                report = _run(form.cleaned_data, user)  # type: ignore[arg-type]
-            except (ImportRefused, RulesError) as exc:
-                failure = str(exc)
+            data = form.cleaned_data
+            queued = queue_upload(
+                data["source"],
+                data["uploads"],
+                mapping=data.get("mapping"),
+                dry_run=bool(data["dry_run"]),
+                actor=user,
+            )
+            return redirect(f"{reverse('import')}?{urlencode({'job': queued.pk})}")
     else:
         form = ImportForm()
     history = AuditEntry.objects.filter(action="import").select_related("actor")
-    return render(
-        request,
-        "web/import.html",
-        {
-            "form": form,
-            "report": report,
-            "counts": [
-                (name.replace("_", " ").capitalize(), counts)
-                for name, counts in (report.entities.items() if report else [])
-            ],
-            "problems": _rows(report.errors) if report else [],
-            "notes": _rows(report.warnings) if report else [],
-            "failure": failure,
-            "is_demo": Organisation.current().is_demo,
-            "history": [
-                (entry, describe_counts(entry.details.get("entities", {})))
-                for entry in history.order_by("-at")[:10]
-            ],
-        },
-    )
+    context: dict[str, Any] = {
+        "form": form,
+        "is_demo": Organisation.current().is_demo,
+        "history": [
+            (entry, describe_counts(entry.details.get("entities", {})))
+            for entry in history.order_by("-at")[:10]
+        ],
+    }
+    job = _job(request, user)
+    if job is not None:
+        context.update(status_context(job))
+    return render(request, "web/import.html", context)
 
 
-def _run(data: dict[str, Any], user: User) -> Report:
-    names = [upload.name for upload in data["uploads"]]
-    label = ", ".join(names)
-    with tempfile.TemporaryDirectory(prefix="revsight-upload-") as scratch:
-        folder = Path(scratch) / "files"
-        folder.mkdir()
-        for upload in data["uploads"]:
-            target = folder / Path(upload.name).name
-            with target.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-        path = folder / names[0] if len(names) == 1 else folder
-        if data["source"] == "csv":
-            mapping = None
-            if data.get("mapping"):
-                mapping_path = Path(scratch) / Path(data["mapping"].name).name
-                mapping_path.write_bytes(data["mapping"].read())
-                try:
-                    mapping = load(mapping_path)
-                except MappingError as exc:
-                    report = Report("csv", bool(data["dry_run"]))
-                    report.error(Problem(data["mapping"].name, None, "", "", str(exc)))
-                    return report
-            importer: Any = Spreadsheet(mapping)
-        else:
-            importer = IMPORTERS[data["source"]]
-        return run_import(
-            importer, path, dry_run=bool(data["dry_run"]), actor=user, file_label=label
-        )
+def _job(request: HttpRequest, user: User) -> Job | None:
+    """The import job named by `?job=`, if the person may see it."""
+    raw = request.GET.get("job")
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidInput("job", raw, "is not a job number")
+    job = services.find(int(raw), user)
+    if job.kind != KIND:
+        raise NotFound(f"Job {job.pk} is not an import.")
+    return job
 
 
 def describe_counts(entities: dict[str, dict[str, int]]) -> str:
@@ -157,7 +137,3 @@ def _noun(entity: str, count: int) -> str:
     if words.endswith("ies"):
         return words[:-3] + "y"
     return words[:-1] if words.endswith("s") else words
-
-
-def _rows(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [problem.as_json() for problem in problems]

@@ -5,6 +5,7 @@ from revsight.web import (
     dashboard_views,
     forecast_views,
     imports,
+    jobs,
     passwords,
     settings_views,
     tokens,
@@ -28,6 +29,10 @@ urlpatterns = [
     path("settings/goals/", settings_views.goals, name="settings-goals"),
     path("import/", imports.import_page, name="import"),
     path("tokens/", tokens.tokens_page, name="tokens"),
+    path("jobs/", jobs.jobs_page, name="jobs"),
+    path("jobs/rebuild/", jobs.rebuild_analytics, name="jobs-rebuild"),
+    path("jobs/<int:job_id>/status/", jobs.job_status, name="job-status"),
+    path("jobs/<int:job_id>/retry/", jobs.retry_job, name="job-retry"),
     path(
         "login/",
         auth_views.LoginView.as_view(
