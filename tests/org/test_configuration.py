@@ -112,7 +112,7 @@ def test_a_manager_sets_quotas_of_their_team_only(cast: Cast) -> None:
             cast.east_manager,
             {(cast.east_rep2.pk, MARCH): "40000", (cast.west_rep.pk, MARCH): "40000"},
         )
-    assert error.value.field == "quota carla@acme.test 2026-03"
+    assert error.value.field == "Carla, March 2026"
     assert snapshot() == before
 
 
@@ -123,7 +123,7 @@ def test_one_bad_quota_cell_saves_none_of_them(cast: Cast) -> None:
             cast.vp,
             {(cast.east_rep.pk, MARCH): "40000", (cast.west_rep.pk, MARCH): "forty"},
         )
-    assert (error.value.field, error.value.value) == ("quota carla@acme.test 2026-03", "forty")
+    assert (error.value.field, error.value.value) == ("Carla, March 2026", "forty")
     assert snapshot() == before
 
 
@@ -134,7 +134,7 @@ def test_a_negative_quota_is_refused_naming_the_cell(cast: Cast) -> None:
             cast.vp, {(cast.east_rep.pk, MARCH): "40000", (cast.west_rep.pk, MARCH): "-40,000"}
         )
     assert (error.value.field, error.value.value, error.value.message) == (
-        "quota carla@acme.test 2026-03",
+        "Carla, March 2026",
         "-40,000",  # as typed
         "must be zero or more",
     )

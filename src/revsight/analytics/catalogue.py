@@ -69,3 +69,25 @@ METRICS: list[Metric] = [
 SPLITS = ("stage", "lead_source")
 
 BY_ID = {m.id: m for m in METRICS}
+
+# Goals in the user's units. A ratio shown as a per cent is entered as one (25 % is 0.25); the
+# coverage ratios are multiples (1.1×), entered as they are shown.
+MULTIPLES = frozenset({"pipeline_coverage", *(m.id for m in pipeline_metrics.WINDOW_COVERAGES)})
+# Shares of a whole: a goal above 100 % means nothing.
+SHARES = frozenset(
+    {
+        "win_rate",
+        "win_rate_value",
+        "new_account_sales_pct",
+        "existing_account_sales_pct",
+        "forecast_accuracy",
+    }
+)
+# The only metrics whose goal may be below zero: a bias (sandbagging) and margins.
+SIGNED = frozenset({"forecast_bias", "gross_margin", "profitability_to_volume"})
+
+
+def in_percent(metric_id: str) -> bool:
+    """Whether the metric is shown, and its goal entered, as a per cent."""
+    metric = BY_ID.get(metric_id)
+    return metric is not None and metric.unit == "ratio" and metric_id not in MULTIPLES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+from revsight.analytics.catalogue import MULTIPLES
 from revsight.analytics.computation import Result, as_json
 from revsight.core import csvsafe
 
@@ -99,12 +100,6 @@ SECTIONS = [
 
 
 # Ratios that read better as multiples ("2.4×") than as percentages.
-MULTIPLES = {
-    "pipeline_coverage",
-    "pipeline_coverage_30d",
-    "pipeline_coverage_60d",
-    "pipeline_coverage_90d",
-}
 
 
 def format_value(value: float | int | None, unit: str, metric: str = "") -> str:

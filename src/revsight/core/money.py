@@ -42,10 +42,12 @@ def parse_number(
     limit: Decimal = LIMIT,
     negative_ok: bool = True,
     what: str = "a number",
+    exact: bool = False,
 ) -> Decimal:
     """`raw` (text in the syntax above, or an int, float or Decimal) rounded half up to
     `places`. Raises `InvalidInput` naming `field`: "is required" when blank, "is not <what>",
-    "must be zero or more" (unless `negative_ok`), "is too large" from `limit` (absolute) up."""
+    "must be zero or more" (unless `negative_ok`), "is too large" from `limit` (absolute) up,
+    and with `exact` "has more than <places> decimal places" rather than rounding."""
     if is_blank(raw):
         raise InvalidInput(field, "", "is required")
     shown = str(raw).strip()
@@ -67,10 +69,16 @@ def parse_number(
         raise InvalidInput(field, shown, "must be zero or more")
     if abs(number) >= limit:
         raise InvalidInput(field, shown, "is too large")
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if exact and rounded != number:
+        raise InvalidInput(field, shown, f"has more than {places} decimal places")
+    return rounded
 
 
-def parse_amount(field: str, raw: Any, *, negative_ok: bool = False) -> Decimal:
+def parse_amount(
+    field: str, raw: Any, *, negative_ok: bool = False, exact: bool = False
+) -> Decimal:
     """Money in the syntax above, two places; below zero only with `negative_ok` (a margin, a
-    salary, spend), else "must be zero or more". Blank is "is required"."""
-    return parse_number(field, raw, negative_ok=negative_ok, what="an amount")
+    salary, spend), else "must be zero or more". Blank is "is required". With `exact` (what a
+    person types, never a converted import) more decimals than two are refused, not rounded."""
+    return parse_number(field, raw, negative_ok=negative_ok, what="an amount", exact=exact)

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from revsight.access import permissions
 from revsight.access.permissions import Reach
-from revsight.analytics.catalogue import BY_ID
+from revsight.analytics.catalogue import BY_ID, SHARES, SIGNED, in_percent
 from revsight.core import audit, clock, money
 from revsight.core.batches import Counts, RowProblem, upsert
 from revsight.core.errors import InvalidInput, NotAllowed
@@ -294,6 +294,11 @@ def write_quotas(
     return [], counts
 
 
+def quota_label(person: User, month: date) -> str:
+    """A quota cell as the grid labels it: its row (the person) and column (the month)."""
+    return f"{person.display_name}, {month:%B %Y}"
+
+
 def set_quotas(actor: User, cells: dict[tuple[int, date], Any]) -> int:
     """Monthly quotas per salesperson: {(user id, first of month): amount or blank}. Every cell
     is checked before any is written; a blank cell removes that month's quota. Returns how many
@@ -301,11 +306,13 @@ def set_quotas(actor: User, cells: dict[tuple[int, date], Any]) -> int:
     permissions.require(permissions.may_set_targets(actor), f"{actor.email} may not set quotas")
     people = User.objects.in_bulk({user_id for user_id, _ in cells})
     labels = []
-    for user_id, month in cells:
+    for (user_id, month), raw in cells.items():
         person = people.get(user_id)
-        field = f"quota {person.email if person else user_id} {month:%Y-%m}"
+        field = quota_label(person, month) if person else f"quota {user_id} {month:%Y-%m}"
         if person is None or not permissions.may_target_user(actor, person):
             raise NotAllowed(f"{field} is not someone whose quota you set", field=field)
+        if not money.is_blank(raw):  # typed by a person: refused, never rounded
+            money.parse_amount(field, raw, exact=True)
         labels.append(field)
     rows = [QuotaRow(user_id, None, month, raw) for (user_id, month), raw in cells.items()]
     problems, counts = write_quotas(rows, actor=actor)
@@ -364,13 +371,39 @@ def _goal_problems(index: int, row: GoalRow) -> tuple[list[RowProblem], dict[str
         )
     try:
         blank = money.is_blank(row.target)
-        fields["target"] = None if blank else _number("target", row.target, *_TARGETS, 4)
+        fields["target"] = None if blank else _target(row.metric, row.target)
     except InvalidInput as exc:
         problems.append(RowProblem.of(index, exc))
     return problems, fields | {"team_id": row.team_id, "user_id": row.user_id}
 
 
 _TARGETS = (Decimal("-1e12"), Decimal("1e12"))
+
+
+def _target(metric: str, raw: Any) -> Decimal:
+    """A goal's target as stored (a rate as a fraction), refused where it would mean nothing:
+    below zero but for a bias or a margin, above 1 (100 %) for a share of a whole."""
+    value = _number("target", raw, *_TARGETS, 4)
+    shown = str(raw).strip()
+    if value < 0 and metric not in SIGNED:
+        raise InvalidInput("target", shown, "must be zero or more")
+    if value > 1 and metric in SHARES:
+        raise InvalidInput("target", shown, "must be at most 100% (a share of a whole)")
+    return value
+
+
+def goal_target(metric: str, typed: Any) -> Any:
+    """A target as a page takes it: a per cent for a metric shown as one (`35` or `35%` is
+    0.35), anything else as typed. Blank stays blank (it removes the goal)."""
+    if money.is_blank(typed) or not in_percent(metric):
+        return typed
+    shown = str(typed).strip()
+    percent = money.parse_number("target", shown.removesuffix("%"), places=2)
+    try:
+        return _target(metric, percent / 100)
+    except InvalidInput as exc:  # said of what was typed, in per cent
+        message = exc.message.replace("at most 100% (a", "at most 100 % (a")
+        raise InvalidInput("target", shown, message) from None
 
 
 def check_goals(

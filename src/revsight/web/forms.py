@@ -14,11 +14,12 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from revsight.analytics.catalogue import METRICS
 from revsight.analytics.dashboard_figures import COMPARISONS
 from revsight.core.errors import InvalidInput
 from revsight.core.periods import check_year
 from revsight.crm.models import ActivityType
-from revsight.org.models import ActivityStandard
+from revsight.org.models import ActivityStandard, GoalScope
 
 STANDARD_TYPES = [t for t in ActivityType if t != ActivityType.OTHER]
 STAGE_COLUMNS = ("id", "name", "order", "probability", "outcome")
@@ -51,6 +52,22 @@ class GoalForm(forms.Form):
     target = _text()
     team = forms.IntegerField(required=False, error_messages={"invalid": "is not a team id"})
     user = forms.IntegerField(required=False, error_messages={"invalid": "is not a person id"})
+
+
+class GoalFilterForm(forms.Form):
+    """Which goals the goals page lists: a period id, a scope and a metric (blank: any)."""
+
+    period = forms.CharField(required=False, max_length=16)
+    scope = forms.ChoiceField(required=False, choices=[("", "any"), *GoalScope.choices])
+    metric = forms.ChoiceField(
+        required=False, choices=[("", "any"), *((m.id, m.name) for m in METRICS)]
+    )
+
+    def chosen(self) -> dict[str, str]:
+        """The filters set, by field name; an unknown choice shows every goal."""
+        if not self.is_valid():
+            return {}
+        return {name: value.strip() for name, value in self.cleaned_data.items() if value.strip()}
 
 
 class SubmissionForm(forms.Form):

@@ -7,6 +7,7 @@ checks who may change what; an `InvalidInput` is shown naming the field, nothing
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from revsight.access import permissions, visibility
-from revsight.analytics.catalogue import BY_ID, METRICS
+from revsight.analytics.catalogue import BY_ID, METRICS, in_percent
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.core.periods import PACING_BASES, fiscal_year_start
@@ -36,6 +37,7 @@ from revsight.web import inputs
 from revsight.web.forms import (
     STANDARD_TYPES,
     FiscalYearForm,
+    GoalFilterForm,
     GoalForm,
     QuotaGridForm,
     QuotaYearForm,
@@ -228,6 +230,13 @@ def standards(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _target_shown(metric: str, target: Decimal) -> str:
+    """A goal as it was entered: a rate in per cent (25 %), anything else as a number."""
+    if in_percent(metric):
+        return f"{(target * 100).normalize():f} %"
+    return f"{target.normalize():f}"
+
+
 def _fiscal_months(year: int) -> list[date]:
     start = fiscal_year_start(year, Organisation.current().fiscal_year_start_month)
     return [
@@ -244,7 +253,7 @@ def quotas(request: HttpRequest) -> HttpResponse:
     people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON, is_active=True))
     if not actor.sees_everything:
         people = people.filter(team_id__in=visibility.managed_team_ids(actor))
-    people = people.order_by("team__name", "name")
+    people = people.select_related("team").order_by("team__name", "name")
     error = None
     posted: dict[str, str] = {}
     if request.method == "POST":
@@ -259,29 +268,49 @@ def quotas(request: HttpRequest) -> HttpResponse:
         (q.user_id, q.month): q.amount
         for q in Quota.objects.filter(user__in=people, month__in=months)
     }
+    return _render(
+        request,
+        "web/settings/quotas.html",
+        {"year": year, "months": months} | _quota_grid(list(people), months, stored, posted, error),
+        error,
+    )
+
+
+def _quota_grid(
+    people: list[User],
+    months: list[date],
+    stored: dict[tuple[int | None, date], Decimal],
+    posted: dict[str, str],
+    error: InvalidInput | None,
+) -> dict[str, Any]:
+    """The grid's rows (each cell as typed or stored, the refused one marked) and the totals
+    of what is stored, by person and by month."""
     grid = []
     for person in people:
         cells_shown = []
         for month in months:
             name = QuotaGridForm.name(person.pk, month)
             amount = stored.get((person.pk, month))
+            label = configuration.quota_label(person, month)
             cells_shown.append(
                 {
                     "name": name,
-                    "value": posted.get(name, f"{amount:.0f}" if amount is not None else ""),
+                    "label": label,
+                    "value": posted.get(name, "" if amount is None else _plain(amount)),
+                    "error": error.message if error and error.field == label else "",
                 }
             )
-        grid.append({"person": person, "cells": cells_shown})
-    return _render(
-        request,
-        "web/settings/quotas.html",
-        {
-            "year": year,
-            "months": months,
-            "grid": grid,
-        },
-        error,
-    )
+        total = sum((stored.get((person.pk, m), Decimal(0)) for m in months), Decimal(0))
+        grid.append({"person": person, "cells": cells_shown, "total": total})
+    by_month = [
+        sum((stored.get((p.pk, m), Decimal(0)) for p in people), Decimal(0)) for m in months
+    ]
+    return {"grid": grid, "month_totals": by_month, "total": sum(by_month, Decimal(0))}
+
+
+def _plain(amount: Decimal) -> str:
+    """An amount as stored, without rounding and without trailing zeros (50000, 1234.5)."""
+    return f"{amount.normalize():f}"
 
 
 @login_required
@@ -296,14 +325,15 @@ def goals(request: HttpRequest) -> HttpResponse:
                 goal["metric"],
                 goal["scope"],
                 goal["period"],
-                goal["target"],
+                configuration.goal_target(goal["metric"], goal["target"]),
                 team_id=goal["team"],
                 user_id=goal["user"],
             )
             return _saved("settings-goals")
         except InvalidInput as exc:
             error = exc
-    shown = visibility.scope(actor, Goal.objects.all()).select_related("team", "user")
+    chosen = GoalFilterForm(request.GET).chosen()
+    shown = visibility.scope(actor, Goal.objects.filter(**chosen)).select_related("team", "user")
     teams = Team.objects.order_by("name")
     if not actor.sees_everything:
         teams = teams.filter(pk__in=visibility.managed_team_ids(actor))
@@ -316,6 +346,7 @@ def goals(request: HttpRequest) -> HttpResponse:
                 {
                     "goal": g,
                     "name": BY_ID[g.metric].name if g.metric in BY_ID else g.metric,
+                    "target": _target_shown(g.metric, g.target),
                     "holder": g.team.name
                     if g.team
                     else g.user.display_name
@@ -324,6 +355,12 @@ def goals(request: HttpRequest) -> HttpResponse:
                 }
                 for g in shown.order_by("-period", "metric")[:300]
             ],
+            "chosen": chosen,
+            "periods": visibility.scope(actor, Goal.objects.all())
+            .order_by("-period")
+            .values_list("period", flat=True)
+            .distinct(),
+            "percent_metrics": [m.id for m in METRICS if in_percent(m.id)],
             "metrics": [(m.id, m.name) for m in METRICS],
             "scopes": GoalScope.choices
             if actor.sees_everything
