@@ -6,3 +6,7 @@ urlpatterns = [
     path("api/", include("revsight.api.urls")),
     path("", include("revsight.web.urls")),
 ]
+
+handler403 = "revsight.web.errors.forbidden"
+handler404 = "revsight.web.errors.not_found"
+handler500 = "revsight.web.errors.server_error"

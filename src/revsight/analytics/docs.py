@@ -8,6 +8,11 @@ A test fails when the file in the repository differs from what this prints.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from revsight.analytics.metric import Metric
+
 UNITS = {
     "money": "money (organisation currency)",
     "ratio": "ratio (a fraction: 0.42 is 42%)",
@@ -63,6 +68,11 @@ revsight metrics [--period P] [--as-of DATE] [--by company|team|rep] [--metric I
 """
 
 
+def facts(metric: Metric) -> str:
+    """The line under a metric's heading: its unit and which way is better."""
+    return f"Unit: {UNITS[metric.unit]}. Better: {metric.better}."
+
+
 def render() -> str:
     from revsight.analytics.catalogue import METRICS
 
@@ -75,7 +85,7 @@ def render() -> str:
     lines.append("## Definitions")
     for metric in METRICS:
         lines += ["", f"### `{metric.id}` — {metric.name}", ""]
-        lines += [f"Unit: {UNITS[metric.unit]}. Better: {metric.better}.", ""]
+        lines += [facts(metric), ""]
         lines.append(metric.definition)
     return "\n".join(lines) + "\n"
 

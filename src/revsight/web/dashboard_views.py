@@ -31,7 +31,8 @@ from revsight.core import clock, csvsafe, periods
 from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
 from revsight.org.models import Team, User
-from revsight.web import charts, dashboard_nav, inputs
+from revsight.web import charts, dashboard_nav, hints, inputs
+from revsight.web.back import back_to
 from revsight.web.forms import DashboardForm, RecordsForm
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
@@ -186,6 +187,7 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
             "rep_links": {r.email: link("won", period.id, owner=r.email) for r in data.reps},
             "rep_pages": _rep_pages(viewer, data.reps),
             "currency": organisation.currency,
+            "hints": hints.empty_states(viewer, data, organisation.fiscal_year_start_month),
         },
     )
 
@@ -272,12 +274,15 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "csv_link": f"{request.path}?{request.GET.urlencode()}&format=csv",
-            "back": f"{dashboard_url(scope)}?"
-            + urlencode({"period": asked["period"], "as_of": as_of.isoformat()}),
+            "back": back_to(
+                request,
+                f"{dashboard_url(scope)}?"
+                + urlencode({"period": asked["period"], "as_of": as_of.isoformat()}),
+            ),
             "stages": Stage.objects.order_by("order").values_list("name", flat=True),
             "types": ActivityType.choices,
             "total": sum(r.get("amount") or 0 for r in rows) if kind != "activities" else None,
-            "query": {k: v for k, v in request.GET.items() if k not in filters},
+            "query": {k: v for k, v in request.GET.items() if k not in (*filters, "next")},
         },
     )
 

@@ -14,9 +14,11 @@ from collections.abc import Callable, Sequence
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from revsight.core.errors import Busy, FieldProblem, RevsightError, TooLarge, error_body
 from revsight.importers.limits import MB, upload_limit
+from revsight.web.back import back_to
 
 
 def error_json(
@@ -31,9 +33,41 @@ def json_for(exc: RevsightError) -> JsonResponse:
 
 
 def page_for(request: HttpRequest, exc: RevsightError) -> HttpResponse:
-    return render(
-        request, "web/error.html", {"status": exc.status, "message": str(exc)}, status=exc.status
-    )
+    return error_page(request, exc.status, str(exc))
+
+
+def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """The styled page of an error: the navigation, what went wrong, and a way back (to the
+    page the person came from when it is this site's, else to the start page)."""
+    context = {"status": status, "message": message, "back": back_to(request, reverse("home"))}
+    return render(request, "web/error.html", context, status=status)
+
+
+def _said(exception: Exception | None, default: str) -> str:
+    """What a view said when refusing (`PermissionDenied("…")`); Django's own 404s carry the
+    URL patterns tried, which are not for people."""
+    said = exception.args[0] if exception is not None and exception.args else None
+    return said if isinstance(said, str) and said else default
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """`handler403`: a refusal raised as Django's `PermissionDenied`."""
+    return error_page(request, 403, _said(exception, "This page is not open to you."))
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """`handler404`: no such page, or nothing of that name that you may see."""
+    return error_page(request, 404, _said(exception, "There is no page at this address."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """`handler500`: the styled page when it can be drawn; when drawing it fails too (the
+    database itself may be what failed), plain text rather than a second error."""
+    message = "Something went wrong on our side; it has been logged. Try again in a moment."
+    try:
+        return error_page(request, 500, message)
+    except Exception:  # the last resort must answer
+        return HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")
 
 
 class ErrorMiddleware:

@@ -15,6 +15,7 @@ from revsight.web import (
 urlpatterns = [
     path("", dashboard_views.landing, name="home"),
     path("organisation/", views.home, name="organisation"),
+    path("metrics/", views.metric_definitions, name="metrics"),
     path("dashboard/company/", dashboard_views.company, name="dashboard-company"),
     path("dashboard/team/<int:team_id>/", dashboard_views.team, name="dashboard-team"),
     path("dashboard/rep/<int:user_id>/", dashboard_views.rep, name="dashboard-rep"),
