@@ -68,6 +68,20 @@ CASES = {
             )
         },
     ),
+    "win-rate goal above 100 %": Case(  # typed in per cent on the page, a fraction in a file
+        "must be at most 100 % (a share of a whole)",
+        form=(
+            "president",
+            "/settings/goals/",
+            {"metric": "win_rate", "scope": "company", "period": "2026-Q2", "target": "250"},
+        ),
+        files={
+            "goals.csv": (
+                ["metric", "scope", "team", "user", "period", "target"],
+                [["win_rate", "company", "", "", "2026-Q2", "2.5"]],
+            )
+        },
+    ),
     "submission for a week": Case(
         "must be a month (2026-03) or a quarter (2026-Q1)",
         form=("east_rep", "/forecast/", {"period": "2026-W10", "commit": "100"}),

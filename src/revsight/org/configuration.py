@@ -388,7 +388,7 @@ def _target(metric: str, raw: Any) -> Decimal:
     if value < 0 and metric not in SIGNED:
         raise InvalidInput("target", shown, "must be zero or more")
     if value > 1 and metric in SHARES:
-        raise InvalidInput("target", shown, "must be at most 100% (a share of a whole)")
+        raise InvalidInput("target", shown, "must be at most 100 % (a share of a whole)")
     return value
 
 
@@ -402,8 +402,7 @@ def goal_target(metric: str, typed: Any) -> Any:
     try:
         return _target(metric, percent / 100)
     except InvalidInput as exc:  # said of what was typed, in per cent
-        message = exc.message.replace("at most 100% (a", "at most 100 % (a")
-        raise InvalidInput("target", shown, message) from None
+        raise InvalidInput("target", shown, exc.message) from None
 
 
 def check_goals(
