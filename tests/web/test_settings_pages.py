@@ -283,3 +283,10 @@ def test_a_quota_with_more_decimals_than_cents_is_refused_on_its_cell(cast: Cast
     )
     assert f'aria-describedby="{name}-error"' in html
     assert snapshot() == before
+
+
+def test_a_stage_probability_is_shown_in_per_cent_as_stored(cast: Cast) -> None:
+    Stage.objects.create(name="Qualify", order=1, probability=Decimal("0.125"))
+    Stage.objects.create(name="Propose", order=2, probability=Decimal("0.6"))
+    page = logged_in(cast.admin).get("/settings/stages/")
+    assert [row["probability"] for row in page.context["stages"]] == ["12.5", "60"]

@@ -171,7 +171,7 @@ def stages(request: HttpRequest) -> HttpResponse:
             "id": s.pk,
             "name": s.name,
             "order": s.order,
-            "probability": f"{s.probability * 100:.0f}",
+            "probability": _plain(s.probability * 100),  # 12.5, not rounded to 13
             "outcome": s.outcome,
         }
         for s in Stage.objects.order_by("order", "name")
