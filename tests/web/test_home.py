@@ -116,15 +116,6 @@ def test_the_vp_sees_every_sales_team_but_not_services(cast: Cast) -> None:
     assert "dev@acme.test" not in page
 
 
-@pytest.mark.slow  # computes every landing dashboard afresh
-def test_every_navigation_link_leads_to_a_working_page(cast: Cast) -> None:
-    for user in (cast.president, cast.admin, cast.east_rep):
-        client = logged_in(user)
-        page = client.get("/organisation/")
-        for item in page.context["nav_items"]:
-            assert client.get(item["url"], follow=True).status_code == 200, item
-
-
 def test_logging_out_ends_the_session(cast: Cast) -> None:
     client = logged_in(cast.east_rep)
     assert client.post(reverse("logout")).status_code == 302

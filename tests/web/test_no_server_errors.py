@@ -53,10 +53,16 @@ PARAMETERS = {
     "saved": TEXT,
     "job": st.one_of(NUMBERS.map(str), TEXT),
     "retried": TEXT,
+    "next": st.one_of(
+        st.sampled_from(["/organisation/", "https://evil.test/", "//evil.test", "javascript:x"]),
+        TEXT,
+    ),
+    "metric": st.one_of(st.sampled_from(["win_rate", "bookings", "win_ratio"]), TEXT),
 }
 PAGES = [
     "/",
     "/organisation/",
+    "/metrics/",
     "/dashboard/company/",
     "/dashboard/team/{team}/",
     "/dashboard/rep/{rep}/",
