@@ -64,9 +64,20 @@ def test_every_role_opens_its_dashboard_and_follows_a_number(
     page.wait_for_selector(".chart.drawn")
     assert "period=quarter" in page.url
     assert "2026-Q2" in page.locator(".lede").first.inner_text()
-    page.locator('[data-metric="bookings"]').click()
+    # The tile's "?" opens the catalogue's definition, without leaving the page.
+    bookings = page.locator('[data-metric="bookings"]')
+    bookings.locator("summary").click()
+    opened = bookings.locator("details.definition").inner_text().split()
+    assert opened[:6] == ["?", "Bookings", "—", "Unit:", "money", "(organisation"]
+    bookings.locator("summary").click()
+    dashboard = page.url
+    bookings.locator(".tile-link").click()
     page.wait_for_url("**/records/won/**")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Won deals")
+    page.get_by_role("link", name="← Back").click()  # to the quarter it was opened from
+    page.wait_for_url(dashboard)
+    bookings.locator(".tile-link").click()
+    page.wait_for_url("**/records/won/**")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     saved = tmp_path / "won.csv"
