@@ -4,7 +4,8 @@ what to do, error pages with the navigation and a way back, back links to where 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -14,6 +15,8 @@ from django.test import Client, RequestFactory
 from revsight.analytics.catalogue import BY_ID, METRICS
 from revsight.analytics.docs import facts, render
 from revsight.core.models import Organisation
+from revsight.core.versions import mark_changed
+from revsight.crm.models import Opportunity, Stage
 from revsight.web.errors import server_error
 from revsight.web.templatetags.definitions import definition, prose
 from tests.people import Cast
@@ -137,3 +140,37 @@ def test_the_records_back_link_returns_to_the_page_one_came_from(cast: Cast) -> 
     assert again.context["back"] == came_from
     elsewhere = client.get(f"/records/won/?scope={scope}&next=https://evil.test/")
     assert elsewhere.context["back"].startswith(f"/dashboard/team/{cast.east.pk}/?period=month")
+
+
+@pytest.mark.slow  # computes a dashboard
+def test_a_dashboard_without_quotas_goals_or_deals_in_its_period_says_so(cast: Cast) -> None:
+    won = Stage.objects.create(name="Won", order=9, probability=1, outcome="won")
+    Opportunity.objects.create(  # data was imported, but not for 2027
+        owner=cast.east_rep,
+        name="Old win",
+        amount=Decimal("5000"),
+        status="won",
+        stage=won,
+        created_date=date(2025, 11, 1),
+        close_date=date(2026, 1, 20),
+    )
+    mark_changed("opportunities")
+    url = f"/dashboard/team/{cast.east.pk}/?period=month&as_of=2027-02-10"
+    page = logged_in(cast.east_manager).get(url)
+    assert [(h.text, h.action, h.url) for h in page.context["hints"]] == [
+        (
+            "No quotas set for 2027, so there is no attainment or coverage.",
+            "set them",
+            "/settings/quotas/?year=2027",
+        ),
+        (
+            "No goals set for 2027-02: the figures have nothing to be measured against.",
+            "set goals",
+            "/settings/goals/?period=2027-02",
+        ),
+        ("No deals closed in 2027-02, and none open expected to close in it.", "", ""),
+    ]
+    assert '<a href="/settings/quotas/?year=2027">Set them →</a>' in page.content.decode()
+    rep = logged_in(cast.east_rep).get(f"/dashboard/rep/{cast.east_rep.pk}/?as_of=2027-02-10")
+    assert rep.context["hints"][0].text.endswith("Your manager sets them.")
+    assert rep.context["hints"][0].url == ""
