@@ -341,7 +341,15 @@ ENTITIES: dict[str, Entity] = {
                 _c("team", "team", "Team name when scope is team.", example=""),
                 _c("user", "person", "Email when scope is user.", example=""),
                 _c("period", "period", "2026-03, 2026-Q1, 2026 or 2026-W09.", True, "2026-Q1"),
-                _c("target", "decimal", "Target value in the metric's unit.", True, "0.3"),
+                _c(
+                    "target",
+                    "decimal",
+                    "Target value in the metric's unit (a rate as a fraction: 0.3 is 30 %); a "
+                    "share of a whole above 1 and a negative value but for forecast_bias and "
+                    "the margins are refused.",
+                    True,
+                    "0.3",
+                ),
             ),
             ("metric", "scope", "team", "user", "period"),
         ),
