@@ -9,6 +9,7 @@ import dj_database_url
 
 from revsight.core.config import (
     ConfigError,
+    base_url,
     data_home,
     email_settings,
     env_bool,
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "revsight.analytics",
     "revsight.importers",
     "revsight.jobs",
+    "revsight.routine",
     "revsight.web",
     "axes",
     # django-ninja: the API's browsable docs, served from its own static files (no CDN).
@@ -166,7 +168,8 @@ AXES_DISABLE_ACCESS_LOG = True
 # A reset link works once, within the hour.
 PASSWORD_RESET_TIMEOUT = 3600
 
-# Email (the password reset), sent by revsight.core.mail.send.
+# Email (docs/jobs.md#email), sent by revsight.core.mail.send: SMTP from EMAIL_URL, else `.eml`
+# files in REVSIGHT_HOME/outbox/.
 _email = email_settings()
 EMAIL_BACKEND = _email.backend
 EMAIL_HOST = _email.host
@@ -178,6 +181,8 @@ EMAIL_USE_SSL = _email.use_ssl
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = _email.sender
 SERVER_EMAIL = _email.sender
+# Where people reach Revsight: the links in emails start with it.
+REVSIGHT_BASE_URL = base_url()
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
