@@ -317,5 +317,10 @@ REVSIGHT_WORKER_HEARTBEAT = env_int("REVSIGHT_WORKER_HEARTBEAT", 5, minimum=1)
 FILE_UPLOAD_TEMP_DIR = str(REVSIGHT_HOME / "uploads" / "incoming")
 (REVSIGHT_HOME / "uploads" / "incoming").mkdir(parents=True, exist_ok=True)
 
+# The watched import folder (docs/jobs.md#the-watched-folder): exports dropped there are imported
+# by the worker once they have not changed for IMPORT_WATCH_MIN_AGE seconds.
+REVSIGHT_IMPORT_WATCH_DIR = env_str("IMPORT_WATCH_DIR").strip() or None
+REVSIGHT_IMPORT_WATCH_MIN_AGE = env_int("IMPORT_WATCH_MIN_AGE", 30, minimum=0)
+
 # Requests one API token may make in any 60 seconds (api/auth.py); 0 turns the limit off.
 REVSIGHT_API_RATE_LIMIT = env_int("REVSIGHT_API_RATE_LIMIT", 600, minimum=0)

@@ -20,8 +20,10 @@ def opted_out(person: User) -> set[str]:
 
 
 def wants(person: User, kind: str) -> bool:
-    """Whether `person` gets emails of `kind`: active, with an address, and not opted out."""
-    if not person.is_active or not person.email:
+    """Whether `person` gets emails of `kind`: active, able to log in (not a placeholder an
+    import created, who could neither follow the link nor turn the email off), with an address,
+    and not opted out."""
+    if not person.is_active or not person.email or not person.has_usable_password():
         return False
     return not EmailOptOut.objects.filter(user=person, kind=kind).exists()
 

@@ -15,7 +15,7 @@ from huey.contrib.djhuey import db_periodic_task
 from revsight.forecasting.snapshots import take_snapshot
 from revsight.jobs import services
 from revsight.jobs.queue import Progress
-from revsight.routine import freshness, reminders, schedules
+from revsight.routine import freshness, reminders, schedules, watch
 
 
 def may_run_schedules(actor: Any) -> bool:
@@ -51,5 +51,6 @@ services.define("freshness_check", "Data-freshness check", _freshness, may_run_s
 
 @db_periodic_task(crontab(minute="*"))
 def schedules_tick() -> None:
-    """Every minute, in every worker: start what is due."""
+    """Every minute, in every worker: start what is due, then look at the watched folder."""
     schedules.tick()
+    watch.scan()
