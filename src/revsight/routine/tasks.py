@@ -15,7 +15,7 @@ from huey.contrib.djhuey import db_periodic_task
 from revsight.forecasting.snapshots import take_snapshot
 from revsight.jobs import services
 from revsight.jobs.queue import Progress
-from revsight.routine import freshness, reminders, schedules, watch
+from revsight.routine import freshness, prewarm, reminders, schedules, watch
 
 
 def may_run_schedules(actor: Any) -> bool:
@@ -51,6 +51,8 @@ services.define("freshness_check", "Data-freshness check", _freshness, may_run_s
 
 @db_periodic_task(crontab(minute="*"))
 def schedules_tick() -> None:
-    """Every minute, in every worker: start what is due, then look at the watched folder."""
+    """Every minute, in every worker: start what is due, look at the watched folder, and
+    pre-warm the recently viewed pages when the data changed."""
     schedules.tick()
     watch.scan()
+    prewarm.check()

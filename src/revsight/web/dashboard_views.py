@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from revsight.access import visibility
+from revsight.analytics import viewed
 from revsight.analytics.dashboard import Dashboard, Figure, RepRow, TopAccount, dashboard
 from revsight.analytics.dashboard_scope import (
     PERIOD_KINDS,
@@ -141,6 +142,7 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     period_kind = DashboardForm(request.GET).period_kind()
     as_of = inputs.as_of(request)
     data = dashboard(scope, period_kind, as_of)
+    viewed.seen("dashboard", scope.path, period_kind, as_of)
 
     def link(kind: str, **filters: Any) -> str:
         return drill(kind, scope, period_kind, as_of, **filters)
