@@ -54,7 +54,8 @@ def test_every_role_opens_its_dashboard_and_follows_a_number(
     page.goto(f"{page.url}?as_of={AS_OF}")
     page.wait_for_selector(".chart.drawn")
     page.emulate_media(media="print")
-    assert not page.locator(".switch").is_visible()
+    assert not page.locator(".dash-head .switch").is_visible()
+    assert not page.locator(".timebar").is_visible()
     assert page.locator(".tiles").is_visible()
     page.emulate_media(media="screen")
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from revsight.analytics import viewed
+from revsight.analytics.dashboard import kept_name
 from revsight.analytics.dashboard_scope import company_scope, period_of
 from revsight.analytics.kept import kept_already
 from revsight.core.models import Organisation
@@ -22,9 +23,7 @@ AS_OF = date(2026, 3, 15)
 
 
 def dashboard_name(as_of: date) -> str:
-    scope = company_scope()
-    period = period_of("month", as_of)
-    return f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}"
+    return kept_name(company_scope(), period_of("month", as_of), as_of)
 
 
 def test_a_view_is_noted_without_writing_to_the_database(cast: Cast) -> None:
@@ -33,17 +32,21 @@ def test_a_view_is_noted_without_writing_to_the_database(cast: Cast) -> None:
     client = Client()
     client.force_login(cast.president)
     client.get(f"/dashboard/company/?as_of={AS_OF}")
+    client.get("/dashboard/company/?period=quarter")  # as of today, whichever day it is then
     with CaptureQueriesContext(connection) as queries:
-        viewed.seen("dashboard", "company", "month", AS_OF)
+        viewed.seen("dashboard", "company", "month|previous", AS_OF)
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE")]
     assert writes == []
-    assert viewed.recent() == [("dashboard", "company", "month", AS_OF.isoformat())]
+    assert viewed.recent() == [
+        ("dashboard", "company", "quarter|previous", ""),
+        ("dashboard", "company", "month|previous", AS_OF.isoformat()),
+    ]
 
 
 def test_after_a_change_the_viewed_dashboard_is_computed_before_anyone_asks(cast: Cast) -> None:
     Organisation.current()
     deal(cast.east_rep, "a1")
-    viewed.seen("dashboard", "company", "month", AS_OF)
+    viewed.seen("dashboard", "company", "month|previous", AS_OF)
     configuration.set_fiscal_year_start(cast.admin, 4)  # a settings change moves the version
     assert kept_already(dashboard_name(AS_OF)) is None
     job = prewarm.check()

@@ -58,6 +58,7 @@ ACTIVITY_COUNT = Metric(
     ("activities",),
     count("activities", "n_all"),
     "Number of activities of any type dated in the period (up to the as-of date).",
+    accumulates=True,
 )
 
 ACTIVITY_COUNTS = [
@@ -69,6 +70,7 @@ ACTIVITY_COUNTS = [
         count("activities", f"n_{kind}"),
         f"Number of {ActivityType(kind).label.lower()} activities dated in the period (up to "
         "the as-of date).",
+        accumulates=True,
     )
     for kind in ACTIVITY_TYPES
 ]

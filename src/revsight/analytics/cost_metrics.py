@@ -46,6 +46,8 @@ SALES_EXPENSE = Metric(
     total("expenses", "expenses"),
     "Sum of the direct sales expenses of the people in scope for the period (monthly "
     "amounts, prorated by day for periods that are not whole months).",
+    better="lower",
+    accumulates=True,
 )
 
 SALES_EXPENSE_PCT_VOLUME = Metric(
@@ -55,6 +57,7 @@ SALES_EXPENSE_PCT_VOLUME = Metric(
     ("expenses", "closed"),
     _expense_share("closed", "won_amount"),
     "sales_expense / bookings. None when bookings are 0.",
+    better="lower",
 )
 
 SALES_EXPENSE_PCT_MARGIN = Metric(
@@ -64,6 +67,7 @@ SALES_EXPENSE_PCT_MARGIN = Metric(
     ("expenses", "closed"),
     _expense_share("closed", "won_margin"),
     "sales_expense / gross_margin. None when the gross margin is 0.",
+    better="lower",
 )
 
 SALES_EXPENSE_PCT_QUOTA = Metric(
@@ -73,6 +77,7 @@ SALES_EXPENSE_PCT_QUOTA = Metric(
     ("expenses", "quota"),
     _expense_share("quota", "quota"),
     "sales_expense / quota. None without a quota.",
+    better="lower",
 )
 
 COST_PER_LEAD = Metric(
@@ -85,6 +90,7 @@ COST_PER_LEAD = Metric(
     "over every lead source. Company scope only (spend belongs to a source, not a person); "
     "None for teams and salespeople, and when no lead was created.",
     splits=("lead_source",),
+    better="lower",
 )
 
 LEAD_COUNT = Metric(
@@ -96,6 +102,7 @@ LEAD_COUNT = Metric(
     "Leads created in the period (up to the as-of date). Company scope only, like "
     "cost_per_lead; 0 for teams and salespeople.",
     splits=("lead_source",),
+    accumulates=True,
 )
 
 MARKETING_SPEND = Metric(
@@ -106,4 +113,6 @@ MARKETING_SPEND = Metric(
     total("marketing", "spend"),
     "Marketing spend in the period (monthly amounts prorated by day). Company scope only.",
     splits=("lead_source",),
+    better="neither",
+    accumulates=True,
 )

@@ -14,7 +14,17 @@ from typing import Any
 from revsight.analytics.activity_metrics import INDICATOR_IDS, STANDARD_TYPES
 from revsight.analytics.catalogue import BY_ID
 from revsight.analytics.computation import Result
-from revsight.analytics.dashboard_scope import Scope, members_of, period_of, reps_of
+from revsight.analytics.dashboard_figures import (
+    AVERAGED_MONTHS,
+    Comparison,
+    Figure,
+    average,
+    compared,
+    comparison,
+    figure,
+    scored_period,
+)
+from revsight.analytics.dashboard_scope import Scope, members_of, reps_of
 from revsight.analytics.kept import kept
 from revsight.analytics.records import listed
 from revsight.analytics.scopes import Membership
@@ -35,6 +45,8 @@ TILES = [
     ("pipeline_coverage", "pipeline"),
     ("forecast_accuracy", "won"),
 ]
+# Scored on the last complete period, never on the one in progress (`scored_period`).
+SCORED = ["forecast_accuracy", "forecast_bias"]
 BEYOND = [
     "new_account_sales_pct",
     "existing_account_sales_pct",
@@ -60,27 +72,10 @@ PER_REP = [
     "lost_count",
     "win_rate",
     "win_rate_value",
-    "forecast_accuracy",
-    "forecast_bias",
     *[f"activities_vs_standard_{kind}" for kind in STANDARD_TYPES],
 ]
 
 Value = float | int | None
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One metric for the scope: its value, goal, gap, the previous period and the trend."""
-
-    id: str
-    name: str
-    unit: str
-    value: Value
-    goal: float | None
-    gap: float | None
-    previous: Value
-    trend: list[tuple[str, Value]]
-    drill: str = ""  # the kind of records behind it (`won`, `pipeline`, …)
 
 
 @dataclass(frozen=True)
@@ -160,10 +155,14 @@ class Dashboard:
     period: periods.Period
     trend_periods: list[str]
     has_data: bool
+    scored: periods.Period  # the last complete period, for forecast accuracy and bias
+    comparison: Comparison
+    pacing: str = "selling"
     tiles: list[Figure] = field(default_factory=list)
     beyond: list[Figure] = field(default_factory=list)
     windows: list[WindowCover] = field(default_factory=list)
     stages: list[StageBar] = field(default_factory=list)
+    stages_compared: list[StageBar] = field(default_factory=list)
     lead_sources: list[LeadSource] = field(default_factory=list)
     following: list[MonthCover] = field(default_factory=list)
     indicators: Indicators | None = None
@@ -174,26 +173,22 @@ class Dashboard:
     accounts: list[TopAccount] = field(default_factory=list)
 
 
-def dashboard(scope: Scope, period_kind: str, as_of: date) -> Dashboard:
-    """Everything the dashboard page shows, kept under the data's version."""
-    period = period_of(period_kind, as_of)
-    name = f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}"
-    return kept(name, lambda: _build(scope, period, as_of))
+def dashboard(
+    scope: Scope, period: periods.Period, as_of: date, compare: str = "previous"
+) -> Dashboard:
+    """Everything the dashboard page shows for a period as it stood at the end of `as_of`,
+    compared with `compare` (`dashboard_figures.COMPARISONS`), kept under the data's version
+    (which includes the pacing basis)."""
+    return kept(
+        kept_name(scope, period, as_of, compare), lambda: _build(scope, period, as_of, compare)
+    )
 
 
-def _figure(result: Result, metric_id: str, key: str, trend: bool = True) -> Figure:
-    row = next(r for r in result.rows if r.metric == metric_id and r.key == key)
-    history = row.trend if trend else None
-    points = list(zip([p.id for p in result.trend_periods], history or [], strict=False))
-    return Figure(
-        metric_id,
-        BY_ID[metric_id].name,
-        BY_ID[metric_id].unit,
-        row.value,
-        row.goal,
-        row.gap,
-        history[-1] if history else None,
-        points,
+def kept_name(scope: Scope, period: periods.Period, as_of: date, compare: str = "previous") -> str:
+    """The name a dashboard is kept under (`kept.kept_already` finds it)."""
+    return (
+        f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}"
+        f":{compare}:{Organisation.current().pacing}"
     )
 
 
@@ -201,51 +196,102 @@ class _Builder:
     """Computes a dashboard's parts for one scope, period and day, in one analytics session."""
 
     def __init__(
-        self, analytics: Session, scope: Scope, period: periods.Period, as_of: date
+        self,
+        analytics: Session,
+        scope: Scope,
+        period: periods.Period,
+        as_of: date,
+        compare: str = "previous",
     ) -> None:
         self.analytics = analytics
         self.scope, self.period, self.as_of = scope, period, as_of
         self.members = members_of(scope, period)
         self.key = scope.key
-        self.fiscal = Organisation.current().fiscal_year_start_month
+        organisation = Organisation.current()
+        self.fiscal, self.pacing = organisation.fiscal_year_start_month, organisation.pacing
+        self.scored = scored_period(period, as_of, self.fiscal)
+        self.comparison = comparison(compare, period, as_of, self.fiscal)
 
     def values(
-        self, ids: list[str], period: periods.Period | None = None, **options: Any
+        self,
+        ids: list[str],
+        period: periods.Period | None = None,
+        as_of: date | None = None,
+        members: Membership | None = None,
+        **options: Any,
     ) -> Result:
         query = Query(
-            ids, period or self.period, self.as_of, self.scope.kind, members=self.members, **options
+            ids,
+            period or self.period,
+            as_of or self.as_of,
+            self.scope.kind,
+            members=members or self.members,
+            **options,
         )
         return self.analytics.compute(query)
 
+    def compared(self, ids: list[str], **options: Any) -> Result | None:
+        """The metrics in the comparison period as of its day; None when the scope had no one
+        in it."""
+        other = self.comparison.period
+        members = members_of(self.scope, other)
+        if self.key not in members.keys:
+            return None
+        return self.values(ids, other, self.comparison.as_of, members, **options)
+
+    def accuracy(self) -> Figure:
+        """Forecast accuracy of the last complete period, with the six complete months'
+        average: a month's commit is never scored on the days of it gone by so far."""
+        scored = self.values(["forecast_accuracy"], self.scored, trend=TREND - 1)
+        months = periods.last_completed("month", self.as_of, self.fiscal)
+        monthly = scored
+        if months != self.scored:
+            monthly = self.values(["forecast_accuracy"], months, trend=AVERAGED_MONTHS - 1)
+        row = next(r for r in monthly.rows if r.metric == "forecast_accuracy" and r.key == self.key)
+        shown = figure(scored, "forecast_accuracy", self.key, period_id=self.scored.id)
+        earlier = periods.previous(self.scored, 1, self.fiscal)[0]
+        if self.comparison.kind == "last_year":
+            earlier = periods.year_earlier(self.scored, self.fiscal)
+        members = members_of(self.scope, earlier)
+        value = None
+        if self.key in members.keys:
+            before = self.values(["forecast_accuracy"], earlier, members=members)
+            value = before.value("forecast_accuracy", self.key)
+        return replace(
+            compared(shown, value, earlier.id), average=average([*(row.trend or []), row.value])
+        )
+
     def tiles(self) -> tuple[list[Figure], list[Figure], list[WindowCover], list[str]]:
-        trended = self.values([m for m, _ in TILES if m not in NO_TREND], trend=TREND)
-        plain = self.values([*BEYOND, *WINDOWS, *NO_TREND])
-        tiles = [
-            replace(
-                _figure(plain if m in NO_TREND else trended, m, self.key, m not in NO_TREND),
-                drill=drill,
+        plain_ids = [m for m, _ in TILES if m in NO_TREND]
+        trended_ids = [m for m, _ in TILES if m not in NO_TREND and m not in SCORED]
+        trended = self.values(trended_ids, trend=TREND)
+        plain = self.values([*BEYOND, *WINDOWS, *plain_ids])
+        other = self.compared([*trended_ids, *plain_ids])
+        shown: dict[str, Figure] = {"forecast_accuracy": self.accuracy()}
+        for metric in [*trended_ids, *plain_ids]:
+            made = figure(
+                trended if metric in trended_ids else plain,
+                metric,
+                self.key,
+                trend=metric in trended_ids,
+                basis=self.pacing,
             )
-            for m, drill in TILES
-        ]
-        beyond = [_figure(plain, metric, self.key) for metric in BEYOND]
+            value = other.value(metric, self.key) if other else None
+            shown[metric] = compared(made, value, self.comparison.label)
+        tiles = [replace(shown[m], drill=drill) for m, drill in TILES]
+        beyond = [figure(plain, metric, self.key, basis=self.pacing) for metric in BEYOND]
         windows = [
             WindowCover(int(metric.split("_")[-1][:-1]), plain.value(metric, self.key))
             for metric in WINDOWS
         ]
         return tiles, beyond, windows, [p.id for p in trended.trend_periods]
 
-    def stages(self) -> list[StageBar]:
-        result = self.values(["pipeline_value", "pipeline_count"], split="stage")
-        counts = {
-            r.split: r.value
-            for r in result.rows
-            if r.metric == "pipeline_count" and r.key == self.key
-        }
-        return [
-            StageBar(str(row.split), float(row.value or 0), int(counts.get(row.split) or 0))
-            for row in result.rows
-            if row.metric == "pipeline_value" and row.key == self.key
-        ]
+    def stages(self) -> tuple[list[StageBar], list[StageBar]]:
+        """The pipeline by stage, and as it stood in the comparison period."""
+        ids = ["pipeline_value", "pipeline_count"]
+        other = self.compared(ids, split="stage")
+        now = _stage_bars(self.values(ids, split="stage"), self.key)
+        return now, _stage_bars(other, self.key) if other else []
 
     def following(self) -> list[MonthCover]:
         month = periods.containing("month", self.as_of, self.fiscal)
@@ -302,8 +348,16 @@ class _Builder:
         result = self.analytics.compute(
             Query(PER_REP, self.period, self.as_of, "rep", members=reps)
         )
+        scored = self.analytics.compute(Query(SCORED, self.scored, self.as_of, "rep", members=reps))
         rows = [
-            RepRow(email, reps.label(email), {m: result.value(m, email) for m in PER_REP})
+            RepRow(
+                email,
+                reps.label(email),
+                {
+                    **{m: result.value(m, email) for m in PER_REP},
+                    **{m: scored.value(m, email) for m in SCORED},
+                },
+            )
             for email in reps.keys
         ]
         if self.scope.kind != "rep":
@@ -316,9 +370,20 @@ class _Builder:
         return [r for r in rows if r.email == self.key], 1, headline
 
 
-def _build(scope: Scope, period: periods.Period, as_of: date) -> Dashboard:
+def _stage_bars(result: Result, key: str) -> list[StageBar]:
+    counts = {
+        r.split: r.value for r in result.rows if r.metric == "pipeline_count" and r.key == key
+    }
+    return [
+        StageBar(str(row.split), float(row.value or 0), int(counts.get(row.split) or 0))
+        for row in result.rows
+        if row.metric == "pipeline_value" and row.key == key
+    ]
+
+
+def _build(scope: Scope, period: periods.Period, as_of: date, compare: str) -> Dashboard:
     with session() as analytics:
-        return _assemble(_Builder(analytics, scope, period, as_of))
+        return _assemble(_Builder(analytics, scope, period, as_of, compare))
 
 
 def _assemble(build: _Builder) -> Dashboard:
@@ -332,19 +397,24 @@ def _assemble(build: _Builder) -> Dashboard:
         "reps_total": reps_total,
         "leaderboard": leaderboard,
         "accounts": top_accounts(build.members, as_of),
+        "pacing": build.pacing,
     }
     if not has_key:
-        return Dashboard(scope, period, [], False, **common)
+        return Dashboard(scope, period, [], False, build.scored, build.comparison, **common)
     tiles, beyond, windows, trend_periods = build.tiles()
+    stages, stages_compared = build.stages()
     return Dashboard(
         scope,
         period,
         trend_periods,
         True,
+        build.scored,
+        build.comparison,
         tiles=tiles,
         beyond=beyond,
         windows=windows,
-        stages=build.stages(),
+        stages=stages,
+        stages_compared=stages_compared,
         indicators=build.indicators(),
         **common,
     )

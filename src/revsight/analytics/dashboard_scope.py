@@ -9,11 +9,17 @@ from datetime import date
 from revsight.access import visibility
 from revsight.analytics.scopes import Membership, membership, narrowed
 from revsight.core import periods
-from revsight.core.errors import NotAllowed, NotFound
+from revsight.core.errors import InvalidInput, NotAllowed, NotFound
 from revsight.core.models import Organisation
 from revsight.org.models import Role, Team, TeamTree, User
 
-PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "ytd": "Year to date"}
+PERIOD_KINDS = {
+    "week": "Week",
+    "month": "Month",
+    "quarter": "Quarter",
+    "year": "Year",
+    "ytd": "Year to date",
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,32 @@ def period_of(kind: str, as_of: date) -> periods.Period:
     if kind not in PERIOD_KINDS:
         raise NotFound("No such period.")
     return periods.containing(kind, as_of, fiscal)
+
+
+def dashboard_period(asked: str, as_of: date | None, today: date) -> tuple[periods.Period, date]:
+    """The period a dashboard shows and the day it is seen as of. `asked` is a kind (the
+    week, month, quarter, year or year to date containing the as-of date, today by default)
+    or a period id (`2026-W09`, `2026-03`, `2026-Q1`, `2026`), seen as of its last day, or
+    today while it is in progress. An as-of date before the period begins is refused."""
+    fiscal = Organisation.current().fiscal_year_start_month
+    if asked in PERIOD_KINDS:
+        day = as_of or today
+        return period_of(asked, day), day
+    try:
+        period = periods.parse(asked, as_of or today, fiscal)
+    except InvalidInput as refused:
+        if refused.field != "period" or "is not a period id" not in str(refused):
+            raise
+        kinds = ", ".join(PERIOD_KINDS)
+        raise InvalidInput(
+            "period", asked, f"must be one of: {kinds}, or a period id such as 2026-03"
+        ) from None
+    day = as_of or min(period.end, max(today, period.start))
+    if day < period.start:
+        raise InvalidInput(
+            "as_of", day.isoformat(), f"is before {period.id} begins ({period.start.isoformat()})"
+        )
+    return period, day
 
 
 def members_of(scope: Scope, period: periods.Period) -> Membership:

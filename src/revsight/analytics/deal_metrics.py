@@ -48,6 +48,7 @@ BOOKINGS = Metric(
     total("closed", "won_amount"),
     f"Sum of the amounts of won opportunities closed in the period. {IN_PERIOD} "
     "0 when nothing was won.",
+    accumulates=True,
 )
 
 WON_COUNT = Metric(
@@ -57,6 +58,7 @@ WON_COUNT = Metric(
     ("closed",),
     count("closed", "won_count"),
     f"Number of won opportunities closed in the period. {IN_PERIOD}",
+    accumulates=True,
 )
 
 LOST_COUNT = Metric(
@@ -66,6 +68,8 @@ LOST_COUNT = Metric(
     ("closed",),
     count("closed", "lost_count"),
     f"Number of lost opportunities closed in the period. {IN_PERIOD}",
+    better="lower",
+    accumulates=True,
 )
 
 WIN_RATE = Metric(
@@ -106,6 +110,7 @@ SALES_CYCLE_DAYS_MEDIAN = Metric(
     field("cycle", "cycle_median"),
     "Median number of days from created date to close date over won deals closed in the "
     "period (the mean of the middle two for an even number). None when nothing was won.",
+    better="lower",
 )
 
 SALES_CYCLE_DAYS_MEAN = Metric(
@@ -116,6 +121,7 @@ SALES_CYCLE_DAYS_MEAN = Metric(
     field("cycle", "cycle_mean"),
     "Mean number of days from created date to close date over won deals closed in the "
     "period. None when nothing was won.",
+    better="lower",
 )
 
 NEW_ACCOUNT_SALES_PCT = Metric(
@@ -144,6 +150,7 @@ GROSS_MARGIN = Metric(
     ("closed",),
     total("closed", "won_margin"),
     f"Sum of the gross margin of won opportunities closed in the period. {IN_PERIOD}",
+    accumulates=True,
 )
 
 REVENUE_PER_CUSTOMER = Metric(
@@ -165,6 +172,7 @@ SALES_CYCLE_DAYS_LOST_MEDIAN = Metric(
     field("lost_cycle", "cycle_median"),
     "Median number of days from created date to close date over lost deals closed in the "
     "period: how long a deal takes to be lost. None when nothing was lost.",
+    better="lower",
 )
 
 SALES_CYCLE_DAYS_LOST_MEAN = Metric(
@@ -175,4 +183,5 @@ SALES_CYCLE_DAYS_LOST_MEAN = Metric(
     field("lost_cycle", "cycle_mean"),
     "Mean number of days from created date to close date over lost deals closed in the "
     "period. None when nothing was lost.",
+    better="lower",
 )

@@ -34,6 +34,7 @@ DAYS_SALES_OUTSTANDING = Metric(
     "Receivables open at the end of the period (or the as-of date: invoiced by then and not "
     "paid by then) / amount invoiced in the period × days in the period. Invoices belong to "
     "the owner of the deal invoiced, else of the account. None when nothing was invoiced.",
+    better="lower",
 )
 
 CONSULTANT_UTILIZATION = Metric(

@@ -33,7 +33,13 @@ command, the API and the exports all compute it through the same code
   or a salesperson (named by email). With `--by rep` every salesperson employed during the period
   appears, also those with nothing in it.
 - **Goals**: a goal for the metric, scope and period id (the goals table) is shown beside the
-  value with the gap (value − goal).
+  value with the gap (value − goal); a gap between two ratios is in percentage points (pp).
+- **Better**: whether a higher or a lower value is good (a sales cycle, days sales outstanding,
+  a cost: lower), or neither (a bias, a quota). The dashboards colour a value against its goal
+  by it.
+- **Paced**: the value builds up through the period (a sum or a count of what happened in it),
+  so the dashboards pro-rate its goal to the selling days elapsed (the goal to date) and say
+  whether it is on pace.
 - **Null** means "not defined" (a ratio over nothing); sums and counts over nothing are 0.
 - **Engines**: `duckdb` (a replica of the fact tables in the data directory, the default),
   `database` (SQLite or PostgreSQL directly) or `spark` (Apache Spark over the fact tables as
@@ -52,8 +58,8 @@ revsight metrics [--period P] [--as-of DATE] [--by company|team|rep] [--metric I
                  [--split stage|lead_source]
 ```
 
-| id | name | unit |
-|---|---|---|
+| id | name | unit | better | paced |
+|---|---|---|---|---|
 """
 
 
@@ -61,11 +67,15 @@ def render() -> str:
     from revsight.analytics.catalogue import METRICS
 
     lines = [HEADER.rstrip("\n")]
-    lines += [f"| `{m.id}` | {m.name} | {m.unit} |" for m in METRICS]
+    lines += [
+        f"| `{m.id}` | {m.name} | {m.unit} | {m.better} | {'yes' if m.accumulates else ''} |"
+        for m in METRICS
+    ]
     lines.append("")
     lines.append("## Definitions")
     for metric in METRICS:
-        lines += ["", f"### `{metric.id}` — {metric.name}", "", f"Unit: {UNITS[metric.unit]}.", ""]
+        lines += ["", f"### `{metric.id}` — {metric.name}", ""]
+        lines += [f"Unit: {UNITS[metric.unit]}. Better: {metric.better}.", ""]
         lines.append(metric.definition)
     return "\n".join(lines) + "\n"
 

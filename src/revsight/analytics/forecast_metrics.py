@@ -44,4 +44,5 @@ FORECAST_BIAS = Metric(
     _bias,
     "(F − A) / A with F and A as for forecast_accuracy: positive when the commit was "
     "optimistic, negative when sandbagged. None when A = 0 or nobody submitted.",
+    better="neither",
 )

@@ -23,12 +23,14 @@ T = TypeVar("T")
 
 
 def version_stamp() -> str:
-    """Changes whenever any fact table, goal, activity standard or the fiscal year changes."""
+    """Changes whenever any fact table, goal, activity standard, the fiscal year or the pacing
+    basis changes."""
     # Aggregates rather than rows: a large organisation has thousands of goals.
     targets = (
         Goal.objects.aggregate(n=Count("pk"), last=Max("pk"), total=Sum("target")),
         list(ActivityStandard.objects.order_by("pk").values_list("pk", "per", "count")),
         Organisation.current().fiscal_year_start_month,
+        Organisation.current().pacing,
     )
     return hashlib.sha1(repr((source_state(), targets)).encode()).hexdigest()[:16]
 

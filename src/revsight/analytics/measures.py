@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 from ibis import _
 
 from revsight.analytics.context import Context, end_of_day_utc
+from revsight.core import periods
 from revsight.crm.models import ActivityType
 
 ACTIVITY_TYPES = [t.value for t in ActivityType]
@@ -240,7 +241,7 @@ def consulting(ctx: Context) -> ir.Table:
         billable_hours=billable.ifelse(joined.hours, 0).sum(),
         billed=billable.ifelse(joined.billed_amount, 0).sum(),
         standard_value=billable.ifelse(joined.hours * joined.standard_rate, 0).sum(),
-        workdays=ibis.literal(_weekdays(ctx.period.start, ctx.last_day)),
+        workdays=ibis.literal(periods.selling_days(ctx.period.start, ctx.last_day)),
     )
 
 
@@ -315,16 +316,12 @@ def staffing(ctx: Context) -> dict[str, dict[str, Any]]:
     }
     standards = ctx.fact("activity_standards").filter(_.role == "salesperson").execute()
     for standard in standards.sort_values("id").to_dict("records"):
-        periods = days / 7 if standard["per"] == "week" else days * 12 / 365
+        spans = days / 7 if standard["per"] == "week" else days * 12 / 365
         for key, people in per_key.items():
             expected.setdefault(key, {})[f"expected_{standard['activity_type']}"] = (
-                float(standard["count"]) * periods * people
+                float(standard["count"]) * spans * people
             )
     return expected
-
-
-def _weekdays(start: date, end: date) -> int:
-    return sum(1 for n in range((end - start).days + 1) if (start + timedelta(n)).weekday() < 5)
 
 
 def _empty(**columns: str) -> ir.Table:

@@ -26,6 +26,19 @@ class Metric:
     finish: Callable[[Measures], float | int | None]
     definition: str
     splits: tuple[str, ...] = ()  # dimensions the metric can be divided by
+    # Which way is good: "higher", "lower" (a sales cycle, days sales outstanding, a cost) or
+    # "neither" (a bias, a quota: nearer the goal is all that can be said).
+    better: str = "higher"
+    # Whether the value builds up day by day through the period (a sum or a count of what
+    # happened in it), so that its goal can be pro-rated to the days elapsed.
+    accumulates: bool = False
+
+    def good(self, value: float | int | None, goal: float | None) -> bool | None:
+        """Whether a value meets its goal, the way this metric is read; None when there is no
+        value, no goal, or no better direction."""
+        if value is None or goal is None or self.better == "neither":
+            return None
+        return value >= goal if self.better == "higher" else value <= goal
 
     def value(self, measures: Measures) -> float | int | None:
         """The metric for one key; a measure with no row for the key is empty ({})."""

@@ -123,6 +123,17 @@ def format_value(value: float | int | None, unit: str, metric: str = "") -> str:
     return f"{value:,}"
 
 
+def format_gap(value: float | int | None, unit: str, metric: str = "") -> str:
+    """A difference between two values with its sign: +12,500 · −3.0 d · a difference between
+    two ratios in percentage points (+4.2 pp), never in per cent."""
+    if value is None:
+        return "—"
+    sign = "+" if value >= 0 else "−"
+    if unit == "ratio" and metric not in MULTIPLES:
+        return f"{sign}{abs(value) * 100:.1f} pp"
+    return sign + format_value(abs(value), unit, metric)
+
+
 def grid(headings: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
     """Aligned columns: the first `text_columns` to the left, numbers to the right."""
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headings)]
@@ -155,7 +166,8 @@ def as_table(result: Result) -> str:
         rows = []
         for metric in result.metrics:
             row = by_cell[(metric.id, "company")]
-            cells = [format_value(v, row.unit, metric.id) for v in (row.value, row.goal, row.gap)]
+            cells = [format_value(v, row.unit, metric.id) for v in (row.value, row.goal)]
+            cells.append(format_gap(row.gap, row.unit, metric.id))
             if row.goal is None:
                 cells[1:] = ["", ""]
             trend = ""

@@ -60,6 +60,7 @@ QUOTA = Metric(
     "Sum of the salespeople's monthly quotas for the period; a month only partly inside "
     "the period (weeks, year to date) counts in proportion to its days. Teams and the "
     "company add up their members' quotas. 0 when no quota is set.",
+    better="neither",
 )
 
 PIPELINE_COVERAGE = Metric(

@@ -13,12 +13,13 @@ KEY = "viewed-pages"
 KEPT_DAYS = 30
 REFRESH_SECONDS = 3600
 
-Viewed = tuple[str, str, str, str]  # page ("dashboard" | "forecast"), scope path, option, day
+Viewed = tuple[str, str, str, str]  # page ("dashboard" | "forecast"), scope path, option, day or ""
 
 
-def seen(page: str, scope: str, option: str, day: date) -> None:
-    """Note a view; a cache read, and a write only the first time within the hour."""
-    entry: Viewed = (page, scope, option, day.isoformat())
+def seen(page: str, scope: str, option: str, day: date | None) -> None:
+    """Note a view (`day` None: as of today, whichever day that is when it is warmed); a cache
+    read, and a write only the first time within the hour."""
+    entry: Viewed = (page, scope, option, day.isoformat() if day else "")
     views: dict[Viewed, float] = cache.get(KEY) or {}
     now = time.time()
     if now - views.get(entry, 0.0) < REFRESH_SECONDS:

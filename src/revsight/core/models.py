@@ -62,6 +62,12 @@ class Organisation(models.Model):
     currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code.")
     time_zone = models.CharField(max_length=64, default="UTC")
     fiscal_year_start_month = models.PositiveSmallIntegerField(default=1)
+    pacing = models.CharField(
+        max_length=16,
+        default="selling",
+        choices=[("selling", "Selling days (Monday to Friday)"), ("calendar", "Calendar days")],
+        help_text="What a goal to date is pro-rated by.",
+    )
     is_demo = models.BooleanField(
         default=False, help_text="Built by `revsight demo`; real imports refuse to mix into it."
     )

@@ -167,3 +167,66 @@ def previous(period: Period, count: int, fiscal_start_month: int = 1) -> list[Pe
 
 def _days_in_month(day: date) -> int:
     return (add_months(day.replace(day=1), 1) - timedelta(days=1)).day
+
+
+# Pacing: how much of a period has gone by on a day, in selling days (Monday to Friday) or in
+# calendar days, as the organisation chooses (`Organisation.pacing`).
+PACING_BASES = {"selling": "selling days (Monday to Friday)", "calendar": "calendar days"}
+
+
+def selling_days(start: date, end: date) -> int:
+    """Weekdays (Monday to Friday) from `start` to `end`, both included; 0 when end < start."""
+    if end < start:
+        return 0
+    weeks, extra = divmod((end - start).days + 1, 7)
+    return weeks * 5 + sum(1 for n in range(extra) if (start + timedelta(n)).weekday() < 5)
+
+
+def days_elapsed(period: Period, as_of: date, basis: str = "selling") -> tuple[int, int]:
+    """(days gone by, days in all) of a period at the end of `as_of`, counting selling days or
+    calendar days: the as-of day itself has gone by."""
+    last = min(as_of, period.end)
+    if basis == "calendar":
+        return max((last - period.start).days + 1, 0), period.days
+    if basis != "selling":
+        raise InvalidInput("pacing", basis, f"must be one of: {', '.join(PACING_BASES)}")
+    return selling_days(period.start, last), selling_days(period.start, period.end)
+
+
+def elapsed_share(period: Period, as_of: date, basis: str = "selling") -> float:
+    """The share of a period gone by at the end of `as_of` (0.0 before it starts, 1.0 once it
+    has ended)."""
+    gone, total = days_elapsed(period, as_of, basis)
+    return gone / total if total else (1.0 if as_of >= period.end else 0.0)
+
+
+def is_complete(period: Period, as_of: date) -> bool:
+    """Whether a period has ended by the end of `as_of`."""
+    return as_of >= period.end
+
+
+def following(period: Period, fiscal_start_month: int = 1) -> Period:
+    """The period of the same kind after `period` (a year-to-date: the next year's, in full)."""
+    kind = "year" if period.kind == "ytd" else period.kind
+    return containing(kind, period.end + timedelta(days=1), fiscal_start_month)
+
+
+def last_completed(kind: str, as_of: date, fiscal_start_month: int = 1) -> Period:
+    """The latest period of a kind that has ended by the end of `as_of`: the one containing
+    `as_of` when that is its last day, else the one before."""
+    current = containing(kind, as_of, fiscal_start_month)
+    if is_complete(current, as_of):
+        return current
+    return containing(kind, current.start - timedelta(days=1), fiscal_start_month)
+
+
+def year_earlier(period: Period, fiscal_start_month: int = 1) -> Period:
+    """The same period a year before: the same ISO week number (the last week of a year with
+    no such week), month, quarter, fiscal year or span of a year to date."""
+    if period.kind == "ytd":
+        return previous(period, 1, fiscal_start_month)[0]
+    if period.kind == "week":
+        year, week = int(period.id[:4]) - 1, int(period.id[-2:])
+        last_week = date(year, 12, 28).isocalendar().week
+        return parse(f"{year}-W{min(week, last_week):02d}", period.start)
+    return containing(period.kind, shift(period.start, -12), fiscal_start_month)

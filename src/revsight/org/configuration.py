@@ -23,6 +23,7 @@ from revsight.core import audit, clock, money
 from revsight.core.batches import Counts, RowProblem, upsert
 from revsight.core.errors import InvalidInput, NotAllowed
 from revsight.core.models import Organisation
+from revsight.core.periods import PACING_BASES
 from revsight.core.periods import parse as parse_period
 from revsight.core.versions import mark_changed
 from revsight.crm.models import ActivityType, Stage
@@ -69,6 +70,27 @@ def set_fiscal_year_start(actor: User, month: Any) -> Organisation:
             audit.record(
                 "settings.fiscal_year",
                 f"Fiscal year now starts in month {value} (was {before})",
+                actor=actor,
+                target=organisation,
+            )
+    return organisation
+
+
+def set_pacing(actor: User, basis: Any) -> Organisation:
+    """What goals to date are pro-rated by: selling days (Monday to Friday) or calendar days."""
+    _require_organisation(actor)
+    value = str(basis).strip()
+    if value not in PACING_BASES:
+        raise InvalidInput("pacing", value, f"must be one of: {', '.join(PACING_BASES)}")
+    organisation = Organisation.current()
+    if organisation.pacing != value:
+        with transaction.atomic():
+            before = organisation.pacing
+            organisation.pacing = value
+            organisation.save(update_fields=["pacing"])
+            audit.record(
+                "settings.pacing",
+                f"Goals to date now pro-rated by {PACING_BASES[value]} (was {before})",
                 actor=actor,
                 target=organisation,
             )

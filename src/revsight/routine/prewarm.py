@@ -11,11 +11,11 @@ from typing import Any
 from django.core.cache import cache
 
 from revsight.analytics.dashboard import dashboard
-from revsight.analytics.dashboard_scope import Scope, company_scope, period_of
+from revsight.analytics.dashboard_scope import Scope, company_scope, dashboard_period, period_of
 from revsight.analytics.kept import version_stamp
 from revsight.analytics.session import session
 from revsight.analytics.viewed import Viewed, recent
-from revsight.core import periods
+from revsight.core import clock, periods
 from revsight.core.models import Organisation
 from revsight.forecasting.page import outlook_for, scope_math
 from revsight.jobs import services as jobs
@@ -45,9 +45,12 @@ def _warm(view: Viewed) -> bool:
     scope = _scope(path)
     if scope is None:
         return False
-    day = date.fromisoformat(day_text)
+    given = date.fromisoformat(day_text) if day_text else None
+    day = given or clock.today()
     if page == "dashboard":
-        dashboard(scope, option, day)
+        asked, _, compare = option.partition("|")
+        period, as_of = dashboard_period(asked, given, day)
+        dashboard(scope, period, as_of, compare or "previous")
         return True
     fiscal = Organisation.current().fiscal_year_start_month
     period = periods.parse(option, day, fiscal) if option else period_of("month", day)

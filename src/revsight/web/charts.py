@@ -26,6 +26,16 @@ ACTIVITY_COLOURS = {
     ActivityType.EXECUTIVE_PRESENTATION: "#8c564b",
     ActivityType.OTHER: "#7f7f7f",
 }
+# Short enough to stand side by side above a heat map on a phone.
+ACTIVITY_SHORT = {
+    ActivityType.NEW_PROSPECT_CALL: "New prospect",
+    ActivityType.FACE_TO_FACE_CALL: "Face to face",
+    ActivityType.PRESALES_CALL: "Presales",
+    ActivityType.DISCOVERY_CALL: "Discovery",
+    ActivityType.DEMONSTRATION: "Demo",
+    ActivityType.EXECUTIVE_PRESENTATION: "Exec. presentation",
+    ActivityType.OTHER: "Other",
+}
 FONT = {
     "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
     "size": 13,
@@ -78,22 +88,72 @@ def stage_colour(index: int) -> str:
     return STAGE_PALETTE[index % len(STAGE_PALETTE)]
 
 
-def pipeline_by_stage(stages: list[StageBar], links: list[str]) -> dict[str, Any]:
-    return figure(
-        data=[
+def pipeline_by_stage(
+    stages: list[StageBar],
+    links: list[str],
+    compared: list[StageBar] | None = None,
+    compared_label: str = "",
+) -> dict[str, Any]:
+    """Open pipeline by stage; with the comparison period's as grey bars beside it."""
+    traces: list[dict[str, Any]] = []
+    if compared:
+        by_stage = {bar.stage: bar for bar in compared}
+        traces.append(
             {
                 "type": "bar",
+                "name": compared_label,
                 "x": [s.stage for s in stages],
-                "y": [s.value for s in stages],
-                "text": [f"{s.count} deal{'s' if s.count != 1 else ''}" for s in stages],
-                "textposition": "outside",
-                "marker": {"color": [stage_colour(i) for i in range(len(stages))]},
-                "customdata": links,
-                "hovertemplate": "%{x}<br>%{y:,.0f}<br>%{text}<extra></extra>",
+                "y": [by_stage[s.stage].value if s.stage in by_stage else 0 for s in stages],
+                "marker": {"color": "#c9d1e0"},
+                "hovertemplate": "%{x}<br>%{y:,.0f}<extra>" + "then" + "</extra>",
             }
-        ],
-        layout=layout(yaxis={"gridcolor": GRID, "tickformat": ",.0f", "automargin": True}),
+        )
+    traces.append(
+        {
+            "type": "bar",
+            "name": "Now",
+            "x": [s.stage for s in stages],
+            "y": [s.value for s in stages],
+            "text": [f"{s.count} deal{'s' if s.count != 1 else ''}" for s in stages],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": [stage_colour(i) for i in range(len(stages))]},
+            "customdata": links,
+            "hovertemplate": "%{x}<br>%{y:,.0f}<br>%{text}<extra></extra>",
+        }
     )
+    return figure(
+        data=traces,
+        layout=layout(
+            barmode="group",
+            showlegend=bool(compared),
+            yaxis=money_axis("Pipeline value"),
+        ),
+    )
+
+
+def money_axis(title: str) -> dict[str, Any]:
+    """An axis of money, in short numbers (2.4M), so its labels never need cutting."""
+    return {
+        "title": {"text": title},
+        "tickformat": "~s",
+        "gridcolor": GRID,
+        "automargin": True,
+        "rangemode": "tozero",
+    }
+
+
+def count_axis(title: str, most: float) -> dict[str, Any]:
+    """An axis of whole things (deals), from 0 to at least 5, so one deal is a short bar."""
+    top = max(5.0, most * 1.1)
+    return {
+        "title": {"text": title},
+        "range": [0, top],
+        "tickformat": "d",
+        "dtick": 1 if top <= 10 else None,
+        "gridcolor": GRID,
+        "automargin": True,
+    }
 
 
 def coverage(
@@ -159,8 +219,13 @@ def win_loss(reps: list[RepRow], links: list[tuple[str, str]]) -> dict[str, Any]
         ],
         layout=layout(
             barmode="stack",
-            height=max(220, 34 * len(reps) + 80),
+            height=max(240, 34 * len(reps) + 110),
+            xaxis=count_axis(
+                "deals", max([(r["won_count"] or 0) + (r["lost_count"] or 0) for r in reps] or [0])
+            ),
             yaxis={"automargin": True, "autorange": "reversed"},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+            margin={"l": 56, "r": 16, "t": 36, "b": 48},
         ),
     )
 
@@ -180,8 +245,15 @@ def forecast_bias(reps: list[RepRow]) -> dict[str, Any]:
             }
         ],
         layout=layout(
-            height=max(220, 34 * len(shown) + 80),
-            xaxis={"tickformat": "+.0%", "gridcolor": GRID, "zerolinecolor": MUTED},
+            height=max(240, 34 * len(shown) + 90),
+            showlegend=False,
+            xaxis={
+                "tickformat": "+.0%",
+                "gridcolor": GRID,
+                "zerolinecolor": MUTED,
+                "automargin": True,
+                "title": {"text": "commit against actual"},
+            },
             yaxis={"automargin": True, "autorange": "reversed"},
         ),
     )
@@ -196,7 +268,7 @@ def activity_heatmap(
         data=[
             {
                 "type": "heatmap",
-                "x": [labels[t] for t in types],
+                "x": [ACTIVITY_SHORT.get(ActivityType(t), labels[t]) for t in types],
                 "y": [r.name for r in reps],
                 "z": z,
                 "text": text,
@@ -211,7 +283,11 @@ def activity_heatmap(
                     [0.55, "#c7e8d3"],
                     [1, "#17804a"],
                 ],
-                "colorbar": {"title": {"text": "of standard"}, "tickformat": ".0%"},
+                "colorbar": {
+                    "title": {"text": "of standard"},
+                    "tickformat": ".0%",
+                    "thickness": 12,
+                },
                 "customdata": links,
                 "hovertemplate": "%{y}<br>%{x}: %{text} of standard<extra></extra>",
                 "xgap": 2,
@@ -220,48 +296,51 @@ def activity_heatmap(
         ],
         layout=layout(
             height=max(240, 34 * len(reps) + 110),
-            yaxis={"automargin": True, "autorange": "reversed"},
-            xaxis={"side": "top", "automargin": True},
+            yaxis={"automargin": True, "autorange": "reversed", "dtick": 1},
+            xaxis={"side": "top", "automargin": True, "tickangle": -30},
         ),
     )
 
 
 def leading_indicators(data: Indicators, colours: list[str]) -> dict[str, Any]:
+    """Monthly bookings above the activity rates that lead them, one axis per unit: bookings
+    (money), activities per salesperson a week, activities per salesperson a month."""
+    by_kind = {str(kind): str(colour) for kind, colour in ACTIVITY_COLOURS.items()}
     traces: list[dict[str, Any]] = [
         {
             "type": "bar",
             "name": "Bookings",
             "x": data.months,
             "y": data.bookings,
-            "marker": {"color": "#d7def0"},
+            "marker": {"color": "#9db8ff"},
             "hovertemplate": "%{x}: %{y:,.0f}<extra>Bookings</extra>",
         }
     ]
-    for series, colour in zip(data.series, colours, strict=False):
+    for index, series in enumerate(data.series):
+        kind, _, per = series.id.partition("s_per_rep_per_")
         traces.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": series.name,
+                "name": series.name.split(" per salesperson")[0],
                 "x": data.months,
                 "y": series.values,
-                "yaxis": "y2",
-                "line": {"color": colour, "width": 2},
+                "yaxis": "y2" if per == "week" else "y3",
+                "line": {"color": by_kind.get(kind, colours[index % len(colours)]), "width": 2},
+                "hovertemplate": "%{x}: %{y:.1f} per salesperson per " + per + "<extra></extra>",
             }
         )
+    rate = {"gridcolor": GRID, "automargin": True, "rangemode": "tozero", "tickformat": ".1f"}
     return figure(
         data=traces,
         layout=layout(
-            height=360,
-            yaxis={"title": {"text": "Bookings"}, "tickformat": ",.0f", "gridcolor": GRID},
-            yaxis2={
-                "title": {"text": "per salesperson"},
-                "overlaying": "y",
-                "side": "right",
-                "showgrid": False,
-                "rangemode": "tozero",
-            },
-            legend={"orientation": "h", "y": -0.25},
+            height=560,
+            yaxis={**money_axis("Bookings"), "domain": [0.64, 1]},
+            yaxis2={**rate, "title": {"text": "a week"}, "domain": [0.33, 0.59]},
+            yaxis3={**rate, "title": {"text": "a month"}, "domain": [0, 0.28]},
+            xaxis={"gridcolor": GRID, "automargin": True, "anchor": "y3"},
+            legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+            margin={"l": 56, "r": 16, "t": 8, "b": 40},
         ),
     )
 

@@ -20,6 +20,7 @@ from revsight.analytics.dashboard import Dashboard, Figure, RepRow, TopAccount, 
 from revsight.analytics.dashboard_scope import (
     PERIOD_KINDS,
     Scope,
+    dashboard_period,
     landing_scope,
     members_of,
     period_of,
@@ -27,11 +28,11 @@ from revsight.analytics.dashboard_scope import (
     scope_for,
 )
 from revsight.analytics.records import KINDS, listed
-from revsight.core import csvsafe, periods
+from revsight.core import clock, csvsafe, periods
 from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
 from revsight.org.models import Team, User
-from revsight.web import charts, inputs
+from revsight.web import charts, dashboard_nav, inputs
 from revsight.web.forms import DashboardForm, RecordsForm
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
@@ -103,15 +104,18 @@ class AccountLink:
         return getattr(self.account, name)
 
 
-def _figures(data: Dashboard, scope: Scope, period_kind: str, as_of: date) -> dict[str, Any]:
+def _figures(data: Dashboard, scope: Scope, as_of: date) -> dict[str, Any]:
     def link(kind: str, **filters: Any) -> str:
-        return drill(kind, scope, period_kind, as_of, **filters)
+        return drill(kind, scope, data.period.id, as_of, **filters)
 
     reps = data.reps
     types = data.standard_types
     figures: dict[str, Any] = {
         "stages": charts.pipeline_by_stage(
-            data.stages, [link("pipeline", stage=s.stage) for s in data.stages]
+            data.stages,
+            [link("pipeline", stage=s.stage) for s in data.stages],
+            data.stages_compared,
+            data.comparison.label,
         ),
         "coverage": charts.coverage(
             data.following,
@@ -139,25 +143,31 @@ def _figures(data: Dashboard, scope: Scope, period_kind: str, as_of: date) -> di
 
 def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     viewer = _user(request)
-    period_kind = DashboardForm(request.GET).period_kind()
-    as_of = inputs.as_of(request)
-    data = dashboard(scope, period_kind, as_of)
-    viewed.seen("dashboard", scope.path, period_kind, as_of)
+    form = DashboardForm(request.GET)
+    today = clock.today()
+    asked, given = form.period_asked(), inputs.as_of_given(request)
+    period, as_of = dashboard_period(asked, given, today)
+    compare = form.compared_with()
+    data = dashboard(scope, period, as_of, compare)
+    organisation = Organisation.current()
+    viewed.seen("dashboard", scope.path, f"{asked}|{compare}", given)
 
-    def link(kind: str, **filters: Any) -> str:
-        return drill(kind, scope, period_kind, as_of, **filters)
+    def link(kind: str, period_id: str, **filters: Any) -> str:
+        return drill(kind, scope, period_id, as_of, **filters)
 
     tiles = [
         Tile(
             tile,
-            link(tile.drill),
+            link(tile.drill, tile.period or period.id),
             mark_safe(charts.sparkline([value for _, value in tile.trend] + [tile.value])),
         )
         for tile in data.tiles
     ]
     accounts = [
-        AccountLink(a, link("pipeline", window=90, account=a.account_id)) for a in data.accounts
+        AccountLink(a, link("pipeline", period.id, window=90, account=a.account_id))
+        for a in data.accounts
     ]
+    here = dashboard_nav.query(period.kind, as_of, compare)
     return render(
         request,
         "web/dashboard.html",
@@ -165,16 +175,20 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
             "scope": scope,
             "data": data,
             "tiles": tiles,
-            "period_kind": period_kind,
+            "period_kind": period.kind,
             "period_kinds": PERIOD_KINDS,
             "as_of": as_of,
-            "figures": _figures(data, scope, period_kind, as_of),
+            "here": here,
+            "nav": dashboard_nav.timeline(
+                period, as_of, today, compare, organisation.fiscal_year_start_month
+            ),
+            "figures": _figures(data, scope, as_of),
             "reps": data.reps,
             "accounts": accounts,
             "switch": _switcher(viewer, scope),
-            "rep_links": {r.email: link("won", owner=r.email) for r in data.reps},
+            "rep_links": {r.email: link("won", period.id, owner=r.email) for r in data.reps},
             "rep_pages": _rep_pages(viewer, data.reps),
-            "currency": Organisation.current().currency,
+            "currency": organisation.currency,
         },
     )
 
@@ -262,7 +276,7 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
             "filters": filters,
             "csv_link": f"{request.path}?{request.GET.urlencode()}&format=csv",
             "back": f"{dashboard_url(scope)}?"
-            + urlencode({"period": asked["period"], "as_of": as_of}),
+            + urlencode({"period": asked["period"], "as_of": as_of.isoformat()}),
             "stages": Stage.objects.order_by("order").values_list("name", flat=True),
             "types": ActivityType.choices,
             "total": sum(r.get("amount") or 0 for r in rows) if kind != "activities" else None,

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from revsight.analytics.dashboard_scope import PERIOD_KINDS
+from revsight.analytics.dashboard_figures import COMPARISONS
 from revsight.core.errors import InvalidInput
 from revsight.core.periods import check_year
 from revsight.crm.models import ActivityType
@@ -41,6 +41,7 @@ def read(form: forms.Form) -> dict[str, Any]:
 
 class FiscalYearForm(forms.Form):
     month = _text()
+    pacing = _text()
 
 
 class GoalForm(forms.Form):
@@ -158,14 +159,21 @@ class RecordsForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    period = forms.ChoiceField(
+    """A dashboard's address: `period` (a kind or a period id: the domain checks it),
+    `compare` (the previous period or the same period last year)."""
+
+    period = _text()
+    compare = forms.ChoiceField(
         required=False,
-        choices=list(PERIOD_KINDS.items()),
-        error_messages={"invalid_choice": f"must be one of: {', '.join(PERIOD_KINDS)}"},
+        choices=list(COMPARISONS.items()),
+        error_messages={"invalid_choice": f"must be one of: {', '.join(COMPARISONS)}"},
     )
 
-    def period_kind(self) -> str:
-        return read(self)["period"] or "month"
+    def period_asked(self) -> str:
+        return str(read(self)["period"]).strip() or "month"
+
+    def compared_with(self) -> str:
+        return str(read(self)["compare"]) or "previous"
 
 
 class ProfileEmailsForm(forms.Form):

@@ -19,10 +19,15 @@ class AsOfForm(forms.Form):
 def as_of(request: HttpRequest) -> date:
     """The page's day: `?as_of=2026-03-31`, else today in the organisation's time zone. Every
     page takes it, so a page can be seen as it stood on any day (and tests need no real clock)."""
+    return as_of_given(request) or clock.today()
+
+
+def as_of_given(request: HttpRequest) -> date | None:
+    """`?as_of=` when the address has it (checked), else None."""
     form = AsOfForm(request.GET)
     if not form.is_valid():
         raise InvalidInput(
             "as_of", request.GET.get("as_of", ""), "must be a date such as 2026-03-31"
         )
     day = form.cleaned_data["as_of"]
-    return periods.check_day("as_of", day) if day else clock.today()
+    return periods.check_day("as_of", day) if day else None

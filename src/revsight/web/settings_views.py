@@ -20,7 +20,7 @@ from revsight.access import permissions, visibility
 from revsight.analytics.catalogue import BY_ID, METRICS
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
-from revsight.core.periods import fiscal_year_start
+from revsight.core.periods import PACING_BASES, fiscal_year_start
 from revsight.crm.models import Stage
 from revsight.org import configuration
 from revsight.org.models import (
@@ -126,8 +126,10 @@ def fiscal_year(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            month = read(FiscalYearForm(request.POST))["month"]
-            configuration.set_fiscal_year_start(actor, month)
+            asked = read(FiscalYearForm(request.POST))
+            configuration.set_fiscal_year_start(actor, asked["month"])
+            if asked["pacing"]:
+                configuration.set_pacing(actor, asked["pacing"])
             return _saved("settings-fiscal-year")
         except InvalidInput as exc:
             error = exc
@@ -138,6 +140,8 @@ def fiscal_year(request: HttpRequest) -> HttpResponse:
         {
             "months": list(enumerate(MONTHS, start=1)),
             "chosen": organisation.fiscal_year_start_month,
+            "bases": list(PACING_BASES.items()),
+            "basis": organisation.pacing,
         },
         error,
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from revsight.analytics.catalogue import BY_ID
-from revsight.analytics.output import format_value
+from revsight.analytics.output import format_gap, format_value
 
 register = template.Library()
 
@@ -37,6 +37,15 @@ def signed(value: float | int | None, unit: str) -> str:
         return ""
     text = metric(abs(value), unit)
     return ("+" if value >= 0 else "−") + text
+
+
+@register.filter
+def gap(value: float | int | None, metric_id: str) -> str:
+    """A metric's gap or change with its sign; between two ratios in percentage points."""
+    if value is None:
+        return ""
+    metric = BY_ID[metric_id]
+    return format_gap(value, metric.unit, metric.id)
 
 
 @register.filter
