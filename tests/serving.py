@@ -47,14 +47,27 @@ def serving(env: dict[str, str], *options: str) -> Iterator[tuple[str, Path]]:
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_until_it_answers(process, url, log_path)
         try:
             yield url, log_path
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def _wait_until_it_answers(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Until the login page answers: a busy machine can take many seconds to start gunicorn and
+    its worker; a server that stops or never answers fails here, with its log, rather than
+    failing the test's first requests."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            stopped = process.returncode
+            raise AssertionError(f"revsight serve stopped ({stopped}):\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=5)
+            return
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise AssertionError(f"revsight serve did not answer within 90 s:\n{log.read_text()}")

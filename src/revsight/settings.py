@@ -9,6 +9,7 @@ import dj_database_url
 
 from revsight.core.config import (
     ConfigError,
+    base_url,
     data_home,
     email_settings,
     env_bool,
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "revsight.analytics",
     "revsight.importers",
     "revsight.jobs",
+    "revsight.routine",
     "revsight.web",
     "axes",
     # django-ninja: the API's browsable docs, served from its own static files (no CDN).
@@ -166,7 +168,8 @@ AXES_DISABLE_ACCESS_LOG = True
 # A reset link works once, within the hour.
 PASSWORD_RESET_TIMEOUT = 3600
 
-# Email (the password reset), sent by revsight.core.mail.send.
+# Email (docs/jobs.md#email), sent by revsight.core.mail.send: SMTP from EMAIL_URL, else `.eml`
+# files in REVSIGHT_HOME/outbox/.
 _email = email_settings()
 EMAIL_BACKEND = _email.backend
 EMAIL_HOST = _email.host
@@ -178,6 +181,8 @@ EMAIL_USE_SSL = _email.use_ssl
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = _email.sender
 SERVER_EMAIL = _email.sender
+# Where people reach Revsight: the links in emails start with it.
+REVSIGHT_BASE_URL = base_url()
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -311,6 +316,11 @@ REVSIGHT_WORKER_HEARTBEAT = env_int("REVSIGHT_WORKER_HEARTBEAT", 5, minimum=1)
 # Uploads beyond Django's in-memory size are spilled here, beside the files kept for the worker.
 FILE_UPLOAD_TEMP_DIR = str(REVSIGHT_HOME / "uploads" / "incoming")
 (REVSIGHT_HOME / "uploads" / "incoming").mkdir(parents=True, exist_ok=True)
+
+# The watched import folder (docs/jobs.md#the-watched-folder): exports dropped there are imported
+# by the worker once they have not changed for IMPORT_WATCH_MIN_AGE seconds.
+REVSIGHT_IMPORT_WATCH_DIR = env_str("IMPORT_WATCH_DIR").strip() or None
+REVSIGHT_IMPORT_WATCH_MIN_AGE = env_int("IMPORT_WATCH_MIN_AGE", 30, minimum=0)
 
 # Requests one API token may make in any 60 seconds (api/auth.py); 0 turns the limit off.
 REVSIGHT_API_RATE_LIMIT = env_int("REVSIGHT_API_RATE_LIMIT", 600, minimum=0)

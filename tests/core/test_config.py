@@ -131,35 +131,80 @@ def test_a_negative_number_of_hsts_seconds_is_an_error(monkeypatch: pytest.Monke
         config.env_int("REVSIGHT_HSTS_SECONDS", 0, minimum=0)
 
 
-def test_email_goes_to_the_console_unless_a_host_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HOST", "PORT", "USER", "PASSWORD", "TLS", "SSL", "FROM"):
-        monkeypatch.delenv(f"REVSIGHT_EMAIL_{name}", raising=False)
+@pytest.fixture
+def no_email_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("EMAIL_URL", "DEFAULT_FROM_EMAIL", *config.RETIRED_EMAIL_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_email_goes_to_the_outbox_unless_a_url_is_given(
+    no_email_settings: pytest.MonkeyPatch,
+) -> None:
     email = config.email_settings()
-    assert email.backend == "django.core.mail.backends.console.EmailBackend"
+    assert email.backend == "revsight.core.outbox.OutboxBackend"
     assert email.sender == "Revsight <revsight@localhost>"
 
 
-def test_smtp_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("REVSIGHT_EMAIL_HOST", "smtp.example.com")
-    monkeypatch.setenv("REVSIGHT_EMAIL_USER", "revsight")
-    monkeypatch.setenv("REVSIGHT_EMAIL_PASSWORD", "s3cret")
-    monkeypatch.setenv("REVSIGHT_EMAIL_SSL", "1")
-    monkeypatch.setenv("REVSIGHT_EMAIL_FROM", "Revsight <revsight@example.com>")
-    email = config.email_settings()
-    assert email == config.EmailSettings(
+def test_smtp_settings_come_from_the_email_url(no_email_settings: pytest.MonkeyPatch) -> None:
+    # %-escapes are decoded: a user name that is an address, a password with @ and /.
+    no_email_settings.setenv("EMAIL_URL", "smtp://revsight%40example.com:p%40ss%2Fw@mail.test:2525")
+    no_email_settings.setenv("DEFAULT_FROM_EMAIL", "Revsight <revsight@example.com>")
+    assert config.email_settings() == config.EmailSettings(
         backend="django.core.mail.backends.smtp.EmailBackend",
-        host="smtp.example.com",
-        port=465,
-        user="revsight",
-        password="s3cret",
-        use_tls=False,
-        use_ssl=True,
+        host="mail.test",
+        port=2525,
+        user="revsight@example.com",
+        password="p@ss/w",
+        use_tls=True,
+        use_ssl=False,
         sender="Revsight <revsight@example.com>",
     )
 
 
-def test_starttls_and_ssl_together_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("REVSIGHT_EMAIL_TLS", "1")
-    monkeypatch.setenv("REVSIGHT_EMAIL_SSL", "1")
-    with pytest.raises(config.ConfigError, match="REVSIGHT_EMAIL_TLS and REVSIGHT_EMAIL_SSL"):
+def test_smtps_is_tls_from_the_start_on_465(no_email_settings: pytest.MonkeyPatch) -> None:
+    no_email_settings.setenv("EMAIL_URL", "smtps://u:p@mail.test")
+    email = config.email_settings()
+    assert (email.port, email.use_ssl, email.use_tls) == (465, True, False)
+
+
+def test_a_plain_relay_turns_starttls_off(no_email_settings: pytest.MonkeyPatch) -> None:
+    no_email_settings.setenv("EMAIL_URL", "smtp://localhost:25?starttls=off")
+    email = config.email_settings()
+    assert (email.host, email.port, email.use_tls, email.user) == ("localhost", 25, False, "")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://mail.test", "is not an SMTP address"),
+        ("smtp://u:secret@mail.test:port", "has a port that is not a number"),
+        ("smtp://", "names no host"),
+        ("smtp://mail.test?starttls=maybe", "starttls must be on or off"),
+    ],
+)
+def test_a_bad_email_url_is_refused_without_its_password(
+    no_email_settings: pytest.MonkeyPatch, url: str, message: str
+) -> None:
+    no_email_settings.setenv("EMAIL_URL", url)
+    with pytest.raises(config.ConfigError, match=message) as caught:
         config.email_settings()
+    assert "secret" not in str(caught.value)
+
+
+def test_the_retired_email_variables_are_refused_with_the_replacement(
+    no_email_settings: pytest.MonkeyPatch,
+) -> None:
+    no_email_settings.setenv("REVSIGHT_EMAIL_HOST", "smtp.example.com")
+    with pytest.raises(
+        config.ConfigError, match="REVSIGHT_EMAIL_HOST is no longer read: set EMAIL_URL"
+    ):
+        config.email_settings()
+
+
+def test_the_base_url_must_be_an_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVSIGHT_BASE_URL", "https://revsight.example.com/")
+    assert config.base_url() == "https://revsight.example.com"
+    monkeypatch.setenv("REVSIGHT_BASE_URL", "revsight.example.com")
+    with pytest.raises(config.ConfigError, match=r"REVSIGHT_BASE_URL='revsight\.example\.com'"):
+        config.base_url()

@@ -76,6 +76,8 @@ PAGES = [
     "/settings/standards/",
     "/settings/stages/",
     "/settings/fiscal-year/",
+    "/settings/schedules/",
+    "/profile/",
     "/import/",
     "/jobs/",
     "/jobs/1/status/",

@@ -51,6 +51,14 @@ def may_open_forecasts(actor: Any) -> bool:
     )
 
 
+def may_change_preferences(actor: Any, person: User) -> bool:
+    """A person's own preferences (the emails they get): theirs, or an administrator's."""
+    return bool(
+        actor.is_authenticated
+        and (actor.pk == person.pk or actor.role == Role.ADMIN or actor.is_superuser)
+    )
+
+
 def require(allowed: bool, message: str) -> None:
     """Refuse with `NotAllowed` (403) unless `allowed`."""
     if not allowed:

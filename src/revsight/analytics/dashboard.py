@@ -179,11 +179,17 @@ def dashboard(
     """Everything the dashboard page shows for a period as it stood at the end of `as_of`,
     compared with `compare` (`dashboard_figures.COMPARISONS`), kept under the data's version
     (which includes the pacing basis)."""
-    name = (
+    return kept(
+        kept_name(scope, period, as_of, compare), lambda: _build(scope, period, as_of, compare)
+    )
+
+
+def kept_name(scope: Scope, period: periods.Period, as_of: date, compare: str = "previous") -> str:
+    """The name a dashboard is kept under (`kept.kept_already` finds it)."""
+    return (
         f"dashboard:{scope.kind}:{scope.key}:{period.id}:{period.start}:{period.end}:{as_of}"
         f":{compare}:{Organisation.current().pacing}"
     )
-    return kept(name, lambda: _build(scope, period, as_of, compare))
 
 
 class _Builder:

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from revsight.core.errors import RevsightError
 
@@ -90,7 +91,7 @@ def secret_key(home: Path) -> str:
 
 @dataclass(frozen=True)
 class EmailSettings:
-    """Django's EMAIL_* settings: SMTP when REVSIGHT_EMAIL_HOST is set, else the console."""
+    """Django's EMAIL_* settings: SMTP when EMAIL_URL is set, else `.eml` files in the outbox."""
 
     backend: str
     host: str
@@ -102,26 +103,80 @@ class EmailSettings:
     sender: str
 
 
+OUTBOX_BACKEND = "revsight.core.outbox.OutboxBackend"
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# The variables EMAIL_URL replaced: refused, rather than silently ignored, with the equivalent.
+RETIRED_EMAIL_VARIABLES = tuple(
+    f"REVSIGHT_EMAIL_{name}" for name in ("HOST", "PORT", "USER", "PASSWORD", "TLS", "SSL", "FROM")
+)
+
+
 def email_settings() -> EmailSettings:
-    host = env_str("REVSIGHT_EMAIL_HOST")
-    use_ssl = env_bool("REVSIGHT_EMAIL_SSL", False)
-    use_tls = env_bool("REVSIGHT_EMAIL_TLS", not use_ssl)
-    if use_tls and use_ssl:
+    """EMAIL_URL (`smtp://user:password@host:587`, STARTTLS; `smtps://…:465`, TLS from the
+    start; `?starttls=off` for a plain relay) and DEFAULT_FROM_EMAIL. Without EMAIL_URL every
+    email is written to `REVSIGHT_HOME/outbox/` as an `.eml` file."""
+    retired = [name for name in RETIRED_EMAIL_VARIABLES if name in os.environ]
+    if retired:
         raise ConfigError(
-            "REVSIGHT_EMAIL_TLS and REVSIGHT_EMAIL_SSL are both on; use one (STARTTLS on 587, "
-            "or TLS from the start on 465)."
+            f"{retired[0]} is no longer read: set EMAIL_URL=smtp://user:password@host:587 "
+            "(smtps://…:465 for TLS from the start) and DEFAULT_FROM_EMAIL instead."
         )
-    backend = "smtp" if host else "console"
+    sender = env_str("DEFAULT_FROM_EMAIL", "Revsight <revsight@localhost>")
+    url = env_str("EMAIL_URL").strip()
+    if not url:
+        return EmailSettings(OUTBOX_BACKEND, "localhost", 25, "", "", False, False, sender)
+    return _smtp(url, sender)
+
+
+def _smtp(url: str, sender: str) -> EmailSettings:
+    shown = _without_password(url)
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ConfigError(
+            f"EMAIL_URL={shown!r} is not an SMTP address; use smtp://user:password@host:587 "
+            "or smtps://user:password@host:465."
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"EMAIL_URL={shown!r} has a port that is not a number.") from None
+    if not parts.hostname:
+        raise ConfigError(f"EMAIL_URL={shown!r} names no host.")
+    implicit = parts.scheme == "smtps"
+    options = dict(parse_qsl(parts.query))
+    starttls = options.get("starttls", "on").lower()
+    if starttls not in TRUE_WORDS | FALSE_WORDS:
+        raise ConfigError(f"EMAIL_URL={shown!r}: starttls must be on or off.")
     return EmailSettings(
-        backend=f"django.core.mail.backends.{backend}.EmailBackend",
-        host=host or "localhost",
-        port=env_int("REVSIGHT_EMAIL_PORT", 465 if use_ssl else 587, minimum=1),
-        user=env_str("REVSIGHT_EMAIL_USER"),
-        password=env_str("REVSIGHT_EMAIL_PASSWORD"),
-        use_tls=use_tls,
-        use_ssl=use_ssl,
-        sender=env_str("REVSIGHT_EMAIL_FROM", "Revsight <revsight@localhost>"),
+        backend=SMTP_BACKEND,
+        host=parts.hostname,
+        port=port or (465 if implicit else 587),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=not implicit and starttls in TRUE_WORDS,
+        use_ssl=implicit,
+        sender=sender,
     )
+
+
+def _without_password(url: str) -> str:
+    """The URL as error messages show it: the password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def base_url() -> str:
+    """REVSIGHT_BASE_URL: where people reach Revsight, for the links in emails."""
+    url = env_str("REVSIGHT_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"REVSIGHT_BASE_URL={url!r} is not an address such as https://revsight.example.com."
+        )
+    return url
 
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

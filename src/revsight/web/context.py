@@ -32,6 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if may_set_targets(user):
         items.append(("Settings", reverse("settings")))
     items.append(("API tokens", reverse("tokens")))
+    items.append(("Profile", reverse("profile")))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index")))
     current = request.path

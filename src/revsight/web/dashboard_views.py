@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from revsight.access import visibility
+from revsight.analytics import viewed
 from revsight.analytics.dashboard import Dashboard, Figure, RepRow, TopAccount, dashboard
 from revsight.analytics.dashboard_scope import (
     PERIOD_KINDS,
@@ -145,10 +146,12 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     viewer = _user(request)
     form = DashboardForm(request.GET)
     today = clock.today()
-    period, as_of = dashboard_period(form.period_asked(), inputs.as_of_given(request), today)
+    asked, given = form.period_asked(), inputs.as_of_given(request)
+    period, as_of = dashboard_period(asked, given, today)
     compare = form.compared_with()
     data = dashboard(scope, period, as_of, compare)
     organisation = Organisation.current()
+    viewed.seen("dashboard", scope.path, f"{asked}|{compare}", given)
 
     def link(kind: str, period_id: str, **filters: Any) -> str:
         return drill(kind, scope, period_id, as_of, **filters)

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from revsight.access import permissions, visibility
 from revsight.access.permissions import FORECASTERS
+from revsight.analytics import viewed
 from revsight.core.errors import InvalidInput
 from revsight.crm.models import ForecastSubmission
 from revsight.forecasting import page
@@ -59,6 +60,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         context.update(_fields(page.team_forecasts(viewer, targets, today)))
         found = page.scope_outlook(viewer, targets, request.GET.get("period"), today)
         if found is not None:
+            viewed.seen("forecast", found.scope.path, found.chosen_period.id, today)
             context.update(_fields(found))
             if found.outlook.p50 is not None:
                 context["distribution"] = charts.distribution(found.outlook)

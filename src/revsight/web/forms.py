@@ -191,3 +191,26 @@ class DashboardForm(forms.Form):
 
     def compared_with(self) -> str:
         return str(read(self)["compare"]) or "previous"
+
+
+class ProfileEmailsForm(forms.Form):
+    """The kinds of email a person keeps on (the others are turned off)."""
+
+    emails_on = forms.MultipleChoiceField(
+        required=False,
+        choices=[],
+        error_messages={"invalid_choice": "is not a kind of email Revsight sends"},
+    )
+
+    def __init__(self, data: QueryDict | None, kinds: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        self.fields["emails_on"].choices = kinds  # type: ignore[attr-defined]
+
+
+class ScheduleForm(forms.Form):
+    """One schedule's fields, prefixed with its name (`reminders-at`); the service checks them."""
+
+    enabled = forms.BooleanField(required=False)
+    weekday = _text()
+    at = _text()
+    days = _text()

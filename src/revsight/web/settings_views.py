@@ -33,6 +33,7 @@ from revsight.org.models import (
     Team,
     User,
 )
+from revsight.routine import schedules as routine_schedules
 from revsight.web import inputs
 from revsight.web.forms import (
     STANDARD_TYPES,
@@ -41,6 +42,7 @@ from revsight.web.forms import (
     GoalForm,
     QuotaGridForm,
     QuotaYearForm,
+    ScheduleForm,
     StandardsForm,
     read,
     stage_rows,
@@ -101,6 +103,7 @@ def _sections(actor: User) -> list[tuple[str, str]]:
             ("Stages", "settings-stages"),
             ("Activity standards", "settings-standards"),
             ("Fiscal year", "settings-fiscal-year"),
+            ("Schedules", "settings-schedules"),
         ]
     return [(label, reverse(name)) for label, name in found]
 
@@ -371,3 +374,36 @@ def goals(request: HttpRequest) -> HttpResponse:
         },
         error,
     )
+
+
+@login_required
+def schedules(request: HttpRequest) -> HttpResponse:
+    """When the routine runs, in the organisation's time zone: every schedule saved together."""
+    actor = _organisation_only(request)
+    error = None
+    if request.method == "POST":
+        try:
+            with transaction.atomic():  # every schedule or none
+                for setting in routine_schedules.settings_of():
+                    _save_schedule(actor, setting.name, request)
+            return _saved("settings-schedules")
+        except InvalidInput as exc:
+            error = exc
+    return _render(
+        request,
+        "web/settings/schedules.html",
+        {
+            "schedules": routine_schedules.settings_of(),
+            "weekdays": list(enumerate(routine_schedules.WEEKDAYS)),
+            "zone": Organisation.current().time_zone,
+        },
+        error,
+    )
+
+
+def _save_schedule(actor: User, name: str, request: HttpRequest) -> None:
+    values = read(ScheduleForm(request.POST, prefix=name))
+    try:
+        routine_schedules.set_schedule(actor, name, **values)
+    except InvalidInput as exc:  # named as the page names it: the schedule's own field
+        raise InvalidInput(f"{name}-{exc.field}", exc.value, exc.fields[0].message) from None
