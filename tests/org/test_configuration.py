@@ -39,6 +39,23 @@ def test_the_fiscal_year_start_is_set_by_executives_and_audited(cast: Cast) -> N
     assert Organisation.current().fiscal_year_start_month == 4
 
 
+def test_the_pacing_basis_is_set_by_executives_audited_once_and_checked(cast: Cast) -> None:
+    assert Organisation.current().pacing == "selling"
+    configuration.set_pacing(cast.president, " calendar ")
+    configuration.set_pacing(cast.president, "calendar")  # unchanged: no second entry
+    assert Organisation.current().pacing == "calendar"
+    entries = AuditEntry.objects.filter(action="settings.pacing", actor=cast.president)
+    assert [entry.summary for entry in entries] == [
+        "Goals to date now pro-rated by calendar days (was selling)"
+    ]
+    with pytest.raises(InvalidInput) as error:
+        configuration.set_pacing(cast.admin, "weekdays")
+    assert (error.value.field, error.value.value) == ("pacing", "weekdays")
+    with pytest.raises(NotAllowed):
+        configuration.set_pacing(cast.vp, "selling")
+    assert Organisation.current().pacing == "calendar"
+
+
 @pytest.fixture
 def stages(cast: Cast) -> list[Stage]:
     return [

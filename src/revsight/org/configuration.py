@@ -7,7 +7,7 @@ Who may change what is checked here too, so a page or an API cannot forget it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -53,6 +53,20 @@ def _number(field: str, raw: Any, low: Decimal, high: Decimal, places: int = 2) 
     return value
 
 
+def _set_on_organisation(
+    actor: User, field: str, value: Any, action: str, says: Callable[[Any], str]
+) -> Organisation:
+    """Change one of the organisation's own fields, audited, when it differs."""
+    organisation = Organisation.current()
+    before = getattr(organisation, field)
+    if before != value:
+        with transaction.atomic():
+            setattr(organisation, field, value)
+            organisation.save(update_fields=[field])
+            audit.record(action, says(before), actor=actor, target=organisation)
+    return organisation
+
+
 def set_fiscal_year_start(actor: User, month: Any) -> Organisation:
     _require_organisation(actor)
     try:
@@ -61,19 +75,13 @@ def set_fiscal_year_start(actor: User, month: Any) -> Organisation:
         raise InvalidInput("fiscal_year_start_month", str(month), "is not a month number") from None
     if not 1 <= value <= 12:
         raise InvalidInput("fiscal_year_start_month", str(month), "must be 1 (January) to 12")
-    organisation = Organisation.current()
-    if organisation.fiscal_year_start_month != value:
-        with transaction.atomic():
-            before = organisation.fiscal_year_start_month
-            organisation.fiscal_year_start_month = value
-            organisation.save(update_fields=["fiscal_year_start_month"])
-            audit.record(
-                "settings.fiscal_year",
-                f"Fiscal year now starts in month {value} (was {before})",
-                actor=actor,
-                target=organisation,
-            )
-    return organisation
+    return _set_on_organisation(
+        actor,
+        "fiscal_year_start_month",
+        value,
+        "settings.fiscal_year",
+        lambda before: f"Fiscal year now starts in month {value} (was {before})",
+    )
 
 
 def set_pacing(actor: User, basis: Any) -> Organisation:
@@ -82,19 +90,13 @@ def set_pacing(actor: User, basis: Any) -> Organisation:
     value = str(basis).strip()
     if value not in PACING_BASES:
         raise InvalidInput("pacing", value, f"must be one of: {', '.join(PACING_BASES)}")
-    organisation = Organisation.current()
-    if organisation.pacing != value:
-        with transaction.atomic():
-            before = organisation.pacing
-            organisation.pacing = value
-            organisation.save(update_fields=["pacing"])
-            audit.record(
-                "settings.pacing",
-                f"Goals to date now pro-rated by {PACING_BASES[value]} (was {before})",
-                actor=actor,
-                target=organisation,
-            )
-    return organisation
+    return _set_on_organisation(
+        actor,
+        "pacing",
+        value,
+        "settings.pacing",
+        lambda before: f"Goals to date now pro-rated by {PACING_BASES[value]} (was {before})",
+    )
 
 
 @dataclass
