@@ -23,7 +23,7 @@ def test_an_administrator_uploads_an_export_then_a_broken_one(
     Organisation.current()
     export = exports.salesforce(tmp_path / "export")
     log_in(page, live_server.url, "admin@acme.test")
-    page.get_by_role("link", name="Import").click()
+    page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Source system").select_option("salesforce")
     page.get_by_label("Files to import").set_input_files(sorted(str(p) for p in export.iterdir()))
     page.get_by_role("button", name="Import", exact=True).click()

@@ -43,7 +43,7 @@ def test_the_progress_bar_of_an_upload_reaches_done(page: Any, tmp_path: Path) -
         page.get_by_label("Email").fill("admin@acme.test")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.get_by_role("link", name="Import").click()
+        page.get_by_role("link", name="Import", exact=True).click()
         page.get_by_label("Source system").select_option("salesforce")
         page.get_by_label("Files to import").set_input_files(
             sorted(str(p) for p in export.iterdir())
