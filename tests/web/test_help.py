@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 from revsight.analytics.catalogue import BY_ID, METRICS
 from revsight.analytics.docs import facts, render
@@ -20,6 +20,7 @@ from revsight.crm.models import Opportunity, Stage
 from revsight.web.errors import server_error
 from revsight.web.templatetags.definitions import definition, prose
 from tests.people import Cast
+from tests.web.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,6 @@ def _in_march_2026() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def organisation(db: None) -> None:
     Organisation.current()
-
-
-def logged_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def test_a_figures_definition_is_the_catalogues_text_in_docs_metrics_md() -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from revsight.org.models import Quota, User
 from tests.people import Cast
+from tests.web.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,6 @@ pytestmark = pytest.mark.django_db
 def _in_march_2026() -> Iterator[None]:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
         yield
-
-
-def logged_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def test_pages_need_a_login() -> None:

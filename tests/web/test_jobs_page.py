@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from revsight.core.models import Organisation
 from revsight.jobs.models import Job, State
@@ -19,21 +17,9 @@ from revsight.jobs.queue import HUEY, Progress
 from tests.importers import exports
 from tests.importers.helpers import cli_import
 from tests.people import Cast
+from tests.web.clients import logged_in, uploads
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
-
-
-def uploads(directory: Path) -> list[SimpleUploadedFile]:
-    return [
-        SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
-        for path in sorted(directory.iterdir())
-    ]
 
 
 @pytest.fixture(autouse=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from revsight.core.models import Organisation
 from revsight.crm.models import Stage
 from revsight.org.models import ActivityStandard, Goal, Quota
 from tests.importers.helpers import snapshot
 from tests.people import Cast
+from tests.web.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,6 @@ PAGES = [
     "/settings/standards/",
     "/settings/fiscal-year/",
 ]
-
-
-def logged_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 @pytest.mark.parametrize(
