@@ -104,7 +104,7 @@ def test_a_terminal_gets_a_progress_bar_on_stderr(
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    report = _with_progress(get("salesforce"), salesforce_export, False)
+    report = _with_progress(get("salesforce"), salesforce_export, False, "text")
     assert report.ok
     assert "Importing" in terminal.getvalue()
 

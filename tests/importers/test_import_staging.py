@@ -24,6 +24,7 @@ from bench.big_export import write_export
 from django.db import connection
 
 from revsight.core.models import Organisation
+from revsight.core.progress import Silent
 from revsight.crm.models import ForecastSubmission, Opportunity, Stage
 from revsight.forecasting.services import submit_forecast
 from revsight.importers.registry import get
@@ -37,27 +38,28 @@ on_sqlite = pytest.mark.skipif(
 )
 
 
-def _once_staging(work: Callable[[], object]) -> Callable[[int], None]:
-    """A progress callback that does `work` once, on a connection of its own, while the
-    import is being staged."""
-    done: list[bool] = []
+class _once_staging(Silent):
+    """Progress that does `work` once, on a connection of its own, while the import is being
+    staged (at its first thousand rows)."""
 
-    def progress(_: int) -> None:
-        if done:
+    def __init__(self, work: Callable[[], object]) -> None:
+        self.work = work
+        self.done = False
+
+    def advance(self, count: int = 1) -> None:
+        if self.done:
             return
-        done.append(True)
+        self.done = True
 
         def run() -> None:
             try:
-                work()
+                self.work()
             finally:
                 connection.close()
 
         thread = threading.Thread(target=run)
         thread.start()
         thread.join()
-
-    return progress
 
 
 @on_sqlite

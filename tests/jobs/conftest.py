@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from revsight.core.errors import Failure
+from revsight.core.progress import Progress
 from revsight.jobs import services
-from revsight.jobs.queue import Progress
 
 
 def _count(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:

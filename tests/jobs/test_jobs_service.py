@@ -9,7 +9,7 @@ from revsight.access import visibility
 from revsight.core.errors import Conflict, NotAllowed, NotFound
 from revsight.jobs import services
 from revsight.jobs.models import Job, State
-from revsight.jobs.queue import Progress
+from revsight.jobs.queue import JobProgress
 from tests.people import Cast
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_a_job_runs_with_its_starter_s_rights_and_keeps_its_result(
     job.refresh_from_db()
     assert job.state == State.DONE
     assert job.result == {"counted": 3, "as": "ann@acme.test"}
-    assert job.progress == {"done": 3, "total": 3, "unit": "steps", "note": ""}
+    assert job.progress == {"done": 3, "total": 3, "unit": "steps", "note": "", "counts": {}}
     assert job.started_at is not None
     assert job.finished_at is not None
     assert job.finished_at >= job.started_at
@@ -52,7 +52,7 @@ def test_an_unknown_kind_is_not_found(cast: Cast) -> None:
 def _running(cast: Cast, worker: str) -> Job:
     job = Job.objects.create(kind="count", params={"to": 1}, started_by=cast.east_rep)
     Job.objects.filter(pk=job.pk).update(state=State.RUNNING, worker=worker)
-    progress = Progress(job.pk)
+    progress = JobProgress(job.pk)
     progress.start(10, unit="rows")
     progress.advance(4)
     return Job.objects.get(pk=job.pk)
@@ -75,7 +75,13 @@ def test_a_running_job_whose_worker_beats_stays_running(cast: Cast) -> None:
     try:
         job = _running(cast, worker.name)
         assert services.find(job.pk).state == State.RUNNING
-        assert services.progress_of(job) == {"done": 4, "total": 10, "unit": "rows", "note": ""}
+        assert services.progress_of(job) == {
+            "done": 4,
+            "total": 10,
+            "unit": "rows",
+            "note": "",
+            "counts": {},
+        }
     finally:
         worker.stop()
     # Once its heartbeat is gone, so is the worker.

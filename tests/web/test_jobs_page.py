@@ -13,7 +13,7 @@ from django.core.cache import caches
 
 from revsight.core.models import Organisation
 from revsight.jobs.models import Job, State
-from revsight.jobs.queue import HUEY, Progress
+from revsight.jobs.queue import HUEY, JobProgress
 from tests.importers import exports
 from tests.importers.helpers import cli_import
 from tests.people import Cast
@@ -48,7 +48,7 @@ def test_an_upload_is_a_job_with_the_command_s_json_summary(cast: Cast, tmp_path
 def test_the_page_shows_the_running_job_s_progress_and_polls_it(cast: Cast) -> None:
     job = Job.objects.create(kind="import", started_by=cast.admin, label="Opportunity.csv")
     Job.objects.filter(pk=job.pk).update(state=State.RUNNING, worker="elsewhere:1")
-    progress = Progress(job.pk)
+    progress = JobProgress(job.pk)
     progress.start(10_000, unit="rows")
     progress.advance(4_000)
     caches["jobs"].set("worker:elsewhere:1", 1)  # its worker beats: it is not taken for gone

@@ -30,6 +30,7 @@ from django.db.models import Max
 
 from revsight.analytics import facts as facts_module
 from revsight.analytics.facts import FACTS, shaped
+from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import table_versions
 
 try:
@@ -175,10 +176,11 @@ def _one_refresh_at_a_time(path: Path) -> Iterator[None]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def refresh_replica(whole: bool = False) -> list[str]:
+def refresh_replica(whole: bool = False, progress: Progress = SILENT) -> list[str]:
     """Copy the stale fact tables (every one with `whole`) and swap the new file in; returns
     the tables copied. Readers keep the file they opened until they close it; a refresh that
-    waited for another finds the replica current and copies nothing."""
+    waited for another finds the replica current and copies nothing. `progress` hears each
+    table copied."""
     path = replica_path()
     if not whole and not stale_tables(source_state()):
         return []
@@ -187,11 +189,13 @@ def refresh_replica(whole: bool = False) -> list[str]:
         state = source_state()  # before copying: a change made meanwhile is caught next time
         stale = list(FACTS) if whole else stale_tables(state)
         if stale:
-            _build(path, state, stale, started)
+            _build(path, state, stale, started, progress)
         return stale
 
 
-def _build(path: Path, state: SourceState, stale: list[str], started: float) -> None:
+def _build(
+    path: Path, state: SourceState, stale: list[str], started: float, progress: Progress
+) -> None:
     """Write a new build (a copy of the current one, for a few stale tables), then point the
     replica's name at it; builds older than the one it replaces are deleted (readers that
     opened them keep reading them until they close)."""
@@ -204,8 +208,10 @@ def _build(path: Path, state: SourceState, stale: list[str], started: float) -> 
         from revsight.analytics.connection import database_backend
 
         source = database_backend()
+        progress.start(len(stale), unit="tables", note="Copying the fact tables")
         for fact in stale:
             target.create_table(fact, shaped(source, fact).to_pyarrow(), overwrite=True)
+            progress.advance()
         _write_meta(target, state, time.perf_counter() - started)
     finally:
         target.disconnect()
@@ -228,8 +234,8 @@ def _point_at(path: Path, build: Path) -> None:
     os.replace(link, path)
 
 
-def rebuild_replica() -> ReplicaStatus:
-    refresh_replica(whole=True)
+def rebuild_replica(progress: Progress = SILENT) -> ReplicaStatus:
+    refresh_replica(whole=True, progress=progress)
     return replica_status()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from revsight.analytics.replica import rebuild_replica
+from revsight.core.progress import Progress
 from revsight.jobs import services
 from revsight.jobs.models import Job
-from revsight.jobs.queue import Progress
 
 REBUILD = "analytics_rebuild"
 
@@ -22,8 +22,7 @@ def queue_rebuild(actor: Any = None) -> Job:
 
 
 def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
-    progress.start(None, unit="tables", note="Copying the fact tables from the database")
-    status = rebuild_replica()
+    status = rebuild_replica(progress)
     return {"seconds": round(status.seconds or 0.0, 1), "rows": dict(status.rows)}
 
 

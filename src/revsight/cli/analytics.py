@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from revsight.cli.base import needs_django
+from revsight.cli.progress import progress_bar
 
 
 @click.group()
@@ -44,7 +45,8 @@ def analytics_rebuild() -> None:
     """Recreate the DuckDB replica from the database."""
     from revsight.analytics.replica import rebuild_replica
 
-    status = rebuild_replica()
+    with progress_bar("Rebuilding the replica") as progress:
+        status = rebuild_replica(progress)
     click.echo(f"Replica rebuilt in {status.seconds:.1f} s: {sum(status.rows.values()):,} rows.")
 
 

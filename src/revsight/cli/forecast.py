@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from revsight.cli.base import as_of_option, by_option, format_option, needs_database, today_or
+from revsight.cli.progress import progress_bar
 from revsight.core.errors import InvalidInput
 
 
@@ -144,7 +145,8 @@ def backtest_command(months: int, as_of: date | None, fmt: str) -> None:
     from revsight.forecasting.backtest import backtest
 
     day = today_or(as_of)
-    origins, scores = backtest(day, months)
+    with progress_bar("Backtesting", fmt) as progress:
+        origins, scores = backtest(day, months, progress=progress)
     methods = [score.as_json() for score in scores]
     document = {"origins": [o.isoformat() for o in origins], "methods": methods}
     if fmt == "json":

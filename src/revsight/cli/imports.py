@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from revsight.cli.base import needs_django, pending_migrations, setup_django
+from revsight.cli.progress import progress_bar
 
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -63,7 +64,7 @@ def _run(
             report = Report(source, dry_run)
             report.error(Problem(str(path), None, "", "", "does not exist"))
         else:
-            report = _with_progress(importer, path, dry_run)
+            report = _with_progress(importer, path, dry_run, fmt)
     except MappingError as exc:
         report = Report(source, dry_run)
         report.error(Problem(mapping.name if mapping else "", None, "", "", str(exc)))
@@ -89,16 +90,11 @@ def _queue(source: str, path: Path, dry_run: bool, fmt: str, mapping: Path | Non
         click.echo(f"Queued job {job.pk}: `revsight jobs show {job.pk}` follows it.")
 
 
-def _with_progress(importer: Any, path: Path, dry_run: bool) -> Any:
-    from revsight.importers.files import estimated_records
+def _with_progress(importer: Any, path: Path, dry_run: bool, fmt: str) -> Any:
     from revsight.importers.run import run_import
 
-    if not sys.stderr.isatty():
-        return run_import(importer, path, dry_run=dry_run)
-    with click.progressbar(
-        length=max(estimated_records(path), 1), label="Importing", file=sys.stderr
-    ) as bar:
-        return run_import(importer, path, dry_run=dry_run, progress=bar.update)
+    with progress_bar("Importing", fmt) as progress:
+        return run_import(importer, path, dry_run=dry_run, progress=progress)
 
 
 def _fail(message: str) -> None:

@@ -17,6 +17,7 @@ from revsight.cli.base import (
     pending_migrations,
     today_or,
 )
+from revsight.cli.progress import progress_bar
 
 DEFAULT_PORT = 8000
 ROLES = ["executive", "manager", "salesperson", "presales", "consultant", "admin"]
@@ -58,9 +59,8 @@ def demo(seed: int, as_of: date | None, scale: str, reuse: bool, backtest: bool)
     from revsight.demo.build import build_demo
 
     migrate()
-    result = build_demo(
-        seed=seed, as_of=as_of, scale=scale, reuse=reuse, progress=lambda m: click.echo(f"  {m}")
-    )
+    with progress_bar("Building the demo") as progress:
+        result = build_demo(seed=seed, as_of=as_of, scale=scale, reuse=reuse, progress=progress)
     if result.reused:
         click.echo(
             f"Demo organisation already built (seed {seed}, as of {result.as_of}); kept as it is."
@@ -82,8 +82,8 @@ def _keep_backtest() -> None:
 
     today = today_or(None)
     if remembered(today) is None:
-        click.echo("  Backtesting the forecast methods on the demo's history (about 30 s)…")
-        origins, scores = backtest(today)
+        with progress_bar("Backtesting") as progress:
+            origins, scores = backtest(today, progress=progress)
         remember(today, origins, scores)
 
 

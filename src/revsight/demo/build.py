@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +13,7 @@ from django.db import connection, transaction
 from revsight.core import audit, clock
 from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
+from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import mark_all_changed
 from revsight.demo import bulk
 from revsight.demo.organisation import DEMO_LOGINS
@@ -103,7 +103,7 @@ def build_demo(
     as_of: date | None = None,
     scale: str = "small",
     reuse: bool = False,
-    progress: Callable[[str], None] = lambda message: None,
+    progress: Progress = SILENT,
 ) -> DemoResult:
     """Build (or rebuild) the demo organisation. Deterministic for a seed and as-of date.
 
@@ -123,18 +123,20 @@ def build_demo(
     as_of = as_of or clock.today()
 
     started = time.perf_counter()
-    progress(f"Simulating {profile.reps} salespeople over {profile.months} months")
+    progress.note(f"Simulating {profile.reps} salespeople over {profile.months} months")
     history = simulate(profile, seed, as_of)
     # A salt from the seed keeps the build byte-for-byte reproducible; it guards demo logins only.
     password_hash = make_password(_demo_password(), salt=f"revsightdemo{seed}")
+    progress.note("Laying out the records")
     tables = Records(history).build(password_hash)
     result = DemoResult(seed, as_of, scale)
+    progress.start(sum(len(table) for table in tables), unit="records", note="Writing the records")
     with transaction.atomic():
         _empty_demo_tables()
         for table in tables:
-            label = table.model._meta.verbose_name_plural
-            progress(f"Writing {len(table):,} {label}")
-            result.counts[str(label)] = result.counts.get(str(label), 0) + bulk.write(table)
+            label = str(table.model._meta.verbose_name_plural)
+            result.counts[label] = result.counts.get(label, 0) + bulk.write(table, progress)
+            progress.tally(result.counts)
         bulk.reset_sequences(list({t.model for t in tables}))
         Organisation.objects.all().delete()
         Organisation.objects.create(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, models
 
+from revsight.core.progress import SILENT, Progress
 from revsight.demo.tables import Table
 
 CHUNK = 50_000
@@ -77,8 +78,8 @@ def _chunks(table: Table) -> Iterator[list[tuple[Any, ...]]]:
         yield list(zip(*converted, strict=True))
 
 
-def write(table: Table) -> int:
-    """Insert every row of `table`; returns the number written."""
+def write(table: Table, progress: Progress = SILENT) -> int:
+    """Insert every row of `table`; returns the number written. `progress` hears each chunk."""
     count = len(table)
     if count == 0:
         return 0
@@ -96,6 +97,7 @@ def write(table: Table) -> int:
                 for chunk in _chunks(table):
                     for row in chunk:
                         copy.write_row(row)
+                    progress.advance(len(chunk))
     else:
         # The sqlite3 cursor itself: Django's wrapper re-processes every row of executemany.
         sql = f"INSERT INTO {db_table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
@@ -103,6 +105,7 @@ def write(table: Table) -> int:
         try:
             for chunk in _chunks(table):
                 raw_cursor.executemany(sql, chunk)
+                progress.advance(len(chunk))
         finally:
             raw_cursor.close()
     return count

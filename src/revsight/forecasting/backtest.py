@@ -35,6 +35,7 @@ from revsight.analytics.scopes import Membership, membership
 from revsight.analytics.weighting import weighted_total
 from revsight.core import clock
 from revsight.core.periods import Period, add_months
+from revsight.core.progress import SILENT, Progress
 from revsight.crm.models import Stage
 from revsight.forecasting import indicators
 from revsight.forecasting.rollup import latest_submissions
@@ -417,17 +418,18 @@ def backtest(
     as_of: date,
     months: int = 12,
     engine: Engine | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress = SILENT,
 ) -> tuple[list[date], list[Score]]:
     """Scores of every method and horizon over the last `months` monthly origins whose
-    target periods are over by the as-of date. `progress(1)` is called after each origin of
-    each horizon (at most `months` × 4 of them)."""
+    target periods are over by the as-of date. `progress` hears each origin of each horizon
+    (`months` × 4 of them at most)."""
     history = History(engine or get_engine(), as_of)
     current = as_of.replace(day=1)
     # Earlier origins are kept as training history for the methods that learn from it.
     candidates = [add_months(current, -n) for n in range(months + TRAINING_MONTHS, 0, -1)]
     scores = {(m, h): Score(m, h) for h in HORIZONS for m in METHODS}
     used: set[date] = set()
+    progress.start(len(HORIZONS) * months, unit="origins", note="Backtesting the forecast methods")
     for horizon in HORIZONS:
         scored_origins = [o for o in candidates if target_of(o, horizon).end < current]
         kept = scored_origins[-months:]
@@ -456,8 +458,7 @@ def backtest(
                     scores[(method, horizon)].forecasts.append(
                         Forecast(origin, horizon, method, value, actual)
                     )
-            if progress is not None:
-                progress(1)
+            progress.advance(1)
         used |= set(kept)
     return sorted(used), list(scores.values())
 

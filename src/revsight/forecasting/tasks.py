@@ -7,10 +7,10 @@ from typing import Any
 
 from revsight.access import visibility
 from revsight.analytics.session import session
-from revsight.forecasting.backtest import HORIZONS, backtest, remember
+from revsight.core.progress import Progress
+from revsight.forecasting.backtest import backtest, remember
 from revsight.jobs import services
 from revsight.jobs.models import Job
-from revsight.jobs.queue import Progress
 
 BACKTEST = "backtest"
 MONTHS = 12
@@ -36,9 +36,8 @@ def latest_backtest(actor: Any, as_of: date) -> Job | None:
 
 def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
     as_of = date.fromisoformat(params["as_of"])
-    progress.start(len(HORIZONS) * MONTHS, unit="origins")
     with session():
-        origins, scores = backtest(as_of, MONTHS, progress=progress.advance)
+        origins, scores = backtest(as_of, MONTHS, progress=progress)
     remember(as_of, origins, scores)
     return {"as_of": as_of.isoformat(), "origins": len(origins), "methods": len(scores)}
 

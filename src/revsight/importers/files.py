@@ -85,13 +85,16 @@ class Bundle:
         return [name for name in self._openers if any(word in name.lower() for word in words)]
 
     def line_count(self) -> int:
-        """Lines in the CSV files (XLSX left out): an estimate of the records, for progress."""
+        """Lines in the CSV files below their headers (XLSX left out): an estimate of the
+        records, for progress (a quoted field may span lines)."""
         total = 0
         for name, opener in self._openers.items():
             if not name.lower().endswith(".xlsx"):
+                lines = 0
                 with opener() as raw:
                     while chunk := raw.read(_CHUNK):
-                        total += chunk.count(b"\n")
+                        lines += chunk.count(b"\n")
+                total += max(lines - 1, 0)
         return total
 
     def header(self, name: str) -> list[str]:

@@ -25,11 +25,12 @@ from revsight.analytics.facts import FACTS
 from revsight.core import audit, staging
 from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
+from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import deferred, mark_changed
 from revsight.importers.base import Context, Importer, Record
 from revsight.importers.classify import configured
 from revsight.importers.currency import Rates, load_rates
-from revsight.importers.files import Bundle, UnreadableFile
+from revsight.importers.files import Bundle, UnreadableFile, estimated_records
 from revsight.importers.limits import Deadline
 from revsight.importers.report import Problem, Report
 from revsight.importers.write import Writer
@@ -60,20 +61,20 @@ def run_import(
     dry_run: bool = False,
     actor: Any = None,
     file_label: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress = SILENT,
 ) -> Report:
     """Import `path` with `importer`; nothing is stored unless the report says ok. Every change
     must be within `actor`'s reach (`access.permissions.Reach`); without an actor the import is
-    the operator's, with an administrator's rights (the command line)."""
+    the operator's, with an administrator's rights (the command line). `progress` hears the
+    rows read (of the files' lines) and the records written so far, by entity."""
     organisation = _organisation()
     label = file_label or path.name
-    return _staged(
-        importer,
-        lambda: _prepare(importer, path, organisation, dry_run, label),
-        actor=actor,
-        dry_run=dry_run,
-        progress=progress,
-    )
+
+    def prepare() -> tuple[Report, Prepared | None]:
+        progress.start(estimated_records(path) or None, unit="rows")
+        return _prepare(importer, path, organisation, dry_run, label)
+
+    return _staged(importer, prepare, actor=actor, dry_run=dry_run, progress=progress)
 
 
 def run_records(
@@ -114,7 +115,7 @@ def _staged(
     *,
     actor: Any,
     dry_run: bool,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress = SILENT,
 ) -> Report:
     """Stage the records and keep them unless the report has errors or it is a dry run; staged
     again, from a fresh report, when the database moved under the stage."""
@@ -133,7 +134,6 @@ def _staged(
             log.warning(
                 "The database changed while %s was staged (%s): again", prepared.label, moved
             )
-            progress = None  # the bar has been drawn once
             continue
         break
     if report.ok:
@@ -187,12 +187,13 @@ def _write(
     importer: Importer,
     prepared: Prepared,
     reach: Reach,
-    progress: Callable[[int], None] | None,
+    progress: Progress,
 ) -> None:
     """Every record read, checked and written (to the stage); errors go to the report."""
     report = prepared.context.report
     writer = Writer(importer, prepared.context, timezone.now(), reach)
     deadline = Deadline(prepared.label)
+    count = 0
     try:
         for count, item in enumerate(prepared.items(prepared.context), 1):
             if isinstance(item, Problem):
@@ -201,11 +202,19 @@ def _write(
                 writer.add(item)
             if count % 1000 == 0:
                 deadline.check()
-                if progress is not None:
-                    progress(1000)
+                progress.advance(1000)
+                progress.tally(_written(report))
     except UnreadableFile as exc:
         report.error(exc.problem)
     writer.finish()
+    progress.advance(count % 1000)
+    progress.tally(_written(report))
+
+
+def _written(report: Report) -> dict[str, int]:
+    """The records written so far (created, updated or unchanged), by entity."""
+    counts = {name: c.created + c.updated + c.unchanged for name, c in report.entities.items()}
+    return {name: count for name, count in counts.items() if count}
 
 
 def _record(importer: Importer, report: Report, label: str, actor: Any, marks: set[str]) -> None:

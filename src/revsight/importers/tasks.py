@@ -10,8 +10,8 @@ from typing import Any
 
 from revsight.access import permissions
 from revsight.core.errors import InvalidInput
+from revsight.core.progress import Progress
 from revsight.importers import uploads
-from revsight.importers.files import estimated_records
 from revsight.importers.mapping import MappingError, load
 from revsight.importers.registry import IMPORTERS, get
 from revsight.importers.report import Problem, Report
@@ -19,7 +19,6 @@ from revsight.importers.run import run_import
 from revsight.importers.sources.spreadsheet import Spreadsheet
 from revsight.jobs import services
 from revsight.jobs.models import Job, State
-from revsight.jobs.queue import Progress
 
 KIND = "import"
 
@@ -90,9 +89,8 @@ def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, An
         report = Report(source, dry_run)
         report.error(Problem(label, None, "", "", "does not exist"))
         return report.as_json()
-    progress.start(estimated_records(path) or None, unit="rows")
     report = run_import(
-        importer, path, dry_run=dry_run, actor=actor, file_label=label, progress=progress.advance
+        importer, path, dry_run=dry_run, actor=actor, file_label=label, progress=progress
     )
     return report.as_json()
 

@@ -9,13 +9,14 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from huey.contrib.djhuey import HUEY
 
-__all__ = ["HUEY", "Progress", "Worker", "alive", "live_progress"]
+__all__ = ["HUEY", "JobProgress", "Worker", "alive", "live_progress"]
 
 
 def _cache() -> Any:
@@ -27,18 +28,25 @@ def _progress_key(job_id: int) -> str:
 
 
 def live_progress(job_id: int) -> dict[str, Any] | None:
-    """What a running job last reported: `done`, `total` (None when unknown), `unit`, `note`."""
+    """What a running job last reported: `done`, `total` (None when unknown), `unit`, `note`
+    and `counts` (what it has made so far, by kind)."""
     value = _cache().get(_progress_key(job_id))
     return value if isinstance(value, dict) else None
 
 
-class Progress:
-    """A running job's progress, reported by its task: `total` when it is known, then
-    `advance(n)` as the work is done. Kept in the jobs cache only."""
+class JobProgress:
+    """A running job's progress (`core.progress.Progress`), reported by its task: `total` when
+    it is known, then `advance(n)` as the work is done. Kept in the jobs cache only."""
 
     def __init__(self, job_id: int, unit: str = "steps") -> None:
         self.job_id = job_id
-        self.state: dict[str, Any] = {"done": 0, "total": None, "unit": unit, "note": ""}
+        self.state: dict[str, Any] = {
+            "done": 0,
+            "total": None,
+            "unit": unit,
+            "note": "",
+            "counts": {},
+        }
 
     def start(self, total: int | None, unit: str | None = None, note: str = "") -> None:
         self.state.update(done=0, total=total, note=note)
@@ -57,6 +65,10 @@ class Progress:
 
     def note(self, text: str) -> None:
         self.state["note"] = text
+        self._save()
+
+    def tally(self, counts: Mapping[str, int]) -> None:
+        self.state["counts"] = dict(counts)
         self._save()
 
     def _save(self) -> None:

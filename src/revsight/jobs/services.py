@@ -21,8 +21,9 @@ from huey.contrib.djhuey import db_task
 
 from revsight.access import visibility
 from revsight.core.errors import Conflict, NotAllowed, NotFound, RevsightError
+from revsight.core.progress import Progress
 from revsight.jobs.models import Job, State
-from revsight.jobs.queue import Progress, alive, current_worker, live_progress
+from revsight.jobs.queue import JobProgress, alive, current_worker, live_progress
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def execute(job_id: int) -> Job | None:
         return None
     job = Job.objects.select_related("started_by").get(pk=job_id)
     kind = KINDS.get(job.kind)
-    progress = Progress(job.pk)
+    progress = JobProgress(job.pk)
     progress.start(None)
     try:
         if kind is None:
@@ -134,7 +135,7 @@ def execute(job_id: int) -> Job | None:
 def _finish(
     job: Job,
     state: State,
-    progress: Progress,
+    progress: JobProgress,
     *,
     result: dict[str, Any] | None = None,
     error: str = "",

@@ -17,10 +17,10 @@ from revsight.analytics.session import session
 from revsight.analytics.viewed import Viewed, recent
 from revsight.core import clock, periods
 from revsight.core.models import Organisation
+from revsight.core.progress import Progress
 from revsight.forecasting.page import outlook_for, scope_math
 from revsight.jobs import services as jobs
 from revsight.jobs.models import Job
-from revsight.jobs.queue import Progress
 from revsight.org.models import Team, User
 
 KIND = "prewarm"

@@ -12,9 +12,9 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from revsight.core.progress import Progress
 from revsight.forecasting.snapshots import take_snapshot
 from revsight.jobs import services
-from revsight.jobs.queue import Progress
 from revsight.routine import freshness, prewarm, reminders, schedules, watch
 
 

@@ -19,12 +19,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from revsight.core.progress import Progress
 from revsight.importers.registry import detect
 from revsight.importers.report import Problem, Report
 from revsight.importers.run import run_import
 from revsight.jobs import services as jobs
 from revsight.jobs.models import Job
-from revsight.jobs.queue import Progress
 from revsight.org.models import Role, User
 from revsight.routine.mailing import notify
 from revsight.routine.models import EmailKind
@@ -89,7 +89,7 @@ def _import(claimed: Path, name: str, progress: Progress) -> dict[str, Any]:
             )
         )
         return report.as_json()
-    return run_import(importer, claimed, file_label=name, progress=progress.advance).as_json()
+    return run_import(importer, claimed, file_label=name, progress=progress).as_json()
 
 
 def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
