@@ -29,6 +29,9 @@ PRODUCTION = {
 }
 
 
+SMTP = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+
+
 def deploy_problems(settings: Any, **changed: Any) -> set[str]:
     for name, value in {**PRODUCTION, **changed}.items():
         setattr(settings, name, value)
@@ -54,12 +57,27 @@ def test_production_settings_raise_no_problem(settings: Any) -> None:
         ({"ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]"]}, "revsight.W005"),
         ({"SECRET_KEY": "x" * 40}, "security.W009"),
         ({"SECRET_KEY": "<64 random characters: python3 -c 'import secrets; …'>"}, "revsight.W006"),
+        (SMTP | {"REVSIGHT_BASE_URL": "http://127.0.0.1:8000"}, "revsight.W007"),
+        (SMTP | {"REVSIGHT_BASE_URL": "http://localhost:8000"}, "revsight.W007"),
     ],
 )
 def test_each_problem_is_reported_once_by_its_id(
     settings: Any, changed: dict[str, Any], problem: str
 ) -> None:
     assert deploy_problems(settings, **changed) == {problem}
+
+
+@pytest.mark.django_db
+def test_email_links_to_the_address_people_use_raise_no_problem(settings: Any) -> None:
+    assert (
+        deploy_problems(settings, **SMTP, REVSIGHT_BASE_URL="https://revsight.example.com") == set()
+    )
+
+
+@pytest.mark.django_db
+def test_the_outbox_needs_no_base_url(settings: Any) -> None:
+    """Without EMAIL_URL the emails are files on this machine: a loopback link opens there."""
+    assert deploy_problems(settings, REVSIGHT_BASE_URL="http://127.0.0.1:8000") == set()
 
 
 @pytest.mark.django_db

@@ -51,9 +51,11 @@ def test_the_page_shows_the_running_job_s_progress_and_polls_it(cast: Cast) -> N
     progress = JobProgress(job.pk)
     progress.start(10_000, unit="rows")
     progress.advance(4_000)
+    progress.tally({"users": 12, "accounts": 1_500, "opportunities": 2_480})
     caches["jobs"].set("worker:elsewhere:1", 1)  # its worker beats: it is not taken for gone
     page = logged_in(cast.admin).get(f"/import/?job={job.pk}").content.decode()
     assert "4,000 of 10,000 rows" in page
+    assert "So far: 12 users, 1,500 accounts, 2,480 opportunities" in page
     assert f'data-poll="/jobs/{job.pk}/status/"' in page
     assert '<progress max="100" value="40"' in page
     assert re.search(r"<script(?![^>]*\bsrc=)", page) is None  # no inline script (CSP)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connection
 from django.db.utils import OperationalError
+
+from revsight.core.config import SMTP_BACKEND
 
 
 @register(Tags.compatibility)
@@ -124,3 +127,23 @@ def check_secret_key(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_links_in_emails(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    # Every email carries a link back to its page, made from REVSIGHT_BASE_URL: sent through
+    # SMTP to other people's mailboxes, a link to this machine's loopback leads nowhere.
+    if settings.EMAIL_BACKEND != SMTP_BACKEND:
+        return []  # the outbox's .eml files are read on this machine
+    host = urlsplit(settings.REVSIGHT_BASE_URL).hostname or ""
+    if host not in LOOPBACK and host != "::1":
+        return []
+    return [
+        Warning(
+            f"Email is sent (EMAIL_URL) but its links point to {settings.REVSIGHT_BASE_URL}, "
+            "which only this machine can open.",
+            hint="Set REVSIGHT_BASE_URL to the address people use "
+            "(REVSIGHT_BASE_URL=https://revsight.example.com).",
+            id="revsight.W007",
+        )
+    ]

@@ -46,7 +46,14 @@ def status_context(job: Job) -> dict[str, Any]:
         "percent": min(100, round(100 * done / total)) if done is not None and total else None,
         "summary": summary,
         "summary_counts": _counts(summary),
+        "so_far": _so_far(progress) if not job.finished else [],
     }
+
+
+def _so_far(progress: dict[str, Any]) -> list[tuple[str, int]]:
+    """What a running job has made so far (an import's records by entity), for its status."""
+    counts = progress.get("counts") or {}
+    return [(name.replace("_", " "), int(count)) for name, count in counts.items()]
 
 
 def _counts(summary: dict[str, Any] | None) -> list[tuple[str, dict[str, int]]]:
