@@ -4,12 +4,13 @@ they concern, retried once failed or interrupted, and interrupted when their wor
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from revsight.access import visibility
 from revsight.core.errors import Conflict, NotAllowed, NotFound
 from revsight.jobs import services
 from revsight.jobs.models import Job, State
-from revsight.jobs.queue import JobProgress
+from revsight.jobs.queue import JobProgress, take
 from tests.people import Cast
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,45 @@ def test_a_job_one_may_not_see_is_not_found_to_retry(cast: Cast, counting: str) 
     failed = services.submit(counting, {"to": 1, "fail": True}, actor=cast.east_rep)
     with pytest.raises(NotFound):
         services.retry(failed.pk, cast.west_manager)
+
+
+def _queued(cast: Cast) -> Job:
+    return Job.objects.create(kind="count", params={"to": 1}, started_by=cast.east_rep)
+
+
+def test_a_queued_job_taken_by_a_worker_that_died_is_interrupted_and_retryable(
+    cast: Cast, counting: str
+) -> None:
+    job = _queued(cast)
+    take(job.pk, "elsewhere.example:4242")  # took it off the queue, then no heartbeat
+    shown = services.find(job.pk, cast.east_manager)
+    assert shown.state == State.INTERRUPTED
+    assert "stopped before it could start it" in shown.error
+    assert shown.started_at is None
+    retried = services.retry(job.pk, cast.east_manager)
+    retried.refresh_from_db()
+    assert (retried.state, retried.retry_of_id) == (State.DONE, job.pk)
+
+
+def test_a_queued_job_taken_by_a_beating_worker_stays_queued(cast: Cast) -> None:
+    from revsight.jobs.queue import Worker
+
+    worker = Worker()
+    worker.beat()
+    try:
+        job = _queued(cast)
+        take(job.pk, worker.name)
+        assert services.find(job.pk).state == State.QUEUED
+        assert services.as_json(services.find(job.pk))["worker"] == worker.name
+    finally:
+        worker.stop()
+
+
+def test_a_queued_job_neither_on_the_queue_nor_taken_is_interrupted_once_settled(
+    cast: Cast,
+) -> None:
+    with time_machine.travel("2026-12-02 09:00:00Z", tick=False):
+        job = _queued(cast)  # its task never reached the queue (or was lost with it)
+        assert services.find(job.pk).state == State.QUEUED  # a worker may be about to take it
+    with time_machine.travel("2026-12-02 09:00:16Z", tick=False):  # three heartbeats of 5 s
+        assert services.find(job.pk).state == State.INTERRUPTED

@@ -128,3 +128,39 @@ def test_a_worker_starting_again_marks_the_killed_one_s_job_interrupted(
         state, error = connection.execute("SELECT state, error FROM jobs_job").fetchone()
     assert state == "interrupted"
     assert "Retry it" in error
+
+
+def test_a_worker_killed_after_taking_a_job_off_the_queue_leaves_it_interrupted(
+    worker_env: dict[str, str], start_worker: Any, tmp_path: Path
+) -> None:
+    """Killed while it waited for the database's write lock to mark the job running: the job
+    was on no queue any more and never running; it is interrupted, and its retry runs."""
+    export = exports.salesforce(tmp_path / "export")
+    queued = json.loads(
+        revsight(
+            worker_env, "import", "salesforce", str(export), "--background", "--format", "json"
+        ).stdout
+    )
+    database = Path(worker_env["REVSIGHT_HOME"]) / "revsight.sqlite3"
+    worker_env["REVSIGHT_SQLITE_BUSY_TIMEOUT"] = "300"  # the worker waits for the lock
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a long import elsewhere holds the write lock
+    try:
+        worker = start_worker()
+        _wait_for(lambda: _job(worker_env, queued["id"])["worker"] != "")
+        assert _job(worker_env, queued["id"])["state"] == "queued"
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    lost = _job(worker_env, queued["id"])
+    assert lost["state"] == "interrupted"
+    assert "stopped before it could start it" in lost["error"]
+    assert lost["started_at"] is None
+    retry = json.loads(
+        revsight(worker_env, "jobs", "retry", str(queued["id"]), "--format", "json").stdout
+    )
+    start_worker()
+    _wait_for(lambda: _job(worker_env, retry["id"])["state"] not in ("queued", "running"))
+    assert _job(worker_env, retry["id"])["result"]["status"] == "ok"

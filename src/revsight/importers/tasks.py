@@ -5,8 +5,11 @@ keeps its JSON report (`Report.as_json`, the command's `--format json`) as the r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from django.utils import timezone
 
 from revsight.access import permissions
 from revsight.core.errors import InvalidInput
@@ -18,7 +21,7 @@ from revsight.importers.report import Problem, Report
 from revsight.importers.run import run_import
 from revsight.importers.sources.spreadsheet import Spreadsheet
 from revsight.jobs import services
-from revsight.jobs.models import Job, State
+from revsight.jobs.models import RETRYABLE, Job, State
 
 KIND = "import"
 
@@ -97,9 +100,50 @@ def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, An
 
 def _cleanup(params: dict[str, Any], state: str) -> None:
     """An upload is removed once imported (or refused for its rows); a failed job keeps it, to
-    be retried."""
+    be retried (`sweep` removes it when nobody has, within `KEEP_FAILED`)."""
     if "folder" in params and state == State.DONE:
         uploads.discard(params["folder"])
+
+
+# How long the files of a failed or interrupted upload are kept for a retry.
+KEEP_FAILED = timedelta(days=7)
+# An upload folder no job names (its request was killed between keeping it and queuing it), or
+# a file Django spilled to disk for a request that never finished, is left this long.
+KEEP_ORPHANS = timedelta(days=1)
+
+
+def sweep(now: datetime | None = None) -> list[str]:
+    """Remove the uploads no job will read again: those of failed or interrupted imports not
+    retried within `KEEP_FAILED`, and folders no job names; what was removed, by name."""
+    now = now or timezone.now()
+    home = uploads.uploads_home()
+    kept = home.iterdir() if home.is_dir() else iter(())
+    folders = {p.name: p for p in kept if p.name.isalnum() and p.name != "incoming"}
+    latest: dict[str, Job] = {}
+    for each in Job.objects.filter(kind=KIND, params__has_key="folder").order_by("queued_at"):
+        latest[each.params["folder"]] = each  # the last job for a folder: a retry, if any
+    removed = []
+    for name, path in folders.items():
+        job = latest.get(name)
+        if job is None:
+            expired = _modified(path) < now - KEEP_ORPHANS
+        elif job.state in RETRYABLE:
+            expired = (job.finished_at or job.queued_at) < now - KEEP_FAILED
+        else:
+            expired = job.state == State.DONE
+        if expired:
+            uploads.discard(name)
+            removed.append(name)
+    incoming = home / "incoming"
+    for spilled in incoming.iterdir() if incoming.is_dir() else ():
+        if _modified(spilled) < now - KEEP_ORPHANS:
+            spilled.unlink(missing_ok=True)
+            removed.append(f"incoming/{spilled.name}")
+    return removed
+
+
+def _modified(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
 services.define(KIND, "Import", _run, permissions.may_import, _cleanup)

@@ -75,6 +75,28 @@ class JobProgress:
         _cache().set(_progress_key(self.job_id), dict(self.state), timeout=7 * 24 * 3600)
 
 
+def _taken_key(job_id: int) -> str:
+    return f"job:{job_id}:taken"
+
+
+def take(job_id: int, worker: str) -> None:
+    """Note that `worker` has taken job `job_id` off the queue (before it can mark the job's row
+    running, which may wait for the database's write lock)."""
+    _cache().set(_taken_key(job_id), worker, timeout=7 * 24 * 3600)
+
+
+def taker(job_id: int) -> str | None:
+    """The worker that took the job off the queue, if one did."""
+    value = _cache().get(_taken_key(job_id))
+    return value if isinstance(value, str) else None
+
+
+def on_the_queue() -> set[int]:
+    """The jobs whose task waits on the queue, now or later (a retry's delay)."""
+    tasks = [*HUEY.pending(), *HUEY.scheduled()]
+    return {task.args[0] for task in tasks if task.args and isinstance(task.args[0], int)}
+
+
 def _heartbeat_key(worker: str) -> str:
     return f"worker:{worker}"
 

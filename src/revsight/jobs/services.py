@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
@@ -23,7 +25,15 @@ from revsight.access import visibility
 from revsight.core.errors import Conflict, NotAllowed, NotFound, RevsightError
 from revsight.core.progress import Progress
 from revsight.jobs.models import Job, State
-from revsight.jobs.queue import JobProgress, alive, current_worker, live_progress
+from revsight.jobs.queue import (
+    JobProgress,
+    alive,
+    current_worker,
+    live_progress,
+    on_the_queue,
+    take,
+    taker,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +111,7 @@ class NotYetCommitted(Exception):
 @db_task(retries=10, retry_delay=1)
 def run_job(job_id: int) -> None:
     """The one task on the queue: run job `job_id` in this worker."""
+    take(job_id, current_worker())
     execute(job_id)
 
 
@@ -159,18 +170,48 @@ INTERRUPTED = (
 )
 
 
+LOST = (
+    "The worker that took this job off the queue stopped before it could start it (killed, or "
+    "its machine went down); nothing was done. Retry it to run it again."
+)
+
+
 def reconcile(jobs: QuerySet[Job] | None = None) -> int:
-    """Mark interrupted every running job whose worker is gone; how many were."""
-    running = (jobs if jobs is not None else Job.objects.all()).filter(state=State.RUNNING)
+    """Mark interrupted every running job whose worker is gone, and every queued job that a
+    worker took off the queue and then died with; how many were."""
+    among = jobs if jobs is not None else Job.objects.all()
+    running = among.filter(state=State.RUNNING)
     gone = [pk for pk, worker in running.values_list("pk", "worker") if not alive(worker)]
-    if not gone:
-        return 0
     for job in Job.objects.filter(pk__in=gone):
         last = live_progress(job.pk) or job.progress
         Job.objects.filter(pk=job.pk, state=State.RUNNING).update(
             state=State.INTERRUPTED, finished_at=timezone.now(), error=INTERRUPTED, progress=last
         )
-    return len(gone)
+    lost = _lost(among.filter(state=State.QUEUED))
+    Job.objects.filter(pk__in=lost, state=State.QUEUED).update(
+        state=State.INTERRUPTED, finished_at=timezone.now(), error=LOST
+    )
+    return len(gone) + len(lost)
+
+
+def _lost(queued: QuerySet[Job]) -> list[int]:
+    """Queued jobs no worker will run: taken off the queue by a worker that is gone, or (once
+    queued for three heartbeats, time for a worker to take one) neither on the queue nor
+    taken by a worker."""
+    lost: list[int] = []
+    settled = timezone.now() - timedelta(seconds=3 * int(settings.REVSIGHT_WORKER_HEARTBEAT))
+    waiting: set[int] | None = None
+    for pk, queued_at in queued.values_list("pk", "queued_at"):
+        worker = taker(pk)
+        if worker is not None:
+            if not alive(worker):
+                lost.append(pk)
+            continue
+        if queued_at < settled:
+            waiting = on_the_queue() if waiting is None else waiting
+            if pk not in waiting:
+                lost.append(pk)
+    return lost
 
 
 def visible_jobs(actor: Any) -> QuerySet[Job]:
@@ -229,4 +270,5 @@ def as_json(job: Job) -> dict[str, Any]:
         "result": job.result,
         "error": job.error,
         "retry_of": job.retry_of_id,
+        "worker": job.worker or (taker(job.pk) or "" if job.state == State.QUEUED else ""),
     }

@@ -14,6 +14,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from revsight.core.progress import Progress
 from revsight.forecasting.snapshots import take_snapshot
+from revsight.importers.tasks import sweep as uploads_sweep
 from revsight.jobs import services
 from revsight.routine import freshness, prewarm, reminders, schedules, watch
 
@@ -51,8 +52,9 @@ services.define("freshness_check", "Data-freshness check", _freshness, may_run_s
 
 @db_periodic_task(crontab(minute="*"))
 def schedules_tick() -> None:
-    """Every minute, in every worker: start what is due, look at the watched folder, and
-    pre-warm the recently viewed pages when the data changed."""
+    """Every minute, in every worker: start what is due, look at the watched folder, pre-warm
+    the recently viewed pages when the data changed, and remove uploads no job will read."""
     schedules.tick()
     watch.scan()
     prewarm.check()
+    uploads_sweep()
