@@ -52,7 +52,9 @@ def serving(env: dict[str, str], *options: str) -> Iterator[tuple[str, Path]]:
             yield url, log_path
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            # Its worker is given 10 s to finish a running job (cli/server.py), then gunicorn
+            # stops.
+            process.wait(timeout=30)
 
 
 def _wait_until_it_answers(process: subprocess.Popen[bytes], url: str, log: Path) -> None:

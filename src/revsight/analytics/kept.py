@@ -9,17 +9,22 @@ unreachable rather than stale.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from revsight.analytics.replica import source_state
 from revsight.core.models import Organisation
 from revsight.org.models import ActivityStandard, Goal
 
 T = TypeVar("T")
+# Seconds a result's cost and its last copy are kept, whatever the data does meanwhile.
+LAST_KEPT = 30 * 86400
 
 
 def version_stamp() -> str:
@@ -41,13 +46,43 @@ def _key(name: str) -> str:
 
 def kept(name: str, build: Callable[[], T]) -> T:
     """What `build()` gives for the current data, computed once and kept. `name` says what it is
-    for (which page, scope, period and day)."""
+    for (which page, scope, period and day). How long it took is noted for its family (`cost`),
+    and the result is also kept as the last one of its name, whatever the data (`last_kept`)."""
     key = _key(name)
     found: T | None = cache.get(key)
     if found is None:
+        started = time.perf_counter()
         found = build()
+        cache.set(_cost_key(name), time.perf_counter() - started, timeout=LAST_KEPT)
         cache.set(key, found)
+        cache.set(_last_key(name), (found, timezone.now()), timeout=LAST_KEPT)
     return found
+
+
+def _family(name: str) -> str:
+    # "dashboard:company:…" -> "dashboard:company", "outlook:team/4:…" -> "outlook:team/4".
+    return ":".join(name.split(":")[:2])
+
+
+def _cost_key(name: str) -> str:
+    return "kept-cost:" + hashlib.sha1(_family(name).encode()).hexdigest()
+
+
+def _last_key(name: str) -> str:
+    return "kept-last:" + hashlib.sha1(name.encode()).hexdigest()
+
+
+def cost(name: str) -> float | None:
+    """Seconds the last computation of this name's family took (None: never computed)."""
+    seconds = cache.get(_cost_key(name))
+    return float(seconds) if seconds is not None else None
+
+
+def last_kept(name: str) -> tuple[Any, datetime] | None:
+    """The last result computed under `name`, for whatever data it was, and when (a page shows
+    it, dated, while the current one is computed)."""
+    found = cache.get(_last_key(name))
+    return found if isinstance(found, tuple) else None
 
 
 def keep(name: str, value: Any) -> None:

@@ -26,7 +26,7 @@ def _ready() -> None:
     "--threads",
     type=click.IntRange(min=1),
     envvar="REVSIGHT_WORKER_THREADS",
-    help="Jobs run at once. Default: 1.",
+    help="Jobs run at once. Default: 2.",
 )
 @needs_django
 def worker(threads: int | None) -> None:

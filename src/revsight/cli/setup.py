@@ -50,8 +50,8 @@ def init() -> None:
 @click.option(
     "--backtest",
     is_flag=True,
-    help="Also backtest the forecast methods on the demo's history (about 30 s on the small "
-    "demo), so the Forecast page shows them at once.",
+    help="Also queue the backtest of the forecast methods on the demo's history, for the worker "
+    "(`revsight serve` starts one); the Forecast page shows its progress, then the table.",
 )
 @needs_django
 def demo(seed: int, as_of: date | None, scale: str, reuse: bool, backtest: bool) -> None:
@@ -77,14 +77,21 @@ def demo(seed: int, as_of: date | None, scale: str, reuse: bool, backtest: bool)
 
 
 def _keep_backtest() -> None:
-    """Run the Forecast page's backtest once, so its first visitor does not wait for it."""
-    from revsight.forecasting.backtest import backtest, remember, remembered
+    """Queue the Forecast page's backtest (once), so that the server starts at once and its
+    worker computes it meanwhile, rather than making `make demo` wait for it."""
+    from revsight.forecasting.backtest import remembered
+    from revsight.forecasting.tasks import latest_backtest, queue_backtest
 
     today = today_or(None)
-    if remembered(today) is None:
-        with progress_bar("Backtesting") as progress:
-            origins, scores = backtest(today, progress=progress)
-        remember(today, origins, scores)
+    if remembered(today) is not None:
+        return
+    job = latest_backtest(None, today)
+    if job is None or job.finished:
+        job = queue_backtest(today)
+    click.echo(
+        f"  Backtesting the forecast methods: job {job.pk}, run by the worker beside "
+        "`revsight serve`; the Forecast page shows its progress."
+    )
 
 
 def _echo_logins() -> None:

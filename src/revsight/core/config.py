@@ -199,7 +199,8 @@ def queue_settings(home: Path, database: str) -> dict[str, Any]:
     write lock, or Redis when REDIS_URL is set. `database` names the organisation's database,
     so that two installations sharing one Redis keep separate queues."""
     url = redis_url()
-    workers = env_int("REVSIGHT_WORKER_THREADS", 1, minimum=1)
+    # Two, so that a page being computed (routine/pages.py) never waits behind a long import.
+    workers = env_int("REVSIGHT_WORKER_THREADS", 2, minimum=1)
     common: dict[str, Any] = {
         # Never huey's "immediate" mode, which djhuey would otherwise take from DEBUG.
         "immediate": False,

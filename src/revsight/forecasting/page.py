@@ -10,7 +10,7 @@ from typing import Any
 
 from revsight.access import visibility
 from revsight.analytics.dashboard_scope import Scope, company_scope, landing_scope, members_of
-from revsight.analytics.kept import kept
+from revsight.analytics.kept import kept, kept_already, last_kept
 from revsight.analytics.scopes import membership, narrowed
 from revsight.core import periods
 from revsight.core.models import Organisation
@@ -74,8 +74,7 @@ def team_forecasts(viewer: User, targets: list[periods.Period], today: date) -> 
     reps = narrowed(membership("rep", targets[0]), emails)
     # A year of months, so the six with a forecast that the figures read are there to find.
     records = kept(
-        f"track-records:{','.join(sorted(emails))}:{today}",
-        lambda: track_records(today, "rep", 12, members=reps),
+        _records_name(emails, today), lambda: track_records(today, "rep", 12, members=reps)
     )
     ranked = sorted(records, key=lambda r: -(r.rolling_accuracy or 0))
     return TeamForecasts(rows, missing, totals, people, ranked)
@@ -93,31 +92,80 @@ class ScopeOutlook:
     backtest: dict[str, Any] | None
 
 
-def scope_outlook(
-    viewer: User, targets: list[periods.Period], chosen: str | None, today: date
-) -> ScopeOutlook | None:
+def _records_name(emails: list[str], today: date) -> str:
+    return f"track-records:{','.join(sorted(emails))}:{today}"
+
+
+def _outlook_scope(
+    viewer: User, targets: list[periods.Period], chosen: str | None
+) -> tuple[Scope, periods.Period] | None:
     scope = landing_scope(viewer)
     if scope is None or scope.kind == "rep":
         return None
-    period = next((p for p in targets if p.id == chosen), targets[0])
-    found = outlook_for(scope, period, today)
-    return ScopeOutlook(scope, period, found, scope_math(scope, period, today), remembered(today))
+    return scope, next((p for p in targets if p.id == chosen), targets[0])
+
+
+def scope_outlook(
+    viewer: User, targets: list[periods.Period], chosen: str | None, today: date
+) -> ScopeOutlook | None:
+    found = _outlook_scope(viewer, targets, chosen)
+    if found is None:
+        return None
+    scope, period = found
+    shown = outlook_for(scope, period, today)
+    return ScopeOutlook(scope, period, shown, scope_math(scope, period, today), remembered(today))
+
+
+@dataclass(frozen=True)
+class Computing:
+    """What the Forecast page waits for: the names of its parts not kept for the current data,
+    and the last outlook computed for its scope and period, with when (None: never)."""
+
+    missing: list[str]
+    last: tuple[Outlook, Any] | None
+    scope: str  # the outlook's scope path; "" when the viewer has none
+
+
+def computing(
+    viewer: User, targets: list[periods.Period], chosen: str | None, today: date
+) -> Computing:
+    """Which of the page's costly parts (outlook, pipeline math, track records) the viewer
+    would wait for; `missing` is empty when all are kept."""
+    names = []
+    found = _outlook_scope(viewer, targets, chosen)
+    if found is not None:
+        scope, period = found
+        names += [_outlook_name(scope, period, today), _math_name(scope, today)]
+    if visibility.is_manager_or_above(viewer):
+        people = visibility.scope(
+            viewer, User.objects.filter(role=Role.SALESPERSON, is_active=True)
+        )
+        emails = list(people.exclude(pk=viewer.pk).values_list("email", flat=True))
+        names.append(_records_name(emails, today))
+    missing = [name for name in names if kept_already(name) is None]
+    last = last_kept(names[0]) if found is not None and missing else None
+    return Computing(missing, last, found[0].path if found is not None else "")
+
+
+def _outlook_name(scope: Scope, period: periods.Period, today: date) -> str:
+    return f"outlook:{scope.path}:{period.id}:{today}"
+
+
+def _math_name(scope: Scope, today: date) -> str:
+    return f"pipeline-math:{scope.path}:{today}"
 
 
 def outlook_for(scope: Scope, period: periods.Period, today: date) -> Outlook:
     """The statistical outlook of a company or team scope, kept for the data's version: the
     Forecast page and the API share it."""
     return kept(
-        f"outlook:{scope.path}:{period.id}:{today}",
+        _outlook_name(scope, period, today),
         lambda: outlook(period, today, members_of(scope, period)),
     )
 
 
 def scope_math(scope: Scope, period: periods.Period, today: date) -> PipelineMath:
-    return kept(
-        f"pipeline-math:{scope.path}:{today}",
-        lambda: pipeline_math(today, members_of(scope, period)),
-    )
+    return kept(_math_name(scope, today), lambda: pipeline_math(today, members_of(scope, period)))
 
 
 def my_math(viewer: User, period: periods.Period, today: date) -> RepNeed | None:

@@ -48,6 +48,8 @@ class Kind:
     may_start: Callable[[Any], bool]
     # What to do when the job is over, whatever its outcome (remove an uploaded file).
     cleanup: Callable[[dict[str, Any], str], None] | None = None
+    # Higher runs first among the jobs waiting (a page someone waits for before a backtest).
+    priority: int = 0
 
 
 KINDS: dict[str, Kind] = {}
@@ -59,9 +61,10 @@ def define(
     run: Run,
     may_start: Callable[[Any], bool],
     cleanup: Callable[[dict[str, Any], str], None] | None = None,
+    priority: int = 0,
 ) -> Kind:
     """Define a kind of job (once, in a domain package's `tasks` module)."""
-    kind = Kind(name, label, run, may_start, cleanup)
+    kind = Kind(name, label, run, may_start, cleanup, priority)
     KINDS[name] = kind
     return kind
 
@@ -99,7 +102,7 @@ def submit(
         label=label,
         retry_of=retry_of,
     )
-    run_job(job.pk)
+    run_job(job.pk, priority=kind.priority)
     return job
 
 

@@ -26,7 +26,7 @@ from revsight.org.models import Team, User
 KIND = "prewarm"
 
 
-def _scope(path: str) -> Scope | None:
+def scope_of(path: str) -> Scope | None:
     """The scope a page named (`company`, `team/4`, `rep/12`), or None when it is gone."""
     kind, _, ident = path.partition("/")
     if kind == "company":
@@ -42,7 +42,7 @@ def _scope(path: str) -> Scope | None:
 
 def _warm(view: Viewed) -> bool:
     page, path, option, day_text = view
-    scope = _scope(path)
+    scope = scope_of(path)
     if scope is None:
         return False
     given = date.fromisoformat(day_text) if day_text else None

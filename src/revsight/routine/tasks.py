@@ -16,7 +16,7 @@ from revsight.core.progress import Progress
 from revsight.forecasting.snapshots import take_snapshot
 from revsight.importers.tasks import sweep as uploads_sweep
 from revsight.jobs import services
-from revsight.routine import freshness, prewarm, reminders, schedules, watch
+from revsight.routine import freshness, pages, prewarm, reminders, schedules, watch
 
 
 def may_run_schedules(actor: Any) -> bool:
@@ -44,6 +44,8 @@ def _reminders(params: dict[str, Any], actor: Any, progress: Progress) -> dict[s
 def _freshness(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
     return freshness.check(_occurrence(params), int(params.get("days") or 7))
 
+
+__all__ = ["pages", "schedules_tick"]  # pages: its kind of job is defined on import
 
 services.define("pipeline_snapshot", "Pipeline snapshot", _snapshot, may_run_schedules)
 services.define("forecast_reminders", "Forecast reminders", _reminders, may_run_schedules)

@@ -16,7 +16,14 @@ from django.utils.safestring import mark_safe
 
 from revsight.access import visibility
 from revsight.analytics import viewed
-from revsight.analytics.dashboard import Dashboard, Figure, RepRow, TopAccount, dashboard
+from revsight.analytics.dashboard import (
+    Dashboard,
+    Figure,
+    RepRow,
+    TopAccount,
+    dashboard,
+    kept_name,
+)
 from revsight.analytics.dashboard_scope import (
     PERIOD_KINDS,
     Scope,
@@ -31,10 +38,13 @@ from revsight.analytics.records import KINDS, listed
 from revsight.core import clock, csvsafe, periods
 from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
+from revsight.jobs.models import State
 from revsight.org.models import Team, User
+from revsight.routine import pages
 from revsight.web import charts, dashboard_nav, hints, inputs
 from revsight.web.back import back_to
 from revsight.web.forms import DashboardForm, RecordsForm
+from revsight.web.jobs import status_context
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
 
@@ -149,9 +159,17 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     asked, given = form.period_asked(), inputs.as_of_given(request)
     period, as_of = dashboard_period(asked, given, today)
     compare = form.compared_with()
+    viewed.seen("dashboard", scope.path, f"{asked}|{compare}", given)
+    view = pages.dashboard_view(scope.path, asked, compare, given, today)
+    job = pages.pending(view, viewer, [kept_name(scope, period, as_of, compare)])
+    if job is not None and job.state != State.DONE:
+        return render(
+            request,
+            "web/computing.html",
+            {"what": f"the {scope.label} dashboard", "as_of": as_of, **status_context(job)},
+        )
     data = dashboard(scope, period, as_of, compare)
     organisation = Organisation.current()
-    viewed.seen("dashboard", scope.path, f"{asked}|{compare}", given)
 
     def link(kind: str, period_id: str, **filters: Any) -> str:
         return drill(kind, scope, period_id, as_of, **filters)

@@ -22,7 +22,9 @@ from revsight.crm.models import ForecastSubmission
 from revsight.forecasting import page
 from revsight.forecasting.services import submit_forecast
 from revsight.forecasting.tasks import latest_backtest, queue_backtest
+from revsight.jobs.models import State
 from revsight.org.models import Role, User
+from revsight.routine import pages
 from revsight.web import charts, inputs
 from revsight.web.forms import SubmissionForm, read
 from revsight.web.jobs import status_context
@@ -56,6 +58,8 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     }
     if viewer.role == Role.SALESPERSON:
         context["my_math"] = page.my_math(viewer, targets[0], today)
+    if manages and _computing(viewer, targets, request.GET.get("period"), today, context):
+        return render(request, "web/forecast.html", context)
     if manages:
         context.update(_fields(page.team_forecasts(viewer, targets, today)))
         found = page.scope_outlook(viewer, targets, request.GET.get("period"), today)
@@ -68,6 +72,28 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
                 job = latest_backtest(viewer, today)
                 context["backtest_status"] = status_context(job) if job is not None else None
     return render(request, "web/forecast.html", context)
+
+
+def _computing(
+    viewer: User,
+    targets: list[Any],
+    chosen: str | None,
+    today: date,
+    context: dict[str, Any],
+) -> bool:
+    """Whether a worker is computing the page's outlook and track records (the page then shows
+    its progress and the last outlook, dated, and comes back once it is done)."""
+    wait = page.computing(viewer, targets, chosen, today)
+    if not wait.missing:
+        return False
+    view = pages.forecast_view(wait.scope, chosen, today)
+    job = pages.pending(view, viewer, wait.missing)
+    if job is None or job.state == State.DONE:
+        return False
+    context["computing"] = status_context(job)
+    if wait.last is not None:
+        context["last_outlook"], context["last_outlook_at"] = wait.last
+    return True
 
 
 def _fields(part: Any) -> dict[str, Any]:
