@@ -56,7 +56,7 @@ def _work_off() -> list[Job]:
 
 def _took(name: str, seconds: float) -> None:
     """As if this kind of page had taken that long the last time it was computed."""
-    cache.set(kept._cost_key(name), seconds, timeout=None)
+    kept._note_cost(name, seconds)
 
 
 def test_a_cold_dashboard_answers_with_its_progress_and_comes_back_computed() -> None:

@@ -44,18 +44,20 @@ def _key(name: str) -> str:
     return "kept:" + hashlib.sha1(f"{name}:{version_stamp()}".encode()).hexdigest()
 
 
-def kept(name: str, build: Callable[[], T]) -> T:
+def kept(name: str, build: Callable[[], T], *, keep_last: bool = False) -> T:
     """What `build()` gives for the current data, computed once and kept. `name` says what it is
-    for (which page, scope, period and day). How long it took is noted for its family (`cost`),
-    and the result is also kept as the last one of its name, whatever the data (`last_kept`)."""
+    for (which page, scope, period and day). How long it took is noted for its family (`cost`);
+    with `keep_last`, the result is also kept as the last one of its name, whatever the data
+    (`last_kept`: a page shows it, dated, while the current one is computed)."""
     key = _key(name)
     found: T | None = cache.get(key)
     if found is None:
         started = time.perf_counter()
         found = build()
-        cache.set(_cost_key(name), time.perf_counter() - started, timeout=LAST_KEPT)
+        _note_cost(name, time.perf_counter() - started)
         cache.set(key, found)
-        cache.set(_last_key(name), (found, timezone.now()), timeout=LAST_KEPT)
+        if keep_last:
+            cache.set(_last_key(name), (found, timezone.now()), timeout=LAST_KEPT)
     return found
 
 
@@ -64,8 +66,15 @@ def _family(name: str) -> str:
     return ":".join(name.split(":")[:2])
 
 
-def _cost_key(name: str) -> str:
-    return "kept-cost:" + hashlib.sha1(_family(name).encode()).hexdigest()
+# One entry for every family's cost, so noting costs does not crowd the kept results out of a
+# cache that holds a bounded number of entries.
+COSTS = "kept-costs"
+
+
+def _note_cost(name: str, seconds: float) -> None:
+    costs: dict[str, float] = cache.get(COSTS) or {}
+    costs[_family(name)] = seconds
+    cache.set(COSTS, costs, timeout=LAST_KEPT)
 
 
 def _last_key(name: str) -> str:
@@ -74,13 +83,12 @@ def _last_key(name: str) -> str:
 
 def cost(name: str) -> float | None:
     """Seconds the last computation of this name's family took (None: never computed)."""
-    seconds = cache.get(_cost_key(name))
+    seconds = (cache.get(COSTS) or {}).get(_family(name))
     return float(seconds) if seconds is not None else None
 
 
 def last_kept(name: str) -> tuple[Any, datetime] | None:
-    """The last result computed under `name`, for whatever data it was, and when (a page shows
-    it, dated, while the current one is computed)."""
+    """The last result kept under `name` with `keep_last`, for whatever data it was, and when."""
     found = cache.get(_last_key(name))
     return found if isinstance(found, tuple) else None
 

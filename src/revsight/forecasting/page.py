@@ -161,6 +161,7 @@ def outlook_for(scope: Scope, period: periods.Period, today: date) -> Outlook:
     return kept(
         _outlook_name(scope, period, today),
         lambda: outlook(period, today, members_of(scope, period)),
+        keep_last=True,
     )
 
 
