@@ -107,3 +107,13 @@ def test_the_backtest_reports_each_origin_of_each_horizon(terminal: Terminal) ->
     total = len(HORIZONS) * 3
     assert "Backtesting the forecast methods" in terminal.getvalue()
     assert f"{total}/{total}" in terminal.getvalue()
+
+
+def test_beside_a_bar_only_the_latest_four_kinds_are_counted(terminal: Terminal) -> None:
+    bar = Bar("Building", terminal)
+    bar.start(10, unit="records", note="Writing the records")
+    bar.tally({"stages": 7, "teams": 6, "users": 40, "accounts": 1_125, "opportunities": 3_454})
+    bar.advance(10)
+    bar.close()
+    last = terminal.getvalue().split("\r")[-1]
+    assert "100%  …, 6 teams, 40 users, 1,125 accounts, 3,454 opportunities\x1b" in last

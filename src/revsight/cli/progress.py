@@ -13,6 +13,9 @@ import click
 
 from revsight.core.progress import SILENT, Progress
 
+# Kinds of record drawn beside a bar: the latest ones.
+TALLIED = 4
+
 
 class Bar:
     """Each step a bar of its own (`start`), or a line of words when its size is unknown."""
@@ -52,7 +55,11 @@ class Bar:
         click.echo(f"  {text}", file=self.stream)
 
     def tally(self, counts: Mapping[str, int]) -> None:
-        self._counts = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in counts.items())
+        # The latest few kinds, so that the line fits a terminal (a wrapped bar is redrawn
+        # on a new line each time).
+        shown = [f"{n:,} {name.replace('_', ' ')}" for name, n in counts.items()]
+        more = len(shown) > TALLIED
+        self._counts = ("…, " if more else "") + ", ".join(shown[-TALLIED:])
 
     def close(self) -> None:
         """End the step's bar at what was done (an estimated total may have been too high)."""
