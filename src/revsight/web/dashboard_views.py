@@ -32,7 +32,7 @@ from revsight.core import clock, csvsafe, periods
 from revsight.core.models import Organisation
 from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
 from revsight.org.models import Team, User
-from revsight.web import charts, dashboard_nav, hints, inputs
+from revsight.web import charts, dashboard_nav, hints, inputs, setup_views
 from revsight.web.back import back_to
 from revsight.web.forms import DashboardForm, RecordsForm
 
@@ -175,6 +175,7 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
         {
             "scope": scope,
             "data": data,
+            "setup": setup_views.unfinished(viewer),
             "tiles": tiles,
             "period_kind": period.kind,
             "period_kinds": PERIOD_KINDS,

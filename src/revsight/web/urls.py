@@ -9,12 +9,14 @@ from revsight.web import (
     passwords,
     profile,
     settings_views,
+    setup_views,
     tokens,
     views,
 )
 
 urlpatterns = [
     path("", dashboard_views.landing, name="home"),
+    path("setup/", setup_views.setup_page, name="setup"),
     path("organisation/", views.home, name="organisation"),
     path("metrics/", views.metric_definitions, name="metrics"),
     path("dashboard/company/", dashboard_views.company, name="dashboard-company"),
@@ -32,6 +34,11 @@ urlpatterns = [
     path("settings/schedules/", settings_views.schedules, name="settings-schedules"),
     path("profile/", profile.profile_page, name="profile"),
     path("import/", imports.import_page, name="import"),
+    path(
+        "import/templates/<str:entity>.<str:fmt>",
+        imports.template_download,
+        name="import-template",
+    ),
     path("tokens/", tokens.tokens_page, name="tokens"),
     path("jobs/", jobs.jobs_page, name="jobs"),
     path("jobs/rebuild/", jobs.rebuild_analytics, name="jobs-rebuild"),
