@@ -459,3 +459,15 @@ def test_a_file_recognised_by_neither_name_nor_columns_is_named_and_nothing_is_w
     assert code == 2
     assert [(e["file"], e["message"]) for e in document["errors"]] == [("march.csv", message)]
     assert snapshot() == before
+
+
+def test_a_template_imported_with_blank_active_cells_keeps_people_active(tmp_path: Path) -> None:
+    header = [column.name for column in ENTITIES["users"].columns]
+    blank = dict.fromkeys(header, "")
+    rows = [blank | {"email": "ana@acme.test"}, blank | {"email": "bo@acme.test", "active": "0"}]
+    exports.write(tmp_path / "users.csv", header, [[row[c] for c in header] for row in rows])
+    assert do_import("csv", tmp_path).ok
+    assert dict(User.objects.values_list("email", "is_active")) == {
+        "ana@acme.test": True,
+        "bo@acme.test": False,
+    }
