@@ -374,9 +374,10 @@ def distribution(outlook: Any) -> dict[str, Any]:
     total = sum(counts) or 1
     centres = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
     marks = [
-        ("P10", outlook.p10, MUTED, "dot"),
-        ("P50", outlook.p50, BRAND, "solid"),
-        ("P90", outlook.p90, MUTED, "dot"),
+        # P10 / P50 / P90 in words (the technical names are in the page's details panel).
+        ("Likely low", outlook.p10, MUTED, "dot"),
+        ("Most likely", outlook.p50, BRAND, "solid"),
+        ("Likely high", outlook.p90, MUTED, "dot"),
         ("Commit", outlook.commit, INK, "dash"),
         ("Quota", outlook.quota, GOOD, "dashdot"),
     ]

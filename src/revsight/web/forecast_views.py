@@ -57,9 +57,14 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     if viewer.role == Role.SALESPERSON:
         context["my_math"] = page.my_math(viewer, targets[0], today)
     if manages:
-        context.update(_fields(page.team_forecasts(viewer, targets, today)))
-        found = page.scope_outlook(viewer, targets, request.GET.get("period"), today)
+        team_id = _team_asked(request)
+        context.update(_fields(page.team_forecasts(viewer, targets, today, team_id)))
+        found = page.scope_outlook(viewer, targets, request.GET.get("period"), today, team_id)
+        context["choices"] = page.scope_choices(viewer)
+        context["chosen_team"] = team_id
+        context["team_query"] = f"team={team_id}" if team_id is not None else ""
         if found is not None:
+            context["backtest_rows"] = page.backtest_rows(found.backtest)
             viewed.seen("forecast", found.scope.path, found.chosen_period.id, today)
             context.update(_fields(found))
             if found.outlook.p50 is not None:
@@ -68,6 +73,16 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
                 job = latest_backtest(viewer, today)
                 context["backtest_status"] = status_context(job) if job is not None else None
     return render(request, "web/forecast.html", context)
+
+
+def _team_asked(request: HttpRequest) -> int | None:
+    """The team chosen with `?team=ID` (None: the viewer's own scope)."""
+    raw = request.GET.get("team", "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidInput("team", raw, "is not a team number")
+    return int(raw)
 
 
 def _fields(part: Any) -> dict[str, Any]:
