@@ -118,6 +118,7 @@ def test_the_stages_page_refuses_a_pipeline_where_nothing_is_won(cast: Cast) -> 
     }
     page = client.post("/settings/stages/", form).content.decode()
     assert "<strong>outcome</strong> no stage is won: give at least one stage" in page
+    assert "at least one stage must be won (a deal booked) and one lost" in page
     assert snapshot() == before
 
 
