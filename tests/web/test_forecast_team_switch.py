@@ -10,6 +10,7 @@ import time_machine
 
 from revsight.core.models import Organisation
 from revsight.forecasting.page import scope_choices
+from revsight.org.models import Role, Team, User
 from tests.people import Cast
 from tests.web.clients import logged_in
 
@@ -39,12 +40,13 @@ def test_an_executive_switches_between_the_company_and_every_team(cast: Cast) ->
         "ben@acme.test",
         "carla@acme.test",
     ]
-    east = client.get(f"/forecast/?team={cast.east.pk}")
+    east = client.get(f"/forecast/?period=2026-03&team={cast.east.pk}")
     assert east.status_code == 200
     assert east.context["scope"].label == "East"
     assert [p.email for p in east.context["people"]] == ["ann@acme.test", "ben@acme.test"]
     html = east.content.decode()
     assert f'href="?period=2026-03&amp;team={cast.east.pk}#outlook" class="depth-1" ' in html
+    assert 'href="?period=2026-03#outlook" class="depth-0">Acme</a>' in html
     assert 'aria-current="page">East</a>' in html
 
 
@@ -61,3 +63,13 @@ def test_a_team_that_is_not_a_number_is_named(cast: Cast) -> None:
     assert response.status_code == 400
     assert "team" in response.content.decode()
     assert "is not a team number" in response.content.decode()
+
+
+def test_a_team_without_salespeople_says_there_is_nothing_to_forecast(cast: Cast) -> None:
+    presales = Team.objects.create(name="Presales")
+    User.objects.create_user("pat@acme.test", "x", role=Role.PRESALES, team=presales)
+    page = logged_in(cast.president).get(f"/forecast/?team={presales.pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "This team has no salespeople: there is nothing to forecast for it." in html
+    assert 'aria-label="Forecast for"' in html  # the way back to the company

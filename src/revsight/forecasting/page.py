@@ -114,6 +114,8 @@ def scope_outlook(
     if scope is None or scope.kind == "rep":
         return None
     period = next((p for p in targets if p.id == chosen), targets[0])
+    if not members_of(scope, period).keys:  # a team without salespeople has nothing to forecast
+        return None
     found = outlook_for(scope, period, today)
     return ScopeOutlook(scope, period, found, scope_math(scope, period, today), remembered(today))
 

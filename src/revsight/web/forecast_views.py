@@ -60,7 +60,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         team_id = _team_asked(request)
         context.update(_fields(page.team_forecasts(viewer, targets, today, team_id)))
         found = page.scope_outlook(viewer, targets, request.GET.get("period"), today, team_id)
-        context["choices"] = page.scope_choices(viewer)
+        context["choices"] = _switch(page.scope_choices(viewer), request, today)
         context["chosen_team"] = team_id
         context["team_query"] = f"team={team_id}" if team_id is not None else ""
         if found is not None:
@@ -73,6 +73,25 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
                 job = latest_backtest(viewer, today)
                 context["backtest_status"] = status_context(job) if job is not None else None
     return render(request, "web/forecast.html", context)
+
+
+def _switch(
+    choices: list[page.ScopeChoice], request: HttpRequest, today: date
+) -> list[dict[str, Any]]:
+    """Each scope of the switch with its link: the same period and day, another team."""
+    kept = {k: v for k, v in (("period", request.GET.get("period")),) if v}
+    if request.GET.get("as_of"):
+        kept["as_of"] = today.isoformat()
+    return [
+        {
+            "label": choice.label,
+            "team_id": choice.team_id,
+            "depth": choice.depth,
+            "query": "?"
+            + urlencode(kept | ({"team": choice.team_id} if choice.team_id is not None else {})),
+        }
+        for choice in choices
+    ]
 
 
 def _team_asked(request: HttpRequest) -> int | None:
