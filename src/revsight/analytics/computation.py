@@ -17,7 +17,7 @@ from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.org.models import Goal, Team, User
 
-DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0, "rate": 2}
+DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0, "rate": 2, "hours": 2}
 
 
 @dataclass
@@ -188,7 +188,7 @@ def compute_query(query: Query, runner: Engine) -> Result:
         raise InvalidInput("by", by, f"does not match the members given ({members.scope})")
 
     def context(p: periods.Period) -> Context:
-        return Context(runner, p, as_of, members, org.time_zone, fiscal, split)
+        return Context(runner, p, as_of, members, org.time_zone, fiscal, split, org.pacing)
 
     values = _values(context(period), metrics, splits)
     earlier = periods.previous(period, trend, fiscal) if trend else []

@@ -31,6 +31,7 @@ class Context:
     time_zone: str = "UTC"
     fiscal_start_month: int = 1
     split: str | None = None  # a dimension to divide the metrics by ("stage", "lead_source")
+    pacing: str = "selling"  # how a standard is spread over a period (`Organisation.pacing`)
     cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -48,6 +49,7 @@ class Context:
             members,
             organisation.time_zone,
             organisation.fiscal_year_start_month,
+            pacing=organisation.pacing,
         )
 
     def fact(self, name: str) -> ir.Table:

@@ -231,10 +231,14 @@ def invoicing(ctx: Context) -> ir.Table:
     )
 
 
-def consulting(ctx: Context) -> ir.Table:
+def time_in_period(ctx: Context) -> ir.Table:
+    """The consultants' time entries dated in the period (up to the as-of date)."""
     entries = ctx.fact("time_entries")
-    entries = entries.filter((entries.date >= ctx.period.start) & (entries.date <= ctx.last_day))
-    joined = ctx.by_member(entries, "consultant_id")
+    return entries.filter((entries.date >= ctx.period.start) & (entries.date <= ctx.last_day))
+
+
+def consulting(ctx: Context) -> ir.Table:
+    joined = ctx.by_member(time_in_period(ctx), "consultant_id")
     billable = joined.billable
     return joined.group_by("key").aggregate(
         hours=joined.hours.sum(),
@@ -299,28 +303,47 @@ def customers(ctx: Context) -> ir.Table:
 
 def staffing(ctx: Context) -> dict[str, dict[str, Any]]:
     """Salespeople per key, the weeks and months of the period so far, and what the activity
-    standards expect of them over it (read from the engine's facts, like every measure)."""
+    standards of each role expect of the key's people by the as-of day (read from the engine's
+    facts, like every measure).
+
+    A standard's expectation to date is its expectation over the whole period (a weekly one ×
+    days / 7, a monthly one × days × 12 / 365) × the share of the period gone by, in selling or
+    calendar days as the organisation paces its goals (`periods.elapsed_share`): the goal to
+    date of the dashboards' tiles, applied to activity."""
     days = (ctx.last_day - ctx.period.start).days + 1
     if days <= 0:
         return {}
-    sellers = set(
-        ctx.fact("users").filter(_.role == "salesperson").select("id").execute()["id"].tolist()
-    )
-    per_key: dict[str, int] = {}
+    roles = ctx.fact("users").select("id", "role").execute()
+    role_of = dict(zip(roles["id"].tolist(), roles["role"].tolist(), strict=True))
+    standards = ctx.fact("activity_standards").execute().sort_values("id").to_dict("records")
+    staffed = {"salesperson"} | {str(standard["role"]) for standard in standards}
+    people: dict[str, dict[str, int]] = {}
     for user_id, key in ctx.members.pairs:
-        if user_id in sellers:
-            per_key[key] = per_key.get(key, 0) + 1
+        role = role_of.get(user_id)
+        if role in staffed:
+            counts = people.setdefault(key, {})
+            counts[role] = counts.get(role, 0) + 1
     expected: dict[str, dict[str, Any]] = {
-        key: {"salespeople": people, "weeks": days / 7, "months": days * 12 / 365}
-        for key, people in per_key.items()
+        key: {
+            "salespeople": counts.get("salesperson", 0),
+            "weeks": days / 7,
+            "months": days * 12 / 365,
+        }
+        for key, counts in people.items()
     }
-    standards = ctx.fact("activity_standards").filter(_.role == "salesperson").execute()
-    for standard in standards.sort_values("id").to_dict("records"):
-        spans = days / 7 if standard["per"] == "week" else days * 12 / 365
-        for key, people in per_key.items():
-            expected.setdefault(key, {})[f"expected_{standard['activity_type']}"] = (
-                float(standard["count"]) * spans * people
-            )
+    # The calendar days the standard is owed for: all of them paced by calendar days, the
+    # period's days × the share of its selling days gone by paced by selling days.
+    elapsed, total = periods.days_elapsed(ctx.period, ctx.as_of, ctx.pacing)
+    owed = ctx.period.days * elapsed / total if total else float(days)
+    for standard in standards:
+        spans = owed / 7 if standard["per"] == "week" else owed * 12 / 365
+        name = f"expected_{standard['activity_type']}"
+        for key, counts in people.items():
+            staff = counts.get(str(standard["role"]), 0)
+            if staff:
+                expected[key][name] = (
+                    expected[key].get(name, 0.0) + float(standard["count"]) * spans * staff
+                )
     return expected
 
 
@@ -356,6 +379,18 @@ def activities(ctx: Context) -> ir.Table:
     joined = ctx.by_member(activities_in_period(ctx), "owner_id")
     counts = {f"n_{kind}": (joined.type == kind).ifelse(1, 0).sum() for kind in ACTIVITY_TYPES}
     return joined.group_by("key").aggregate(n_all=joined.count(), **counts)
+
+
+def supported_deals(ctx: Context) -> ir.Table:
+    """Each key with the opportunities (`id`) its people logged an activity on in the period."""
+    joined = ctx.by_member(activities_in_period(ctx), "owner_id")
+    joined = joined.filter(joined.opportunity_id.notnull())
+    return joined.select("key", id=joined.opportunity_id).distinct()
+
+
+def support(ctx: Context) -> ir.Table:
+    pairs = supported_deals(ctx)
+    return pairs.group_by("key").aggregate(deals=pairs.count())
 
 
 def forecast(ctx: Context) -> ir.Table:
@@ -402,6 +437,7 @@ MEASURES: dict[str, Callable[[Context], Any]] = {
     "quota": quota,
     "account_mix": account_mix,
     "activities": activities,
+    "support": support,
     "forecast": forecast,
     "expenses": expenses,
     "pay": pay,
