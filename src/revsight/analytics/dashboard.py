@@ -116,6 +116,7 @@ class Indicators:
     months: list[str]
     bookings: list[Value]
     series: list[Series]
+    bookings_year_before: list[Value] = field(default_factory=list)  # compared with last year
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def kept_name(scope: Scope, period: periods.Period, as_of: date, compare: str = 
     )
 
 
-class _Builder:
+class Builder:
     """Computes a dashboard's parts for one scope, period and day, in one analytics session."""
 
     def __init__(
@@ -224,7 +225,7 @@ class _Builder:
             ids,
             period or self.period,
             as_of or self.as_of,
-            self.scope.kind,
+            self.scope.by,
             members=members or self.members,
             **options,
         )
@@ -319,10 +320,17 @@ class _Builder:
             row = next(r for r in result.rows if r.metric == metric_id and r.key == self.key)
             return [*(row.trend or []), row.value]
 
+        before: list[Value] = []
+        if self.comparison.kind == "last_year":
+            earlier = periods.year_earlier(month, self.fiscal)
+            then = self.values(["bookings"], earlier, earlier.end, trend=11)
+            row = next(r for r in then.rows if r.metric == "bookings" and r.key == self.key)
+            before = [*(row.trend or []), row.value]
         return Indicators(
             [*[p.id for p in result.trend_periods], result.period.id],
             series("bookings"),
             [Series(m, BY_ID[m].name, series(m)) for m in INDICATOR_IDS],
+            before,
         )
 
     def lead_sources(self) -> list[LeadSource]:
@@ -383,10 +391,10 @@ def _stage_bars(result: Result, key: str) -> list[StageBar]:
 
 def _build(scope: Scope, period: periods.Period, as_of: date, compare: str) -> Dashboard:
     with session() as analytics:
-        return _assemble(_Builder(analytics, scope, period, as_of, compare))
+        return _assemble(Builder(analytics, scope, period, as_of, compare))
 
 
-def _assemble(build: _Builder) -> Dashboard:
+def _assemble(build: Builder) -> Dashboard:
     scope, period, as_of = build.scope, build.period, build.as_of
     has_key = scope.key in build.members.keys
     reps, reps_total, leaderboard = build.reps()
