@@ -91,3 +91,15 @@ def test_the_activity_heat_map_paces_the_standard_like_the_tiles(basis: str, owe
     heat = response.context["figures"]["activity"]["data"][0]
     shown = heat["z"][[r.email for r in response.context["data"].reps].index(rep.email)][0]
     assert shown == round(calls / owed, 6)
+
+
+def test_beyond_the_basics_is_compared_too() -> None:
+    response = company("?as_of=2026-06-20")
+    dso = next(f for f in response.context["data"].beyond if f.id == "days_sales_outstanding")
+    may = compute(["days_sales_outstanding"], "2026-05", date(2026, 5, 20))
+    assert dso.compared == may.value("days_sales_outstanding") == 37.68
+    assert (dso.value, dso.change) == (31.52, round(31.52 - 37.68, 6))
+    assert dso.improved is True  # paid sooner than then: lower is better
+    html = response.content.decode()
+    assert '<th class="num">vs 2026-05 (to 20 May)</th>' in html
+    assert '<td class="num good">−6.2 d</td>' in html

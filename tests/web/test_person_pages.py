@@ -173,3 +173,23 @@ def test_a_bad_address_is_a_400_naming_the_field(query: str, named: str) -> None
     response = page(consultant, consultant, query)
     assert response.status_code == 400
     assert named in response.content.decode().replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "scope=person/999999&period=2026-06",  # no such person
+        "scope=person/abc&period=2026-06",  # no id
+        "scope=person/{rep}&period=2026-06",  # a salesperson has no person page
+        "scope=person/{other}&period=2026-06",  # another consultant
+    ],
+)
+def test_time_entries_outside_what_one_sees_are_not_found(query: str) -> None:
+    consultant = person("consultant@example.com")
+    other = User.objects.filter(role=Role.CONSULTANT).exclude(pk=consultant.pk).first()
+    assert other is not None
+    address = query.format(rep=person("rep@example.com").pk, other=other.pk)
+    before = TimeEntry.objects.count()
+    response = logged_in(consultant).get(f"/records/time/?{address}&as_of=2026-06-20")
+    assert response.status_code == 404
+    assert TimeEntry.objects.count() == before

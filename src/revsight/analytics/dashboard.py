@@ -267,7 +267,7 @@ class Builder:
         trended_ids = [m for m, _ in TILES if m not in NO_TREND and m not in SCORED]
         trended = self.values(trended_ids, trend=TREND)
         plain = self.values([*BEYOND, *WINDOWS, *plain_ids])
-        other = self.compared([*trended_ids, *plain_ids])
+        other = self.compared([*trended_ids, *plain_ids, *BEYOND])
         shown: dict[str, Figure] = {"forecast_accuracy": self.accuracy()}
         for metric in [*trended_ids, *plain_ids]:
             made = figure(
@@ -280,7 +280,14 @@ class Builder:
             value = other.value(metric, self.key) if other else None
             shown[metric] = compared(made, value, self.comparison.label)
         tiles = [replace(shown[m], drill=drill) for m, drill in TILES]
-        beyond = [figure(plain, metric, self.key, basis=self.pacing) for metric in BEYOND]
+        beyond = [
+            compared(
+                figure(plain, metric, self.key, basis=self.pacing),
+                other.value(metric, self.key) if other else None,
+                self.comparison.label,
+            )
+            for metric in BEYOND
+        ]
         windows = [
             WindowCover(int(metric.split("_")[-1][:-1]), plain.value(metric, self.key))
             for metric in WINDOWS
