@@ -200,6 +200,52 @@ def bench_metrics() -> None:
     )
 
 
+def bench_limit() -> None:
+    """The core dashboard set by salesperson for a month (bench/limit.py): `compute()` as a
+    command calls it (an engine of its own), and inside an open analytics session, against one
+    hand-written DuckDB query on the same replica file. The values are compared first."""
+    from bench.limit import CORE, hand_written, same_values
+    from revsight.analytics import compute
+    from revsight.analytics.context import end_of_day_utc
+    from revsight.analytics.replica import connect, replica_file
+    from revsight.analytics.session import Query, session
+    from revsight.core import periods
+    from revsight.core.models import Organisation
+
+    month = periods.containing("month", AS_OF, 1)
+    boundary = end_of_day_utc(AS_OF, Organisation.current().time_zone)
+    connection = connect(replica_file()).con
+
+    def by_hand() -> dict:
+        return hand_written(connection, month.start, month.end, AS_OF, boundary)
+
+    def ours() -> dict:
+        result = compute(CORE, month.id, AS_OF, "rep")
+        return {key: {m: result.value(m, key) for m in CORE} for key in result.members.keys}
+
+    differences = same_values(ours(), by_hand())
+    if differences:
+        raise SystemExit(
+            "compute() and the hand-written query disagree:\n" + "\n".join(differences)
+        )
+    baseline = median_seconds(by_hand, 9)
+    report(
+        "core set by rep, a month: compute()",
+        median_seconds(ours, 9),
+        "hand-written DuckDB SQL",
+        baseline,
+    )
+    with session() as analytics:
+        query = Query(CORE, month, AS_OF, "rep")
+        analytics.compute(query)
+        report(
+            "  the same in an open analytics session",
+            median_seconds(lambda: analytics.compute(query), 9),
+            "hand-written DuckDB SQL",
+            baseline,
+        )
+
+
 def bench_import() -> None:
     """A Salesforce export of 20,000 deals through the importer (a dry run: the whole import,
     rolled back), against only reading the same file with the csv module."""
@@ -279,6 +325,7 @@ def main() -> None:
     bench_demo_writer()
     bench_organisation_page()
     bench_metrics()
+    bench_limit()
     bench_dashboard()
     bench_forecast()
     bench_import_memory()

@@ -31,13 +31,25 @@ def test_labels(biases: list[float], expected: str) -> None:
     assert label(biases) == expected
 
 
+@pytest.mark.parametrize(
+    ("accuracy", "expected"), [(0.92, "accurate"), (0.85, "accurate"), (0.481, "mixed")]
+)
+def test_accurate_needs_the_accuracy_shown_beside_it(accuracy: float, expected: str) -> None:
+    assert label([0.05, -0.04, 0.02, -0.08], accuracy) == expected
+
+
 @pytest.mark.usefixtures("demo_org")
 def test_the_demos_characters_are_recognised() -> None:
     sellers = list(User.objects.filter(role=Role.SALESPERSON).order_by("id")[:3])
     records = {r.key: r for r in track_records(DEMO_AS_OF, "rep", 12)}
     accurate, sandbagger, optimist = (records[p.email] for p in sellers)
     assert sellers[0].email == "rep@example.com"
-    assert accurate.label == "accurate"
+    # Within ±10% in the months that booked, but a commit in three of the last six months that
+    # booked nothing scores 0% there: 47.8%, which "accurate" would contradict.
+    assert (accurate.rolling_accuracy, accurate.rolling_bias) == (0.477862, 0.018878)
+    assert accurate.label == "mixed"
+    labelled = [r for r in records.values() if r.label == "accurate"]
+    assert all((r.rolling_accuracy or 0) >= 0.85 for r in labelled)
     assert sandbagger.label == "sandbagging"
     assert optimist.label == "optimistic"
     assert len(accurate.months) == 12

@@ -3,13 +3,16 @@ table, the challenger is used only when it wins out of time, and the band follow
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
 
 from revsight.core.periods import Period
+from revsight.forecasting import statistical
 from revsight.forecasting.statistical import (
+    Boosted,
     Calibration,
     Describer,
     Example,
@@ -166,12 +169,44 @@ def test_the_chance_of_reaching_quota_reads_the_simulated_totals() -> None:
 def test_a_deal_s_reason_names_its_cell_and_the_owner_s_record() -> None:
     lessons = _lessons(lambda d: d.owner_id == 1 or d.amount > 3000)
     fitted = fit(lessons, {1: 0, 2: 1})
+    fitted = dataclasses.replace(fitted, model=fitted.table, calibration=Calibration())
     target = Period("next", "window", AS_OF + timedelta(days=1), AS_OF + timedelta(days=30))
     strong_owner = OpenDeal(1, 900.0, 2, AS_OF - timedelta(days=30), target.end, 1, AS_OF)
     reason = fitted.reason(strong_owner, AS_OF, target, "Proposal")
-    assert reason.startswith("Proposal, closing in the period, ")
-    assert "of such deals won" in reason
-    assert "owner's record ×" in reason
+    profile = fitted.describer.profile(strong_owner, AS_OF, target)
+    rate, wins, seen = fitted.table.cell_counts(profile)
+    factor = fitted.table.owner_factor(1)
+    assert reason == (
+        f"Proposal, closing in the period, mid-sized, in stage under 2 weeks: {wins:.0f} of "
+        f"{seen:.0f} such deals won ({rate:.1%}); × {factor:.2f} for the owner's record = "
+        f"{fitted.table.probability(profile):.1%}"
+    )
+    assert factor > 1.1
+
+
+@pytest.mark.parametrize("model", ["win table", "gradient boosting"])
+@pytest.mark.parametrize("calibration", [Calibration(), Calibration(0.8, 1.3)])
+def test_a_deal_s_reason_ends_on_the_very_chance_it_is_given(
+    model: str, calibration: Calibration
+) -> None:
+    lessons = _lessons(lambda d: d.owner_id == 1 or d.amount > 3000)
+    fitted = fit(lessons, {1: 0, 2: 1})
+    if model == "gradient boosting":
+        boosted = Boosted()
+        boosted.fit(statistical._examples(lessons, fitted.describer))
+        fitted = dataclasses.replace(fitted, model=boosted)
+    else:
+        fitted = dataclasses.replace(fitted, model=fitted.table)
+    fitted = dataclasses.replace(fitted, calibration=calibration)
+    target = Period("next", "window", AS_OF + timedelta(days=1), AS_OF + timedelta(days=30))
+    for owner in (1, 2):
+        open_deal = OpenDeal(1, 900.0, 2, AS_OF - timedelta(days=30), target.end, owner, AS_OF)
+        [chance] = fitted.probabilities([open_deal], AS_OF, target)
+        reason = fitted.reason(open_deal, AS_OF, target, "Proposal")
+        assert reason.endswith(f" {chance:.1%}"), (reason, chance)
+        assert ("corrected by how such chances came true lately" in reason) is (
+            calibration != Calibration()
+        )
 
 
 def test_a_large_history_is_learnt_from_an_even_sample() -> None:

@@ -6,12 +6,14 @@ import csv
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from revsight.cli import cli
+from revsight.core.models import Organisation
 from revsight.crm.models import Opportunity, Stage
 from revsight.importers.schema import ENTITIES
 from revsight.org.models import Quota, Team, User
@@ -342,3 +344,130 @@ def test_every_bad_goal_is_listed_after_the_first_error(tmp_path: Path) -> None:
     code, document = cli_import("csv", tmp_path)
     assert code == 2
     assert [(e["row"], e["field"]) for e in document["errors"]] == [(2, "metric"), (3, "period")]
+
+
+def test_an_annual_quota_in_users_sets_the_fiscal_years_monthly_quotas(
+    tmp_path: Path, time_machine: Any
+) -> None:
+    time_machine.move_to("2026-05-12 10:00:00+00:00")
+    organisation = Organisation.current()
+    organisation.fiscal_year_start_month = 4
+    organisation.save()
+    header = ["email", "name", "team", "annual_quota"]
+    exports.write(
+        tmp_path / "users.csv",
+        header,
+        [["ana@acme.test", "Ana Souza", "West", "1000000"], ["bo@acme.test", "Bo", "West", ""]],
+    )
+    report = do_import("csv", tmp_path)
+    assert report.ok, report.errors
+    ana = Quota.objects.filter(user__email="ana@acme.test")
+    assert ana.count() == 12
+    assert (ana.first().month, ana.last().month) == (date(2026, 4, 1), date(2027, 3, 1))
+    assert set(ana.exclude(month=date(2027, 3, 1)).values_list("amount", flat=True)) == {
+        Decimal("83333.33")
+    }
+    assert ana.get(month=date(2027, 3, 1)).amount == Decimal("83333.37")
+    assert sum(q.amount for q in ana) == Decimal("1000000.00")
+    assert not Quota.objects.filter(user__email="bo@acme.test").exists()
+    assert report.entities["quotas"].created == 12
+
+    # A month edited since is kept when the same annual quota is imported again…
+    ana.filter(month=date(2026, 6, 1)).update(amount=Decimal("90000"))
+    assert do_import("csv", tmp_path).ok
+    assert ana.get(month=date(2026, 6, 1)).amount == Decimal("90000.00")
+    # …and a changed annual quota sets the twelve months anew.
+    exports.write(
+        tmp_path / "users.csv", header, [["ana@acme.test", "Ana Souza", "West", "1200000"]]
+    )
+    assert do_import("csv", tmp_path).ok
+    assert set(ana.values_list("amount", flat=True)) == {Decimal("100000.00")}
+
+
+def test_quotas_in_the_same_import_have_the_last_word_over_an_annual_quota(
+    tmp_path: Path, time_machine: Any
+) -> None:
+    time_machine.move_to("2026-05-12 10:00:00+00:00")
+    exports.write(tmp_path / "users.csv", ["email", "annual_quota"], [["ana@acme.test", "120000"]])
+    exports.write(
+        tmp_path / "quotas.csv",
+        ["user", "team", "month", "amount"],
+        [["ana@acme.test", "", "2026-03", "7000"]],
+    )
+    assert do_import("csv", tmp_path).ok
+    amounts = dict(Quota.objects.values_list("month", "amount"))
+    assert (len(amounts), amounts[date(2026, 3, 1)], amounts[date(2026, 4, 1)]) == (
+        12,
+        Decimal("7000.00"),
+        Decimal("10000.00"),
+    )
+
+
+def test_a_manager_named_in_teams_manages_the_team_and_lands_on_its_dashboard(
+    tmp_path: Path,
+) -> None:
+    from revsight.analytics.dashboard_scope import landing_scope
+
+    lee = User.objects.create_user("lee@acme.test", "x", role="manager")
+    exports.write(
+        tmp_path / "teams.csv", ["name", "manager", "parent"], [["West", "lee@acme.test", ""]]
+    )
+    assert do_import("csv", tmp_path).ok
+    scope = landing_scope(lee)
+    assert scope is not None
+    assert (scope.kind, scope.label) == ("team", "West")
+
+
+def test_a_template_saved_under_another_name_is_recognised_by_its_columns(
+    tmp_path: Path,
+) -> None:
+    exports.write(
+        tmp_path / "people export (2).csv",
+        ["email", "name", "role", "team"],
+        [["lee@acme.test", "Lee Chan", "manager", "West"]],
+    )
+    exports.write(
+        tmp_path / "Org chart.csv", ["name", "manager", "parent"], [["West", "lee@acme.test", ""]]
+    )
+    report = do_import("csv", tmp_path)
+    assert report.ok, report.errors
+    assert Team.objects.get(name="West").manager == User.objects.get(email="lee@acme.test")
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            ["when", "what"],
+            "is named after no template and lacks the required columns of every one (it has: "
+            "when, what; the templates are on the Import page)",
+        ),
+        (
+            ["user", "month", "amount", "category", "team"],
+            "has the columns of quotas and sales_expenses alike: name the file after the one it "
+            "is (quotas.csv or sales_expenses.csv)",
+        ),
+    ],
+)
+def test_a_file_recognised_by_neither_name_nor_columns_is_named_and_nothing_is_written(
+    tmp_path: Path, header: list[str], message: str
+) -> None:
+    exports.write(tmp_path / "users.csv", ["email"], [["ana@acme.test"]])
+    exports.write(tmp_path / "march.csv", header, [["x"] * len(header)])
+    before = snapshot()
+    code, document = cli_import("csv", tmp_path)
+    assert code == 2
+    assert [(e["file"], e["message"]) for e in document["errors"]] == [("march.csv", message)]
+    assert snapshot() == before
+
+
+def test_a_template_imported_with_blank_active_cells_keeps_people_active(tmp_path: Path) -> None:
+    header = [column.name for column in ENTITIES["users"].columns]
+    blank = dict.fromkeys(header, "")
+    rows = [blank | {"email": "ana@acme.test"}, blank | {"email": "bo@acme.test", "active": "0"}]
+    exports.write(tmp_path / "users.csv", header, [[row[c] for c in header] for row in rows])
+    assert do_import("csv", tmp_path).ok
+    assert dict(User.objects.values_list("email", "is_active")) == {
+        "ana@acme.test": True,
+        "bo@acme.test": False,
+    }

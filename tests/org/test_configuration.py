@@ -11,8 +11,9 @@ from revsight.core.errors import InvalidInput
 from revsight.core.models import AuditEntry, Organisation
 from revsight.crm.models import Stage
 from revsight.org import configuration
-from revsight.org.configuration import NotAllowed, StageRow
+from revsight.org.configuration import NotAllowed
 from revsight.org.models import ActivityStandard, Goal, Quota
+from revsight.org.stages import StageRow, save_stages
 from tests.importers.helpers import snapshot
 from tests.people import Cast
 
@@ -77,7 +78,7 @@ def test_stages_are_renamed_reordered_and_added(cast: Cast, stages: list[Stage])
         *rows(stages, name="Proposal", probability="60"),
         StageRow(None, "Lost", 10, 0, "lost"),
     ]
-    configuration.save_stages(cast.admin, edited)
+    save_stages(cast.admin, edited)
     assert list(Stage.objects.values_list("name", "probability", "outcome")) == [
         ("Qualify", Decimal("0.1000"), "open"),
         ("Proposal", Decimal("0.6000"), "open"),
@@ -102,9 +103,41 @@ def test_a_bad_stage_row_names_its_field_and_changes_nothing(
 ) -> None:
     before = snapshot()
     with pytest.raises(InvalidInput) as error:
-        configuration.save_stages(cast.admin, rows(stages, **change))
+        save_stages(cast.admin, rows(stages, **change))
     assert error.value.field == field
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "message"),
+    [
+        (("open", "open", "open"), "no stage is won and none lost"),
+        (("open", "open", "won"), "no stage is lost"),
+        (("open", "lost", "open"), "no stage is won"),
+    ],
+)
+def test_stages_without_a_won_and_a_lost_outcome_are_refused(
+    cast: Cast, stages: list[Stage], outcomes: tuple[str, ...], message: str
+) -> None:
+    before = snapshot()
+    edited = rows(stages)
+    for row, outcome in zip(edited, outcomes, strict=True):
+        row.outcome = outcome
+    with pytest.raises(InvalidInput) as error:
+        save_stages(cast.admin, edited)
+    assert error.value.field == "outcome"
+    assert error.value.message.startswith(message + ": give at least one stage the outcome won")
+    assert snapshot() == before
+
+
+def test_a_lost_stage_may_be_added_without_listing_the_won_one(
+    cast: Cast, stages: list[Stage]
+) -> None:
+    save_stages(cast.admin, [StageRow(None, "Closed Lost", 10, 0, "lost")])
+    assert sorted(Stage.objects.exclude(outcome="open").values_list("name", flat=True)) == [
+        "Closed Lost",
+        "Won",
+    ]
 
 
 def test_activity_standards_are_set_and_removed(cast: Cast) -> None:

@@ -194,3 +194,66 @@ def test_the_help_warns_that_a_password_option_reaches_the_shell_history() -> No
     result = CliRunner().invoke(cli, ["createuser", "--help"], terminal_width=200)
     assert "shell history" in result.output
     assert "--password-stdin" in result.output
+
+
+def test_a_manager_created_with_manager_of_manages_the_team_and_lands_on_its_dashboard() -> None:
+    from revsight.analytics.dashboard_scope import landing_scope
+
+    Organisation.current()
+    code, output = run(
+        "--email",
+        "lee@acme.test",
+        "--role",
+        "manager",
+        "--name",
+        "Lee Chan",
+        "--manager-of",
+        "West",
+        "--password",
+        PASSWORD,
+    )
+    assert code == 0, output
+    assert "Created team 'West'." in output
+    assert "Lee Chan manages West and lands on its dashboard." in output
+    west = Team.objects.get(name="West")
+    lee = User.objects.get(email="lee@acme.test")
+    assert (west.manager, lee.team) == (lee, west)
+    scope = landing_scope(lee)
+    assert scope is not None
+    assert (scope.kind, scope.team) == ("team", west)
+    assert AuditEntry.objects.get(action="user.create").summary == (
+        "lee@acme.test added as Sales manager in West, managing West"
+    )
+
+
+def test_a_manager_of_an_existing_team_keeps_the_team_given_with_team() -> None:
+    Team.objects.create(name="Americas")
+    code, output = run(
+        "--email", "kim@acme.test", "--role", "manager", "--team", "West",
+        "--manager-of", "Americas", "--password", PASSWORD,
+    )  # fmt: skip
+    assert code == 0, output
+    kim = User.objects.get(email="kim@acme.test")
+    assert (kim.team.name, Team.objects.get(name="Americas").manager) == ("West", kim)
+
+
+def test_manager_of_is_refused_for_a_salesperson_and_nothing_is_written() -> None:
+    code, output = run(
+        "--email", "ann@acme.test", "--role", "salesperson", "--manager-of", "West",
+        "--password", PASSWORD,
+    )  # fmt: skip
+    assert code == 2
+    assert "--manager-of 'West' is for a manager, an executive or an administrator" in output
+    assert not User.objects.exists()
+    assert not Team.objects.exists()
+
+
+def test_a_manager_made_a_member_of_a_team_is_told_how_to_make_her_its_manager() -> None:
+    code, output = run(
+        "--email", "lee@acme.test", "--role", "manager", "--team", "West", "--password", PASSWORD
+    )
+    assert code == 0, output
+    assert "is a member of West, not its manager: create managers with --manager-of 'West'" in (
+        output
+    )
+    assert Team.objects.get(name="West").manager is None

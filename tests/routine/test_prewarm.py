@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from revsight.analytics import viewed
 from revsight.analytics.dashboard import kept_name
-from revsight.analytics.dashboard_scope import company_scope, period_of
+from revsight.analytics.dashboard_person import person_kept_name
+from revsight.analytics.dashboard_scope import company_scope, period_of, person_scope
 from revsight.analytics.kept import kept_already
 from revsight.core.models import Organisation
 from revsight.org import configuration
@@ -59,3 +60,22 @@ def test_after_a_change_the_viewed_dashboard_is_computed_before_anyone_asks(cast
 
 def test_nothing_is_warmed_when_nothing_was_viewed(cast: Cast) -> None:
     assert prewarm.check() is None
+
+
+def test_a_viewed_consultants_page_is_computed_again_after_a_change(cast: Cast) -> None:
+    Organisation.current()
+    client = Client()
+    client.force_login(cast.consultant)
+    assert client.get(f"/dashboard/person/{cast.consultant.pk}/?as_of={AS_OF}").status_code == 200
+    assert ("person", f"person/{cast.consultant.pk}", "month|previous", AS_OF.isoformat()) in (
+        viewed.recent()
+    )
+    configuration.set_pacing(cast.president, "calendar")
+    scope = person_scope(cast.consultant, cast.consultant.pk)
+    name = person_kept_name(scope, period_of("month", AS_OF), AS_OF)
+    assert kept_already(name) is None
+    job = prewarm.check()
+    assert job is not None
+    job.refresh_from_db()
+    assert (job.state, job.result["pages"]) == ("done", 1)  # type: ignore[index]
+    assert kept_already(name) is not None

@@ -54,13 +54,9 @@ def rows_of(client: Client, url: str) -> list[dict[str, str]]:
     [
         ("president@example.com", "/dashboard/company/"),
         ("admin@example.com", "/dashboard/company/"),
-        ("presales@example.com", "/organisation/"),
-        ("consultant@example.com", "/organisation/"),
     ],
 )
-def test_executives_land_on_the_company_and_others_on_the_organisation(
-    email: str, landing: str
-) -> None:
+def test_executives_land_on_the_company(email: str, landing: str) -> None:
     assert logged_in(email).get("/")["Location"] == landing
 
 

@@ -101,6 +101,20 @@ def test_the_backtest_is_run_from_the_page_by_managers_only() -> None:
     assert "statistical" in methods
     assert "leading_indicators" in methods
     assert "Run the backtest" not in after.content.decode()
+    html = after.content.decode()
+    technical = re.findall(r'<details class="technical">.*?</details>', html, flags=re.S)
+    plain = re.sub(r'<details class="technical">.*?</details>', "", html, flags=re.S)
+    for term in ("Brier", "WAPE", "rep_commit", "weighted_pipeline", "P50", "gradient boosting"):
+        assert term not in plain, term
+        assert any(term in part for part in technical), term
+    for words in (
+        "Error on past months",
+        "How often right in the past (within ±10%)",
+        "Salespeople&#x27;s commit",
+        "How sure of reaching quota",
+        "Most likely",
+    ):
+        assert words in plain, words
 
 
 def test_the_page_seen_as_of_a_day_stays_on_that_day() -> None:

@@ -58,6 +58,7 @@ PARAMETERS = {
         TEXT,
     ),
     "metric": st.one_of(st.sampled_from(["win_rate", "bookings", "win_ratio"]), TEXT),
+    "team": st.one_of(NUMBERS.map(str), TEXT),
 }
 PAGES = [
     "/",
@@ -71,6 +72,9 @@ PAGES = [
     "/records/pipeline/",
     "/records/activities/",
     "/forecast/",
+    "/setup/",
+    "/import/templates/users.csv",
+    "/import/templates/nothing.xlsx",
     "/settings/quotas/",
     "/settings/goals/",
     "/settings/standards/",

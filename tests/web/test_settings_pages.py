@@ -84,22 +84,41 @@ def test_stages_page_saves_and_refuses_a_bad_probability(cast: Cast) -> None:
     stage = Stage.objects.create(name="Qualify", order=1, probability=Decimal("0.1"))
     client = logged_in(cast.admin)
     form = {
-        "id": [stage.pk, ""],
-        "name": ["Qualify", "Demo"],
-        "order": ["1", "2"],
-        "probability": ["15", "30"],
-        "outcome": ["open", "open"],
+        "id": [stage.pk, "", "", ""],
+        "name": ["Qualify", "Demo", "Won", "Lost"],
+        "order": ["1", "2", "3", "4"],
+        "probability": ["15", "30", "100", "0"],
+        "outcome": ["open", "open", "won", "lost"],
     }
     assert client.post("/settings/stages/", form).status_code == 302
     assert list(Stage.objects.values_list("name", "probability")) == [
         ("Qualify", Decimal("0.1500")),
         ("Demo", Decimal("0.3000")),
+        ("Won", Decimal("1.0000")),
+        ("Lost", Decimal("0.0000")),
     ]
     before = snapshot()
-    form["probability"] = ["15", "130"]
-    form["id"] = [stage.pk, Stage.objects.get(name="Demo").pk]
+    form["probability"] = ["15", "130", "100", "0"]
+    form["id"] = [stage.pk, *(Stage.objects.get(name=n).pk for n in ("Demo", "Won", "Lost"))]
     page = client.post("/settings/stages/", form).content.decode()
     assert "<strong>stage 2 probability</strong> (130) must be between 0 and 100" in page
+    assert snapshot() == before
+
+
+def test_the_stages_page_refuses_a_pipeline_where_nothing_is_won(cast: Cast) -> None:
+    stage = Stage.objects.create(name="Qualify", order=1, probability=Decimal("0.1"))
+    client = logged_in(cast.admin)
+    before = snapshot()
+    form = {
+        "id": [stage.pk, ""],
+        "name": ["Qualify", "Closed Lost"],
+        "order": ["1", "2"],
+        "probability": ["10", "0"],
+        "outcome": ["open", "lost"],
+    }
+    page = client.post("/settings/stages/", form).content.decode()
+    assert "<strong>outcome</strong> no stage is won: give at least one stage" in page
+    assert "at least one stage must be won (a deal booked) and one lost" in page
     assert snapshot() == before
 
 

@@ -5,6 +5,8 @@
   (transitively), and their records.
 - Everyone else (salespeople, presales engineers, consultants) sees their own records, plus the
   names and headline numbers of their own team for the leaderboard.
+- The deals a presales engineer or a consultant logged an activity on are seen by them (and by
+  whoever sees them), beside those of the deals' owners.
 
 Views, the API and exports call `scope(viewer, queryset)`; nothing filters by role elsewhere.
 """
@@ -32,9 +34,12 @@ from revsight.crm.models import (
     TimeEntry,
 )
 from revsight.jobs.models import Job
-from revsight.org.models import ActivityStandard, Goal, Quota, Team, TeamTree, User
+from revsight.org.models import ActivityStandard, Goal, Quota, Role, Team, TeamTree, User
 
 M = TypeVar("M", bound=Model)
+
+# The roles that work on other people's deals rather than own them.
+SUPPORTING = (Role.PRESALES, Role.CONSULTANT)
 
 
 def managed_team_ids(viewer: User) -> set[int]:
@@ -102,6 +107,18 @@ def _accounts(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(Q(owner_id__in=ids) | Q(id__in=owned_deal_accounts))
 
 
+def _opportunities(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Deals follow their owner; the deals a presales engineer or a consultant logged an
+    activity on are also seen by them, and by whoever sees them."""
+    ids = visible_user_ids(viewer)
+    if ids is None:
+        return queryset
+    worked = Activity.objects.filter(
+        owner_id__in=ids, owner__role__in=SUPPORTING, opportunity__isnull=False
+    ).values("opportunity_id")
+    return queryset.filter(Q(owner_id__in=ids) | Q(id__in=worked))
+
+
 def _invoices(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
     ids = visible_user_ids(viewer)
     if ids is None:
@@ -145,7 +162,7 @@ RULES: dict[type[Model], Callable[[User, QuerySet], QuerySet]] = {
     User: _by("id"),
     Team: _teams,
     Account: _accounts,
-    Opportunity: _by("owner_id"),
+    Opportunity: _opportunities,
     StageChange: _by("opportunity__owner_id"),
     Activity: _by("owner_id"),
     Quota: _quotas,

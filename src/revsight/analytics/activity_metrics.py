@@ -42,6 +42,14 @@ def _against_standard(kind: str) -> Callable[[Measures], float | None]:
     return finish
 
 
+def _expected(kind: str) -> Callable[[Measures], float | None]:
+    def finish(m: Measures) -> float | None:
+        expected = m["staffing"].get(f"expected_{kind}")
+        return float(expected) if expected else None
+
+    return finish
+
+
 def _rate_per_rep(kind: str, per: str) -> Callable[[Measures], float | None]:
     def finish(m: Measures) -> float | None:
         staff = m["staffing"]
@@ -83,9 +91,27 @@ AGAINST_STANDARD = [
         ("activities", "staffing"),
         _against_standard(kind),
         f"{ActivityType(kind).label} activities in the period (up to the as-of date) / what "
-        "the salesperson activity standard expects over the same days for the salespeople "
-        "in scope (a weekly standard × days / 7, a monthly one × days × 12 / 365). 1.0 is on "
-        "standard. None without a standard or without salespeople.",
+        "the activity standards of their roles expect of the people in scope by the as-of "
+        f"date (activities_expected_{kind}). 1.0 is on standard. None without a standard for "
+        "anyone in scope.",
+    )
+    for kind in STANDARD_TYPES
+]
+
+EXPECTED = [
+    Metric(
+        f"activities_expected_{kind}",
+        f"{ActivityType(kind).label}s expected by the standard",
+        "rate",
+        ("staffing",),
+        _expected(kind),
+        f"What the activity standards of their roles expect of the people in scope in "
+        f"{ActivityType(kind).label.lower()} activities by the as-of date: each standard over "
+        "the whole period (a weekly one × days / 7, a monthly one × days × 12 / 365) × the "
+        "share of the period gone by, in selling days (weekdays) or calendar days as the "
+        "organisation paces its goals, summed over the people it applies to. None without a "
+        "standard for anyone in scope.",
+        better="neither",
     )
     for kind in STANDARD_TYPES
 ]
@@ -104,3 +130,15 @@ LEADING_INDICATOR_RATES = [
     )
     for metric_id, (kind, per) in zip(INDICATOR_IDS, LEADING_INDICATORS, strict=True)
 ]
+
+DEALS_SUPPORTED = Metric(
+    "deals_supported",
+    "Deals supported",
+    "count",
+    ("support",),
+    count("support", "deals"),
+    "Number of opportunities (any owner, open or decided) with at least one activity of the "
+    "people in scope dated in the period (up to the as-of date): the deals a presales "
+    "engineer works on.",
+    accumulates=True,
+)

@@ -17,7 +17,7 @@ from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.org.models import Goal, Team, User
 
-DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0, "rate": 2}
+DECIMALS = {"money": 2, "ratio": 6, "days": 2, "count": 0, "rate": 2, "hours": 2}
 
 
 @dataclass
@@ -90,15 +90,17 @@ def split_values(split: str | None) -> list[str | None]:
 Cell = tuple[str, str, str | None]  # metric, key, split value
 
 
-def _values(ctx: Context, metrics: list[Metric], splits: list[str | None]) -> dict[Cell, Any]:
-    values: dict[Cell, Any] = {}
+def _values(ctx: Context, metrics: list[Metric], splits: list[str | None]) -> list[dict[Cell, Any]]:
+    """Each metric per key and split value, for each span of the context in order."""
+    values: list[dict[Cell, Any]] = [{} for _ in ctx.spans]
     for metric in metrics:
         per_measure = {name: measure(ctx, name) for name in metric.measures}
-        for key in ctx.members.keys:
-            for value in splits:
-                cell = split_key(key, value)
-                components = {name: rows.get(cell, {}) for name, rows in per_measure.items()}
-                values[(metric.id, key, value)] = _rounded(metric, metric.value(components))
+        for number, found in enumerate(values):
+            for key in ctx.members.keys:
+                for value in splits:
+                    cell = (number, split_key(key, value))
+                    components = {n: rows.get(cell, {}) for n, rows in per_measure.items()}
+                    found[(metric.id, key, value)] = _rounded(metric, metric.value(components))
     return values
 
 
@@ -187,12 +189,11 @@ def compute_query(query: Query, runner: Engine) -> Result:
     elif members.scope != by:
         raise InvalidInput("by", by, f"does not match the members given ({members.scope})")
 
-    def context(p: periods.Period) -> Context:
-        return Context(runner, p, as_of, members, org.time_zone, fiscal, split)
-
-    values = _values(context(period), metrics, splits)
     earlier = periods.previous(period, trend, fiscal) if trend else []
-    earlier_values = [_values(context(p), metrics, splits) for p in earlier]
+    context = Context(
+        runner, period, as_of, members, org.time_zone, fiscal, split, org.pacing, tuple(earlier)
+    )
+    values, *earlier_values = _values(context, metrics, splits)
     goals = _goals(metrics, members, period.id)
     result = Result(as_of, runner.name, period, by, metrics, members, split, trend_periods=earlier)
     for metric in metrics:

@@ -116,6 +116,7 @@ class Indicators:
     months: list[str]
     bookings: list[Value]
     series: list[Series]
+    bookings_year_before: list[Value] = field(default_factory=list)  # compared with last year
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def kept_name(scope: Scope, period: periods.Period, as_of: date, compare: str = 
     )
 
 
-class _Builder:
+class Builder:
     """Computes a dashboard's parts for one scope, period and day, in one analytics session."""
 
     def __init__(
@@ -224,7 +225,7 @@ class _Builder:
             ids,
             period or self.period,
             as_of or self.as_of,
-            self.scope.kind,
+            self.scope.by,
             members=members or self.members,
             **options,
         )
@@ -266,7 +267,7 @@ class _Builder:
         trended_ids = [m for m, _ in TILES if m not in NO_TREND and m not in SCORED]
         trended = self.values(trended_ids, trend=TREND)
         plain = self.values([*BEYOND, *WINDOWS, *plain_ids])
-        other = self.compared([*trended_ids, *plain_ids])
+        other = self.compared([*trended_ids, *plain_ids, *BEYOND])
         shown: dict[str, Figure] = {"forecast_accuracy": self.accuracy()}
         for metric in [*trended_ids, *plain_ids]:
             made = figure(
@@ -279,7 +280,14 @@ class _Builder:
             value = other.value(metric, self.key) if other else None
             shown[metric] = compared(made, value, self.comparison.label)
         tiles = [replace(shown[m], drill=drill) for m, drill in TILES]
-        beyond = [figure(plain, metric, self.key, basis=self.pacing) for metric in BEYOND]
+        beyond = [
+            compared(
+                figure(plain, metric, self.key, basis=self.pacing),
+                other.value(metric, self.key) if other else None,
+                self.comparison.label,
+            )
+            for metric in BEYOND
+        ]
         windows = [
             WindowCover(int(metric.split("_")[-1][:-1]), plain.value(metric, self.key))
             for metric in WINDOWS
@@ -319,10 +327,17 @@ class _Builder:
             row = next(r for r in result.rows if r.metric == metric_id and r.key == self.key)
             return [*(row.trend or []), row.value]
 
+        before: list[Value] = []
+        if self.comparison.kind == "last_year":
+            earlier = periods.year_earlier(month, self.fiscal)
+            then = self.values(["bookings"], earlier, earlier.end, trend=11)
+            row = next(r for r in then.rows if r.metric == "bookings" and r.key == self.key)
+            before = [*(row.trend or []), row.value]
         return Indicators(
             [*[p.id for p in result.trend_periods], result.period.id],
             series("bookings"),
             [Series(m, BY_ID[m].name, series(m)) for m in INDICATOR_IDS],
+            before,
         )
 
     def lead_sources(self) -> list[LeadSource]:
@@ -383,10 +398,10 @@ def _stage_bars(result: Result, key: str) -> list[StageBar]:
 
 def _build(scope: Scope, period: periods.Period, as_of: date, compare: str) -> Dashboard:
     with session() as analytics:
-        return _assemble(_Builder(analytics, scope, period, as_of, compare))
+        return _assemble(Builder(analytics, scope, period, as_of, compare))
 
 
-def _assemble(build: _Builder) -> Dashboard:
+def _assemble(build: Builder) -> Dashboard:
     scope, period, as_of = build.scope, build.period, build.as_of
     has_key = scope.key in build.members.keys
     reps, reps_total, leaderboard = build.reps()

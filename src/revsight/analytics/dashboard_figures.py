@@ -11,7 +11,8 @@ the metric's direction, and beside the period it is compared with.
   against its bookings, so they are shown for the last period that has ended, never for the one
   in progress (`scored_period`), with the average of the last six complete months.
 - **Comparison**: the previous period, or the same period a year earlier, as it stood the same
-  number of days into it (all of it, once the current period is complete).
+  number of days into it (all of it, once the current period is complete); the change is
+  coloured in the metric's direction too.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Figure:
     compared: Value = None  # in the comparison period
     compared_with: str = ""  # which: `2026-11`, `2025-12 to 1 Dec`
     change: Value = None  # value − compared (percentage points for a ratio)
+    improved: bool | None = None  # the change read in the metric's direction; None: no change
 
 
 def pace(
@@ -130,11 +132,13 @@ def figure(
 
 
 def compared(figure: Figure, value: Value, label: str) -> Figure:
-    """The figure beside its value in the comparison period (named by `label`)."""
-    change = None
+    """The figure beside its value in the comparison period (named by `label`), and whether
+    it has moved the way its metric is better (a shorter cycle, a higher win rate)."""
+    change, improved = None, None
     if figure.value is not None and value is not None:
         change = round(float(figure.value) - float(value), 6)
-    return replace(figure, compared=value, change=change, compared_with=label)
+        improved = BY_ID[figure.id].good(figure.value, value) if change else None
+    return replace(figure, compared=value, change=change, compared_with=label, improved=improved)
 
 
 def scored_period(period: periods.Period, as_of: date, fiscal: int) -> periods.Period:

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from revsight.access import visibility
-from revsight.analytics.scopes import Membership, membership, narrowed
+from revsight.analytics.scopes import Membership, membership, narrowed, person
 from revsight.core import periods
 from revsight.core.errors import InvalidInput, NotAllowed, NotFound
 from revsight.core.models import Organisation
 from revsight.org.models import Role, Team, TeamTree, User
+
+# People whose page shows their own work rather than sales figures.
+PERSON_ROLES = (Role.PRESALES, Role.CONSULTANT)
 
 PERIOD_KINDS = {
     "week": "Week",
@@ -24,23 +27,31 @@ PERIOD_KINDS = {
 
 @dataclass(frozen=True)
 class Scope:
-    kind: str  # company | team | rep
-    key: str  # "company", the team's name, the salesperson's email
+    kind: str  # company | team | rep | person (a presales engineer or a consultant)
+    key: str  # "company", the team's name, the salesperson's or the person's email
     label: str
     team: Team | None = None
     user: User | None = None
+
+    @property
+    def by(self) -> str:
+        """What its figures are computed by: a person's own, like a salesperson's."""
+        return "rep" if self.kind == "person" else self.kind
 
     @property
     def path(self) -> str:
         """How records lists name the scope (`?scope=team/4`)."""
         if self.kind == "company":
             return "company"
+        if self.kind == "person":
+            return f"person/{self.user.pk if self.user else 0}"
         return f"team/{self.team.pk}" if self.team else f"rep/{self.user.pk if self.user else 0}"
 
 
 def landing_scope(viewer: User) -> Scope | None:
     """Where someone lands: executives on the company, managers on their (top) team,
-    salespeople on their own dashboard; others have no sales dashboard."""
+    salespeople on their own dashboard, presales engineers and consultants on their own page;
+    others (an administrator) have no dashboard."""
     if viewer.sees_everything:
         return company_scope()
     managed = Team.objects.filter(manager=viewer).order_by("name")
@@ -49,6 +60,8 @@ def landing_scope(viewer: User) -> Scope | None:
         return team_scope(viewer, top[0].pk)
     if viewer.role == Role.SALESPERSON:
         return rep_scope(viewer, viewer.pk)
+    if viewer.role in PERSON_ROLES:
+        return person_scope(viewer, viewer.pk)
     return None
 
 
@@ -67,6 +80,8 @@ def scope_for(viewer: User, kind: str, ident: int | None) -> Scope:
         return team_scope(viewer, ident)
     if kind == "rep" and ident is not None:
         return rep_scope(viewer, ident)
+    if kind == "person" and ident is not None:
+        return person_scope(viewer, ident)
     raise NotFound("No such dashboard.")
 
 
@@ -84,6 +99,14 @@ def rep_scope(viewer: User, user_id: int) -> Scope:
     if person is None or person.role != Role.SALESPERSON:
         raise NotFound("No such dashboard.")
     return Scope("rep", person.email, person.display_name, user=person)
+
+
+def person_scope(viewer: User, user_id: int) -> Scope:
+    """A presales engineer's or a consultant's own page, for them and whoever sees them."""
+    found = visibility.scope(viewer, User.objects.filter(pk=user_id)).first()
+    if found is None or found.role not in PERSON_ROLES:
+        raise NotFound("No such dashboard.")
+    return Scope("person", found.email, found.display_name, user=found)
 
 
 def period_of(kind: str, as_of: date) -> periods.Period:
@@ -124,6 +147,9 @@ def dashboard_period(asked: str, as_of: date | None, today: date) -> tuple[perio
 def members_of(scope: Scope, period: periods.Period) -> Membership:
     if scope.kind == "company":
         return membership("company", period)
+    if scope.kind == "person":
+        assert scope.user is not None
+        return person(scope.user)
     return narrowed(membership(scope.kind, period), [scope.key])
 
 
@@ -131,6 +157,8 @@ def reps_of(scope: Scope, period: periods.Period, members: Membership) -> Member
     """The salespeople whose rows the per-salesperson panels show: everyone for the company,
     the scope's members for a team, the team mates for a salesperson. `members` are the
     scope's own (`members_of`)."""
+    if scope.kind == "person":
+        return members
     everyone = membership("rep", period)
     if scope.kind == "company":
         return everyone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from revsight.analytics.metric import Measures, Metric, num, ratio
+from revsight.analytics.metric import Measures, Metric, num, ratio, total
 
 
 def _dso(m: Measures) -> float | None:
@@ -74,4 +74,25 @@ CONSULTANT_BACKLOG_DAYS = Metric(
     "Signed-but-undelivered service hours (each consultant's latest backlog on or before the "
     "period's end) / billable hours delivered per working day in the period: how many "
     "working days the backlog would last. None without billable hours or backlog.",
+)
+
+CONSULTANT_HOURS = Metric(
+    "consultant_hours",
+    "Hours logged",
+    "hours",
+    ("consulting",),
+    total("consulting", "hours"),
+    "All hours the consultants in scope logged on their timesheets in the period (up to the "
+    "as-of date), billable or not.",
+    accumulates=True,
+)
+
+CONSULTANT_BILLABLE_HOURS = Metric(
+    "consultant_billable_hours",
+    "Billable hours",
+    "hours",
+    ("consulting",),
+    total("consulting", "billable_hours"),
+    "Billable hours the consultants in scope logged in the period (up to the as-of date).",
+    accumulates=True,
 )

@@ -18,7 +18,8 @@ UNITS = {
     "ratio": "ratio (a fraction: 0.42 is 42%)",
     "count": "count",
     "days": "days",
-    "rate": "rate (a count per salesperson per week or month)",
+    "hours": "hours",
+    "rate": "rate (a count with decimals: per person per week or month, or expected)",
 }
 
 HEADER = """# The metric catalogue

@@ -1,7 +1,9 @@
-"""The aggregates metrics are made of, one query each, grouped by scope key.
+"""The aggregates metrics are made of, one query each, grouped by span and scope key.
 
-Ratios are finished in Python from these components (catalogue.py), so every engine applies
-the same null rules. Each measure runs at most once per computation (cached on the context).
+A span is one period of the computation: 0 the period itself, 1… the earlier periods of its
+trend (`Context.spans`), so a trend costs one query per measure, not one per period. Ratios are
+finished in Python from these components (catalogue.py), so every engine applies the same null
+rules. Each measure runs at most once per computation (cached on the context).
 """
 
 from __future__ import annotations
@@ -21,18 +23,19 @@ from revsight.crm.models import ActivityType
 ACTIVITY_TYPES = [t.value for t in ActivityType]
 
 
-def median_by(table: ir.Table, value: str, name: str) -> ir.Table:
-    """Median of `value` per key, computed with window functions so that every engine (SQLite
-    has no median) gives the same answer: the middle value, or the mean of the middle two."""
+def median_by(table: ir.Table, value: str, name: str, keys: list[str]) -> ir.Table:
+    """Median of `value` per group of `keys`, computed with window functions so that every
+    engine (SQLite has no median) gives the same answer: the middle value, or the mean of the
+    middle two."""
     rows = table.filter(table[value].notnull())
     ordered = rows.mutate(
-        position=ibis.row_number().over(group_by="key", order_by=[rows[value], rows.id]),
-        size=rows[value].count().over(group_by="key"),
+        position=ibis.row_number().over(group_by=keys, order_by=[rows[value], rows.id]),
+        size=rows[value].count().over(group_by=keys),
     )
     middle = ordered.filter(
         (ordered.position == (ordered.size - 1) // 2) | (ordered.position == ordered.size // 2)
     )
-    return middle.group_by("key").aggregate(**{name: middle[value].cast("float64").mean()})
+    return middle.group_by(keys).aggregate(**{name: middle[value].cast("float64").mean()})
 
 
 def won_in_period(ctx: Context) -> ir.Table:
@@ -40,20 +43,16 @@ def won_in_period(ctx: Context) -> ir.Table:
 
 
 def decided_deals(ctx: Context, statuses: tuple[str, ...] = ("won", "lost")) -> ir.Table:
-    """Deals won or lost in the period (up to the as-of date)."""
+    """Deals won or lost in each span (up to the as-of date)."""
     deals = ctx.fact("opportunities")
-    return deals.filter(
-        deals.status.isin(list(statuses))
-        & (deals.close_date >= ctx.period.start)
-        & (deals.close_date <= ctx.last_day)
-    )
+    return ctx.within(deals.filter(deals.status.isin(list(statuses))), "close_date")
 
 
 def closed(ctx: Context) -> ir.Table:
     joined = ctx.by_member(decided_deals(ctx), "owner_id")
     won = joined.status == "won"
     lost = joined.status == "lost"
-    return joined.group_by("key").aggregate(
+    return joined.group_by(["span", "key"]).aggregate(
         won_amount=won.ifelse(joined.amount, 0).sum(),
         won_margin=won.ifelse(joined.gross_margin, 0).sum(),
         won_count=won.ifelse(1, 0).sum(),
@@ -69,9 +68,10 @@ def decided_in_period(ctx: Context, status: str) -> ir.Table:
 def _cycle_of(ctx: Context, status: str) -> ir.Table:
     deals = ctx.by_member(decided_in_period(ctx, status), "owner_id")
     deals = deals.mutate(days=deals.close_date.delta(deals.created_date, unit="day"))
-    mean = deals.group_by("key").aggregate(cycle_mean=deals.days.cast("float64").mean())
-    median = median_by(deals, "days", "cycle_median")
-    return mean.join(median, "key")
+    keys = ["span", "key"]
+    mean = deals.group_by(keys).aggregate(cycle_mean=deals.days.cast("float64").mean())
+    median = median_by(deals, "days", "cycle_median", keys)
+    return mean.join(median, keys)
 
 
 def cycle(ctx: Context) -> ir.Table:
@@ -140,13 +140,9 @@ def deal_history(ctx: Context, deals: ir.Column | None = None) -> ir.Table:
 
 
 def open_in_period(ctx: Context) -> ir.Table:
-    """Deals open at the end of the as-of date and expected to close in the period."""
+    """Deals open at the end of the as-of date and expected to close in each span."""
     state = pipeline_state(ctx)
-    return state.filter(
-        state.is_open
-        & (state.close_date >= ctx.period.start)
-        & (state.close_date <= ctx.period.end)
-    )
+    return ctx.within(state.filter(state.is_open), "close_date", until="end")
 
 
 def pipeline(ctx: Context) -> ir.Table:
@@ -174,38 +170,47 @@ def quota_fractions(start: date, end: date) -> dict[date, float]:
 
 
 def prorated(ctx: Context, table: ir.Table, month_column: str) -> ir.Table:
-    """Monthly rows with the share of each month that falls in the period, as `weight`."""
-    fractions = quota_fractions(ctx.period.start, ctx.period.end)
-    weights = ibis.memtable(
-        {"weight_month": list(fractions), "weight": list(fractions.values())},
-        schema={"weight_month": "date", "weight": "float64"},
+    """Monthly rows with the share of each month that falls in each span, as `weight`, and
+    the span's number."""
+    spans: list[int] = []
+    months: list[date] = []
+    weights: list[float] = []
+    for number, period in enumerate(ctx.spans):
+        for month, weight in quota_fractions(period.start, period.end).items():
+            spans.append(number)
+            months.append(month)
+            weights.append(weight)
+    shares = ibis.memtable(
+        {"span": spans, "weight_month": months, "weight": weights},
+        schema={"span": "int64", "weight_month": "date", "weight": "float64"},
     )
-    return table.join(weights, table[month_column] == weights.weight_month)
+    joined = table.join(shares, table[month_column] == shares.weight_month)
+    return joined.select(*table.columns, "span", "weight")
 
 
 def quota(ctx: Context) -> ir.Table:
     quotas = prorated(ctx, ctx.fact("quotas").filter(_.user_id.notnull()), "month")
     joined = ctx.by_member(quotas, "user_id")
-    return joined.group_by("key").aggregate(quota=(joined.amount * joined.weight).sum())
+    return joined.group_by(["span", "key"]).aggregate(quota=(joined.amount * joined.weight).sum())
 
 
 def expenses(ctx: Context) -> ir.Table:
     rows = ctx.by_member(prorated(ctx, ctx.fact("expenses"), "month"), "user_id")
-    return rows.group_by("key").aggregate(expenses=(rows.amount * rows.weight).sum())
+    return rows.group_by(["span", "key"]).aggregate(expenses=(rows.amount * rows.weight).sum())
 
 
 def pay(ctx: Context) -> ir.Table:
     """Salespeople's base and variable pay for the period: annual pay × days / 365, for the
     days of the period each was employed."""
-    people = ctx.fact("users").filter(_.role == "salesperson")
-    start, end = ctx.period.start, ctx.period.end
+    people = ctx.each_span(ctx.fact("users").filter(_.role == "salesperson"))
+    start, end = people.span_start, people.span_end
     first = people.hire_date.isnull().ifelse(start, ibis.greatest(people.hire_date, start))
     last = people.end_date.isnull().ifelse(end, ibis.least(people.end_date, end))
     days = (last.delta(first, unit="day") + 1).clip(lower=0)
     annual = people.base_salary.fill_null(0) + people.variable_pay.fill_null(0)
     people = people.mutate(cost=annual * days / 365.0)
     joined = ctx.by_member(people, "id")
-    return joined.group_by("key").aggregate(pay=joined.cost.sum())
+    return joined.group_by(["span", "key"]).aggregate(pay=joined.cost.sum())
 
 
 def invoicing(ctx: Context) -> ir.Table:
@@ -218,41 +223,49 @@ def invoicing(ctx: Context) -> ir.Table:
         accounts, invoices.account_id == accounts.account_ref
     )
     owned = owned.mutate(owner=owned.deal_owner.fill_null(owned.account_owner))
-    end = ctx.last_day
-    joined = ctx.by_member(owned, "owner")
-    in_period = (joined.invoice_date >= ctx.period.start) & (joined.invoice_date <= end)
+    joined = ctx.each_span(ctx.by_member(owned, "owner"))
+    end = joined.span_last
+    in_period = (joined.invoice_date >= joined.span_start) & (joined.invoice_date <= end)
     open_at_end = (joined.invoice_date <= end) & (
         joined.paid_date.isnull() | (joined.paid_date > end)
     )
-    return joined.group_by("key").aggregate(
+    return joined.group_by(["span", "key"]).aggregate(
         invoiced=in_period.ifelse(joined.amount, 0).sum(),
         receivables=open_at_end.ifelse(joined.amount, 0).sum(),
-        days=ibis.literal((end - ctx.period.start).days + 1),
+        days=joined.span_days.max(),
     )
 
 
+def time_in_period(ctx: Context) -> ir.Table:
+    """The consultants' time entries dated in each span (up to the as-of date)."""
+    return ctx.within(ctx.fact("time_entries"), "date")
+
+
 def consulting(ctx: Context) -> ir.Table:
-    entries = ctx.fact("time_entries")
-    entries = entries.filter((entries.date >= ctx.period.start) & (entries.date <= ctx.last_day))
-    joined = ctx.by_member(entries, "consultant_id")
+    joined = ctx.by_member(time_in_period(ctx), "consultant_id")
+    spans = ctx.span_table().select("span", "span_workdays")
+    joined = joined.join(spans, "span")
     billable = joined.billable
-    return joined.group_by("key").aggregate(
+    return joined.group_by(["span", "key"]).aggregate(
         hours=joined.hours.sum(),
         billable_hours=billable.ifelse(joined.hours, 0).sum(),
         billed=billable.ifelse(joined.billed_amount, 0).sum(),
         standard_value=billable.ifelse(joined.hours * joined.standard_rate, 0).sum(),
-        workdays=ibis.literal(periods.selling_days(ctx.period.start, ctx.last_day)),
+        workdays=joined.span_workdays.max(),
     )
 
 
 def backlog(ctx: Context) -> ir.Table:
-    """Each consultant's latest backlog on or before the period's end (or the as-of date)."""
-    rows = ctx.fact("backlog").filter(_.as_of <= ctx.last_day)
+    """Each consultant's latest backlog on or before each span's end (or the as-of date)."""
+    rows = ctx.each_span(ctx.fact("backlog"))
+    rows = rows.filter(rows.as_of <= rows.span_last)
     latest = rows.mutate(
-        position=ibis.row_number().over(group_by="consultant_id", order_by=rows.as_of.desc())
+        position=ibis.row_number().over(
+            group_by=["span", "consultant_id"], order_by=rows.as_of.desc()
+        )
     ).filter(_.position == 0)
     joined = ctx.by_member(latest, "consultant_id")
-    return joined.group_by("key").aggregate(backlog_hours=joined.hours.sum())
+    return joined.group_by(["span", "key"]).aggregate(backlog_hours=joined.hours.sum())
 
 
 def marketing(ctx: Context) -> ir.Table:
@@ -260,72 +273,99 @@ def marketing(ctx: Context) -> ir.Table:
     lead source rather than to a person; by lead source when split by it."""
     if ctx.members.scope != "company":
         return _empty(leads="int64", spend="float64")
-    group = ["lead_source"] if ctx.split == "lead_source" else []
-    leads = ctx.fact("leads")
-    leads = leads.filter(
-        (leads.created_date >= ctx.period.start) & (leads.created_date <= ctx.last_day)
-    )
-    counted = leads.mutate(key=ibis.literal("company")).group_by(["key", *group])
+    group = ["span", "key", *(["lead_source"] if ctx.split == "lead_source" else [])]
+    leads = ctx.within(ctx.fact("leads"), "created_date")
+    counted = leads.mutate(key=ibis.literal("company")).group_by(group)
     counted = counted.aggregate(leads=_.count())
     spend = prorated(ctx, ctx.fact("marketing_spend"), "month")
-    spent = spend.mutate(key=ibis.literal("company")).group_by(["key", *group])
+    spent = spend.mutate(key=ibis.literal("company")).group_by(group)
     spent = spent.aggregate(spend=(_.amount * _.weight).sum())
-    both = counted.outer_join(spent, ["key", *group])
+    both = counted.outer_join(spent, group)
     columns = {
+        "span": ibis.coalesce(both.span, both.span_right),
         "key": ibis.coalesce(both.key, both.key_right),
         "leads": both.leads.fill_null(0),
         "spend": both.spend.fill_null(0),
     }
-    if group:
+    if ctx.split == "lead_source":
         columns["split"] = ibis.coalesce(both.lead_source, both.lead_source_right)
     return both.select(**columns)
 
 
 def customers(ctx: Context) -> ir.Table:
-    """Bookings and distinct customers over the year ending with the period."""
-    end = ctx.last_day
+    """Bookings and distinct customers over the year ending with each span."""
     deals = ctx.fact("opportunities")
-    won = deals.filter(
-        (deals.status == "won")
-        & (deals.close_date > end - timedelta(days=365))
-        & (deals.close_date <= end)
-        & deals.account_id.notnull()
-    )
+    won = ctx.each_span(deals.filter((deals.status == "won") & deals.account_id.notnull()))
+    won = won.filter((won.close_date > won.span_year_before) & (won.close_date <= won.span_last))
     joined = ctx.by_member(won, "owner_id")
-    return joined.group_by("key").aggregate(
+    return joined.group_by(["span", "key"]).aggregate(
         year_bookings=joined.amount.sum(), customers=joined.account_id.nunique()
     )
 
 
-def staffing(ctx: Context) -> dict[str, dict[str, Any]]:
-    """Salespeople per key, the weeks and months of the period so far, and what the activity
-    standards expect of them over it (read from the engine's facts, like every measure)."""
-    days = (ctx.last_day - ctx.period.start).days + 1
-    if days <= 0:
-        return {}
-    sellers = set(
-        ctx.fact("users").filter(_.role == "salesperson").select("id").execute()["id"].tolist()
-    )
-    per_key: dict[str, int] = {}
+def staffing(ctx: Context) -> dict[Cell, dict[str, Any]]:
+    """Salespeople per key, the weeks and months of each span so far, and what the activity
+    standards of each role expect of the key's people by the as-of day (read from the engine's
+    facts, like every measure).
+
+    A standard's expectation to date is its expectation over the whole period (a weekly one ×
+    days / 7, a monthly one × days × 12 / 365) × the share of the period gone by, in selling or
+    calendar days as the organisation paces its goals (`periods.elapsed_share`): the goal to
+    date of the dashboards' tiles, applied to activity."""
+    roles = ctx.fact("users").select("id", "role").execute()
+    role_of = dict(zip(roles["id"].tolist(), roles["role"].tolist(), strict=True))
+    standards = ctx.fact("activity_standards").execute().sort_values("id").to_dict("records")
+    staffed = {"salesperson"} | {str(standard["role"]) for standard in standards}
+    people: dict[str, dict[str, int]] = {}
     for user_id, key in ctx.members.pairs:
-        if user_id in sellers:
-            per_key[key] = per_key.get(key, 0) + 1
-    expected: dict[str, dict[str, Any]] = {
-        key: {"salespeople": people, "weeks": days / 7, "months": days * 12 / 365}
-        for key, people in per_key.items()
+        role = role_of.get(user_id)
+        if role in staffed:
+            counts = people.setdefault(key, {})
+            counts[role] = counts.get(role, 0) + 1
+    expected: dict[Cell, dict[str, Any]] = {}
+    for number, period in enumerate(ctx.spans):
+        days = (ctx.last_day_of(period) - period.start).days + 1
+        if days > 0:
+            expected.update(_expected(ctx, number, period, days, people, standards))
+    return expected
+
+
+def _expected(
+    ctx: Context,
+    number: int,
+    period: periods.Period,
+    days: int,
+    people: dict[str, dict[str, int]],
+    standards: list[dict[str, Any]],
+) -> dict[Cell, dict[str, Any]]:
+    """`staffing` for one span of `days` days so far."""
+    expected: dict[Cell, dict[str, Any]] = {
+        (number, key): {
+            "salespeople": counts.get("salesperson", 0),
+            "weeks": days / 7,
+            "months": days * 12 / 365,
+        }
+        for key, counts in people.items()
     }
-    standards = ctx.fact("activity_standards").filter(_.role == "salesperson").execute()
-    for standard in standards.sort_values("id").to_dict("records"):
-        spans = days / 7 if standard["per"] == "week" else days * 12 / 365
-        for key, people in per_key.items():
-            expected.setdefault(key, {})[f"expected_{standard['activity_type']}"] = (
-                float(standard["count"]) * spans * people
-            )
+    # The calendar days the standard is owed for: all of them paced by calendar days, the
+    # period's days × the share of its selling days gone by paced by selling days.
+    elapsed, total = periods.days_elapsed(period, ctx.as_of, ctx.pacing)
+    owed = period.days * elapsed / total if total else float(days)
+    for standard in standards:
+        spans = owed / 7 if standard["per"] == "week" else owed * 12 / 365
+        name = f"expected_{standard['activity_type']}"
+        for key, counts in people.items():
+            staff = counts.get(str(standard["role"]), 0)
+            if staff:
+                expected[(number, key)][name] = (
+                    expected[(number, key)].get(name, 0.0)
+                    + float(standard["count"]) * spans * staff
+                )
     return expected
 
 
 def _empty(**columns: str) -> ir.Table:
-    schema = {"key": "string", **columns}
+    schema = {"span": "int64", "key": "string", **columns}
     return ibis.memtable({name: [] for name in schema}, schema=schema)
 
 
@@ -342,20 +382,31 @@ def account_mix(ctx: Context) -> ir.Table:
     is_new = won.account_id.isnull() | (won.first_win >= won.close_date)
     won = won.mutate(new_amount=is_new.ifelse(won.amount, 0))
     joined = ctx.by_member(won, "owner_id")
-    return joined.group_by("key").aggregate(
+    return joined.group_by(["span", "key"]).aggregate(
         new_amount=joined.new_amount.sum(), total_amount=joined.amount.sum()
     )
 
 
 def activities_in_period(ctx: Context) -> ir.Table:
-    acts = ctx.fact("activities")
-    return acts.filter((acts.date >= ctx.period.start) & (acts.date <= ctx.last_day))
+    return ctx.within(ctx.fact("activities"), "date")
 
 
 def activities(ctx: Context) -> ir.Table:
     joined = ctx.by_member(activities_in_period(ctx), "owner_id")
     counts = {f"n_{kind}": (joined.type == kind).ifelse(1, 0).sum() for kind in ACTIVITY_TYPES}
-    return joined.group_by("key").aggregate(n_all=joined.count(), **counts)
+    return joined.group_by(["span", "key"]).aggregate(n_all=joined.count(), **counts)
+
+
+def supported_deals(ctx: Context) -> ir.Table:
+    """Each key with the opportunities (`id`) its people logged an activity on in the period."""
+    joined = ctx.by_member(activities_in_period(ctx), "owner_id")
+    joined = joined.filter(joined.opportunity_id.notnull())
+    return joined.select("span", "key", id=joined.opportunity_id).distinct()
+
+
+def support(ctx: Context) -> ir.Table:
+    pairs = supported_deals(ctx)
+    return pairs.group_by(["span", "key"]).aggregate(deals=pairs.count())
 
 
 def forecast(ctx: Context) -> ir.Table:
@@ -363,8 +414,9 @@ def forecast(ctx: Context) -> ir.Table:
     they then booked in the period (A), pooled per key over the people who forecast."""
     if ctx.period.kind not in ("month", "quarter"):
         return ibis.memtable(
-            {"key": [], "forecast": [], "actual": [], "forecasters": []},
+            {"span": [], "key": [], "forecast": [], "actual": [], "forecasters": []},
             schema={
+                "span": "int64",
                 "key": "string",
                 "forecast": "float64",
                 "actual": "float64",
@@ -372,26 +424,35 @@ def forecast(ctx: Context) -> ir.Table:
             },
         )
     subs = ctx.fact("forecasts")
-    cutoff = ibis.timestamp(end_of_day_utc(ctx.period.start, ctx.time_zone))
-    subs = subs.filter(
-        (subs.period_type == ctx.period.kind)
-        & (subs.period_start == ctx.period.start)
-        & (subs.category == "commit")
-        & (subs.submitted_at < cutoff)
-    )
+    subs = subs.filter((subs.period_type == ctx.period.kind) & (subs.category == "commit"))
+    starts = ctx.span_table().select("span", "span_start")
+    subs = subs.join(starts, subs.period_start == starts.span_start)
+    subs = subs.filter(subs.submitted_at < _cutoff(ctx, subs.span))
     latest = subs.mutate(
-        position=ibis.row_number().over(group_by="user_id", order_by=subs.submitted_at.desc())
+        position=ibis.row_number().over(
+            group_by=["span", "user_id"], order_by=subs.submitted_at.desc()
+        )
     ).filter(_.position == 0)
-    won = won_in_period(ctx).group_by("owner_id").aggregate(booked=_.amount.sum())
-    per_rep = latest.left_join(won, latest.user_id == won.owner_id).select(
-        "user_id", committed=latest.amount, booked=won.booked.fill_null(0)
-    )
+    won = won_in_period(ctx).group_by(["span", "owner_id"]).aggregate(booked=_.amount.sum())
+    per_rep = latest.left_join(
+        won, (latest.span == won.span) & (latest.user_id == won.owner_id)
+    ).select("span", "user_id", committed=latest.amount, booked=won.booked.fill_null(0))
     joined = ctx.by_member(per_rep, "user_id")
-    return joined.group_by("key").aggregate(
+    return joined.group_by(["span", "key"]).aggregate(
         forecast=joined.committed.sum(),
         actual=joined.booked.sum(),
         forecasters=joined.count(),
     )
+
+
+def _cutoff(ctx: Context, span: ir.IntegerColumn) -> ir.TimestampValue:
+    """The end of each span's first day in the organisation's time zone: a commit counts for
+    a period only when made by then. Literals rather than a table, so that every engine
+    compares timestamps as it compares its own."""
+    ends = [ibis.timestamp(end_of_day_utc(p.start, ctx.time_zone)) for p in ctx.spans]
+    if len(ends) == 1:
+        return ends[0]
+    return ibis.cases(*((span == number, end) for number, end in enumerate(ends)))
 
 
 MEASURES: dict[str, Callable[[Context], Any]] = {
@@ -402,6 +463,7 @@ MEASURES: dict[str, Callable[[Context], Any]] = {
     "quota": quota,
     "account_mix": account_mix,
     "activities": activities,
+    "support": support,
     "forecast": forecast,
     "expenses": expenses,
     "pay": pay,
@@ -414,26 +476,34 @@ MEASURES: dict[str, Callable[[Context], Any]] = {
 }
 
 
-def measure(ctx: Context, name: str) -> dict[str, dict[str, Any]]:
-    """The measure's components per key (per key and split value when split), computed once
-    per context.
+Cell = tuple[int, str]  # a span's number, and a split key
+
+
+def measure(ctx: Context, name: str) -> dict[Cell, dict[str, Any]]:
+    """The measure's components per span and key (per key and split value when split),
+    computed once per context.
 
     `pipeline@30` is the measure `pipeline` over the 30 days after the as-of date (a window
-    rather than the period)."""
+    rather than the period): the same for every span."""
     if name not in ctx.cache:
         base, _, window = name.partition("@")
         run_on = ctx.window(int(window)) if window else ctx
         produced = MEASURES[base](run_on)
-        if isinstance(produced, dict):
-            ctx.cache[name] = produced
-        else:
-            ctx.cache[name] = {
-                split_key(row["key"], row.get("split")): {
-                    k: _plain(v) for k, v in row.items() if k not in ("key", "split")
+        if not isinstance(produced, dict):
+            produced = {
+                (int(row["span"]), split_key(row["key"], row.get("split"))): {
+                    k: _plain(v) for k, v in row.items() if k not in ("span", "key", "split")
                 }
                 for row in produced.execute().to_dict("records")
             }
-    result: dict[str, dict[str, Any]] = ctx.cache[name]
+        if window:
+            produced = {
+                (number, key): components
+                for (_, key), components in produced.items()
+                for number in range(len(ctx.spans))
+            }
+        ctx.cache[name] = produced
+    result: dict[Cell, dict[str, Any]] = ctx.cache[name]
     return result
 
 

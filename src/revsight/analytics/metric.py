@@ -21,7 +21,7 @@ Measures = dict[str, Components]  # measure name -> that measure's components fo
 class Metric:
     id: str
     name: str
-    unit: str  # money, ratio, count, days
+    unit: str  # money, ratio, count, days, rate, hours
     measures: tuple[str, ...]
     finish: Callable[[Measures], float | int | None]
     definition: str

@@ -115,6 +115,8 @@ def format_value(value: float | int | None, unit: str, metric: str = "") -> str:
         return f"{value:.1f} d"
     if unit == "rate":
         return f"{value:,.1f}"
+    if unit == "hours":
+        return f"{value:,.1f} h"
     return f"{value:,}"
 
 

@@ -2,7 +2,8 @@
 
 A drill-down from a win rate lists exactly the deals the win rate counted, because both read
 `measures.decided_deals`; a pipeline figure lists `measures.open_in_period`, as it stood on the
-as-of date.
+as-of date; the deals supported list `measures.supported_deals`, the time behind a consultant's
+utilisation `measures.time_in_period`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ KINDS = {
     "decided": "Won and lost deals",
     "pipeline": "Open pipeline",
     "activities": "Activities",
+    "supported": "Deals supported",
+    "time": "Time entries",
 }
 
 
@@ -56,6 +59,10 @@ def listed(
         ]
     if kind == "activities":
         table = ctx.by_member(measures.activities_in_period(ctx), "owner_id")
+    elif kind == "supported":
+        table = measures.supported_deals(ctx)
+    elif kind == "time":
+        table = ctx.by_member(measures.time_in_period(ctx), "consultant_id")
     else:
         statuses = ("won", "lost") if kind == "decided" else (kind,)
         table = ctx.by_member(measures.decided_deals(ctx, statuses), "owner_id")

@@ -82,3 +82,11 @@ def narrowed(members: Membership, keys: list[str]) -> Membership:
         [pair for pair in members.pairs if pair[1] in wanted],
         {key: label for key, label in members.labels.items() if key in wanted},
     )
+
+
+def person(user: User) -> Membership:
+    """One person as a scope of their own, named by email like a salesperson: a presales
+    engineer's or a consultant's figures are their own records'."""
+    return Membership(
+        "rep", [user.email], [(user.pk, user.email)], {user.email: user.name or user.email}
+    )

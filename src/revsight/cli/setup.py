@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
 from datetime import date
 
@@ -24,11 +26,58 @@ ROLES = ["executive", "manager", "salesperson", "presales", "consultant", "admin
 
 
 @click.command()
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Never ask for the first administrator; print the command that creates one instead "
+    "(what happens anyway when stdin is not a terminal).",
+)
 @needs_django
-def init() -> None:
-    """Create or upgrade the database (safe to run again)."""
+def init(no_input: bool) -> None:
+    """Create or upgrade the database (safe to run again). On a database nobody can log in to
+    yet, ask for the first administrator."""
     migrate(verbose=True)
     click.echo(f"Database ready: {data_location()}")
+    from revsight.org.models import Role, User
+
+    if User.objects.filter(role=Role.ADMIN, is_active=True).exists():
+        return
+    if no_input or not sys.stdin.isatty():
+        click.echo("Nobody can log in yet. Create the first administrator (it asks the password):")
+        click.echo(
+            f"  {_here()}revsight createuser --email you@example.com --role admin "
+            "--name 'Your Name'"
+        )
+    else:
+        _ask_first_administrator()
+    click.echo(f"Then serve it: {_here()}revsight serve")
+
+
+def _here() -> str:
+    """`REVSIGHT_HOME=…` before a printed command when the data directory was given so, for the
+    command to reach the same data."""
+    home = os.environ.get("REVSIGHT_HOME")
+    return f"REVSIGHT_HOME={shlex.quote(home)} " if home else ""
+
+
+def _ask_first_administrator() -> None:
+    """Ask, at the terminal, until the first administrator is created (Ctrl+C gives up)."""
+    from revsight.core.errors import InvalidInput
+    from revsight.org.services import create_user
+
+    click.echo("Nobody can log in yet: create the first administrator.")
+    while True:
+        email = str(click.prompt("Email"))
+        name = str(click.prompt("Full name", default="", show_default=False))
+        password = str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+        try:
+            user, _ = create_user(email=email, role="admin", password=password, name=name)
+        except InvalidInput as exc:
+            shown = f" {exc.value!r}" if exc.value else ""
+            click.echo(f"{exc.field}{shown} {exc.message}. Try again.", err=True)
+            continue
+        click.echo(f"Created {user.email} (Administrator).")
+        return
 
 
 @click.command()
@@ -157,6 +206,13 @@ def serve(host: str, port: int, workers: int | None, no_worker: bool) -> None:
 @click.option("--name", default="", help="Full name as colleagues know it.")
 @click.option("--team", help="Team name; created if it does not exist yet.")
 @click.option("--manager", "manager_email", help="Email of this person's manager.")
+@click.option(
+    "--manager-of",
+    "manager_of",
+    metavar="TEAM",
+    help="The team this manager (or executive) manages, created if new: she lands on its "
+    "dashboard. Also her own team unless --team names another.",
+)
 @needs_django
 def createuser(
     email: str,
@@ -166,6 +222,7 @@ def createuser(
     name: str,
     team: str | None,
     manager_email: str | None,
+    manager_of: str | None,
 ) -> None:
     """Add a person who can log in. The password is asked at a hidden prompt unless given:
     at least 12 characters, not only digits, not a common one, not like the email or name."""
@@ -174,11 +231,24 @@ def createuser(
     password = _password(password, password_stdin)
     migrate()
     user, new_team = create_user(
-        email=email, role=role, password=password, name=name, team=team, manager_email=manager_email
+        email=email,
+        role=role,
+        password=password,
+        name=name,
+        team=team,
+        manager_email=manager_email,
+        manager_of=manager_of,
     )
     if new_team:
-        click.echo(f"Created team {team!r}.")
+        click.echo(f"Created team {(team or manager_of or '').strip()!r}.")
     click.echo(f"Created {user.email} ({user.get_role_display()}).")
+    if manager_of:
+        click.echo(f"{user.display_name} manages {manager_of.strip()} and lands on its dashboard.")
+    elif role == "manager" and team:
+        click.echo(
+            f"{user.display_name} is a member of {team}, not its manager: create managers with "
+            f"--manager-of {team!r} (or give the team's manager in teams.csv)."
+        )
 
 
 def _password(given: str | None, from_stdin: bool) -> str:

@@ -149,6 +149,8 @@ def build_demo(
             demo_scale=scale,
         )
         mark_all_changed()
+        # The demo's settings count as made: its setup checklist is complete.
+        audit.record("settings.fiscal_year", "Fiscal year starts in month 1 (the demo's)")
         audit.record(
             "demo.build",
             f"Demo organisation built: seed {seed}, as of {as_of}, {scale}",

@@ -192,6 +192,44 @@ def activities(world: World) -> Table:
     )
 
 
+# The share of the salespeople's presales calls and demonstrations a presales engineer joins.
+PRESALES_JOINS = {"presales_call": 4, "demonstration": 3}  # one deal in N goes without
+
+
+def presales_activities(world: World) -> Table:
+    """The presales engineers' own record of the presales calls and demonstrations they join:
+    on most deals, the engineer of the deal (deals are shared among them in turn) logs the
+    salesperson's call or demonstration too, on the same day. Drawn from no generator, so the
+    rest of a seed's demo is unchanged."""
+    a = world.history.activities
+    engineers = np.array(world.history.org.presales_ids, dtype=np.int64)
+    kinds = np.array(ACTIVITY_KINDS)[a["type"]]
+    deal = a["deal"]
+    shared = max(len(engineers), 1)
+    joined = np.zeros(len(deal), dtype=bool)
+    for kind, skip in PRESALES_JOINS.items():
+        joined |= (kinds == kind) & (deal >= 0) & ((deal // shared) % skip != 0)
+    if not len(engineers):
+        joined[:] = False
+    deal, count = deal[joined], int(joined.sum())
+    return Table(
+        crm.Activity,
+        {
+            # Numbered on from the salespeople's activities (`activities`).
+            "id": np.arange(len(a["owner"]) + 1, len(a["owner"]) + count + 1),
+            "owner_id": engineers[deal % shared] if count else deal,
+            "type": kinds[joined].tolist(),
+            "date": a["day"][joined],
+            "account_id": a["account"][joined] + 1,
+            "opportunity_id": deal + 1,
+            "source": ["demo"] * count,
+            "external_id": [""] * count,
+            "subject": ["Presales support"] * count,
+        },
+        nulls={"account_id": a["account"][joined] < 0},
+    )
+
+
 def _last_row_per_deal(deal: np.ndarray, n: int) -> np.ndarray:
     """Index of each deal's last history row (rows are sorted by deal, then time)."""
     last = np.full(n, -1, dtype=np.int64)

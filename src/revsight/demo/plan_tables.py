@@ -7,7 +7,12 @@ from decimal import Decimal
 import numpy as np
 
 from revsight.demo import days as d
-from revsight.demo.profiles import ACTIVITY_STANDARDS, BOOKINGS_SEASON
+from revsight.demo.profiles import (
+    ACTIVITY_STANDARDS,
+    BOOKINGS_SEASON,
+    CONSULTANT_GOALS,
+    PRESALES_STANDARDS,
+)
 from revsight.demo.simulate import season
 from revsight.demo.tables import Table
 from revsight.demo.world import World, cents_round
@@ -84,7 +89,8 @@ def _team_and_parents(world: World, team: int) -> list[int]:
 
 
 def goals(world: World, quota_table: Table) -> Table:
-    """Company goals for each month, quarter and year; a win-rate goal for each sales team."""
+    """Company goals for each month, quarter and year; a win-rate goal for each sales team; each
+    consultant's utilisation, realisation and backlog goals for each month."""
     h = world.history
     month0 = int(d.month_index(np.array([h.start]))[0])
     months = np.arange(month0, int(d.month_index(np.array([world.as_of]))[0]) + 4)
@@ -124,11 +130,13 @@ def goals(world: World, quota_table: Table) -> Table:
         "target": [],
     }
 
-    def add(metric: str, scope: str, team: int | None, period: str, target: str) -> None:
+    def add(
+        metric: str, scope: str, team: int | None, period: str, target: str, user: int | None = None
+    ) -> None:
         rows["metric"].append(metric)
         rows["scope"].append(scope)
         rows["team_id"].append(team)
-        rows["user_id"].append(None)
+        rows["user_id"].append(user)
         rows["period"].append(period)
         rows["target"].append(Decimal(target))
 
@@ -140,6 +148,9 @@ def goals(world: World, quota_table: Table) -> Table:
             add(metric, "company", None, f"{when:%Y-%m}", target)
         for team in {int(t) for t in h.reps.team}:
             add("win_rate", "team", team, f"{when:%Y-%m}", "0.33")
+        for consultant in h.org.consultant_ids:
+            for metric, target in CONSULTANT_GOALS.items():
+                add(metric, "user", None, f"{when:%Y-%m}", target, consultant)
     for period, amount in sorted(company_quota.items()):
         is_month = period[5:].isdigit()
         if is_month and period not in periods:
@@ -149,12 +160,15 @@ def goals(world: World, quota_table: Table) -> Table:
 
 
 def standards() -> Table:
+    """The salespeople's activity standards, and the presales engineers'."""
+    both = [("salesperson", *s) for s in ACTIVITY_STANDARDS]
+    both += [("presales", *s) for s in PRESALES_STANDARDS]
     return Table(
         org.ActivityStandard,
         {
-            "role": ["salesperson"] * len(ACTIVITY_STANDARDS),
-            "activity_type": [s[0] for s in ACTIVITY_STANDARDS],
-            "per": [s[1] for s in ACTIVITY_STANDARDS],
-            "count": [Decimal(s[2]) for s in ACTIVITY_STANDARDS],
+            "role": [s[0] for s in both],
+            "activity_type": [s[1] for s in both],
+            "per": [s[2] for s in both],
+            "count": [Decimal(s[3]) for s in both],
         },
     )

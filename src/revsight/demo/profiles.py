@@ -103,6 +103,19 @@ ACTIVITY_STANDARDS = [
     ("executive_presentation", "month", 2),
 ]
 
+PRESALES_STANDARDS = [
+    # (activity type, per, count) for presales engineers
+    ("presales_call", "week", 5),
+    ("demonstration", "month", 20),
+]
+
+# Each consultant's monthly goals (a backlog of about four months of work keeps them booked).
+CONSULTANT_GOALS = {
+    "consultant_utilization": "0.75",
+    "consultant_realization": "0.9",
+    "consultant_backlog_days": "90",
+}
+
 LEAD_SOURCES = {
     # source: (share of marketing-sourced deals, conversion rate lead→opportunity, cost per lead)
     "Web": (0.35, 0.12, 85.0),

@@ -37,6 +37,7 @@ class Records:
             deal_tables.opportunities(world, history, accounts.columns["name"]),
             deal_tables.stage_changes(world, history),
             deal_tables.activities(world),
+            deal_tables.presales_activities(world),
             leads,
             spend,
             money_tables.invoices(world),

@@ -6,8 +6,11 @@ The rolling accuracy is the mean of the last six months with a forecast; the rol
 their median, because one month with almost nothing booked makes its bias ratio explode (+800%)
 and would swamp a mean. The label reads the same months: a median bias of −10% or lower with at
 least two months in three below zero is **sandbagging**; +10% or higher with two in three above
-zero is **optimistic**; a median within ±10% is **accurate**; anything else is **mixed**. Fewer
-than four such months is **not enough history**.
+zero is **optimistic**; a median within ±10% *and* a rolling accuracy of 85% or more is
+**accurate** (so the label never praises a forecaster the accuracy beside it does not); anything
+else is **mixed**: right on the middle month, but far off in others (often months where a commit
+was made and nothing was booked, which score 0% and have no bias). Fewer than four such months is
+**not enough history**.
 """
 
 from __future__ import annotations
@@ -50,7 +53,12 @@ class TrackRecord:
         }
 
 
-def label(biases: list[float]) -> str:
+ACCURATE = 0.85  # the rolling accuracy an "accurate" forecaster reaches
+
+
+def label(biases: list[float], accuracy: float | None = None) -> str:
+    """The habit of the last six months' biases; "accurate" also needs the rolling `accuracy`
+    (None: judged on the biases alone) to reach 85%."""
     recent = biases[-WINDOW:]
     if len(recent) < MIN_MONTHS:
         return "not enough history"
@@ -61,7 +69,7 @@ def label(biases: list[float]) -> str:
         return "sandbagging"
     if middle >= THRESHOLD and above * 3 >= len(recent) * 2:
         return "optimistic"
-    if abs(middle) < THRESHOLD:
+    if abs(middle) < THRESHOLD and (accuracy is None or accuracy >= ACCURATE):
         return "accurate"
     return "mixed"
 
@@ -103,14 +111,15 @@ def track_records(
         history = list(zip(ids, accuracy, bias, strict=True))
         known_bias = [b for b in bias if b is not None]
         known_accuracy = [a for a in accuracy if a is not None]
+        rolling = _mean(known_accuracy[-WINDOW:])
         records.append(
             TrackRecord(
                 key,
                 members.label(key),
                 history,
-                _mean(known_accuracy[-WINDOW:]),
+                rolling,
                 _median(known_bias[-WINDOW:]),
-                label(known_bias),
+                label(known_bias, rolling if rolling is not None else 0.0),
             )
         )
     return records

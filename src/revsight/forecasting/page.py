@@ -9,7 +9,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from revsight.access import visibility
-from revsight.analytics.dashboard_scope import Scope, company_scope, landing_scope, members_of
+from revsight.analytics.dashboard_scope import (
+    Scope,
+    company_scope,
+    landing_scope,
+    members_of,
+    team_scope,
+)
 from revsight.analytics.kept import kept, kept_already, last_kept
 from revsight.analytics.scopes import membership, narrowed
 from revsight.core import periods
@@ -19,7 +25,7 @@ from revsight.forecasting.backtest import remembered
 from revsight.forecasting.outlook import Outlook, outlook
 from revsight.forecasting.pipeline_math import PipelineMath, RepNeed, pipeline_math
 from revsight.forecasting.rollup import committed, latest_submissions
-from revsight.org.models import Role, User
+from revsight.org.models import Role, TeamTree, User
 
 
 def forecast_periods(today: date) -> list[periods.Period]:
@@ -51,13 +57,15 @@ class TeamForecasts:
     records: list[TrackRecord]  # best six-month accuracy first
 
 
-def team_forecasts(viewer: User, targets: list[periods.Period], today: date) -> TeamForecasts:
-    """The latest commit and best case of each salesperson the viewer manages, per period."""
-    people = list(
-        visibility.scope(viewer, User.objects.filter(role=Role.SALESPERSON, is_active=True))
-        .exclude(pk=viewer.pk)
-        .order_by("name")
-    )
+def team_forecasts(
+    viewer: User, targets: list[periods.Period], today: date, team_id: int | None = None
+) -> TeamForecasts:
+    """The latest commit and best case of each salesperson the viewer manages (in the team
+    `team_id` and its sub-teams, when given), per period."""
+    sellers = visibility.scope(viewer, User.objects.filter(role=Role.SALESPERSON, is_active=True))
+    if team_id is not None:
+        sellers = sellers.filter(team_id__in=TeamTree.load().descendants(team_id))
+    people = list(sellers.exclude(pk=viewer.pk).order_by("name"))
     latest = {p.id: latest_submissions(p.kind, p.start, today) for p in targets}
 
     def cell(period: periods.Period, ids: list[int]) -> Cell:
@@ -97,18 +105,29 @@ def _records_name(emails: list[str], today: date) -> str:
 
 
 def _outlook_scope(
-    viewer: User, targets: list[periods.Period], chosen: str | None
+    viewer: User, targets: list[periods.Period], chosen: str | None, team_id: int | None = None
 ) -> tuple[Scope, periods.Period] | None:
-    scope = landing_scope(viewer)
+    """The viewer's landing scope, or the team they chose (`team_id`: one they may open, else
+    NotFound), and the period; None when there is nothing to forecast (a salesperson's own
+    page, a team without salespeople)."""
+    scope = landing_scope(viewer) if team_id is None else team_scope(viewer, team_id)
     if scope is None or scope.kind == "rep":
         return None
-    return scope, next((p for p in targets if p.id == chosen), targets[0])
+    period = next((p for p in targets if p.id == chosen), targets[0])
+    if not members_of(scope, period).keys:
+        return None
+    return scope, period
 
 
 def scope_outlook(
-    viewer: User, targets: list[periods.Period], chosen: str | None, today: date
+    viewer: User,
+    targets: list[periods.Period],
+    chosen: str | None,
+    today: date,
+    team_id: int | None = None,
 ) -> ScopeOutlook | None:
-    found = _outlook_scope(viewer, targets, chosen)
+    """The outlook of the viewer's landing scope, or of the team they chose."""
+    found = _outlook_scope(viewer, targets, chosen, team_id)
     if found is None:
         return None
     scope, period = found
@@ -127,12 +146,16 @@ class Computing:
 
 
 def computing(
-    viewer: User, targets: list[periods.Period], chosen: str | None, today: date
+    viewer: User,
+    targets: list[periods.Period],
+    chosen: str | None,
+    today: date,
+    team_id: int | None = None,
 ) -> Computing:
     """Which of the page's costly parts (outlook, pipeline math, track records) the viewer
     would wait for; `missing` is empty when all are kept."""
     names = []
-    found = _outlook_scope(viewer, targets, chosen)
+    found = _outlook_scope(viewer, targets, chosen, team_id)
     if found is not None:
         scope, period = found
         names += [_outlook_name(scope, period, today), _math_name(scope, today)]
@@ -153,6 +176,68 @@ def _outlook_name(scope: Scope, period: periods.Period, today: date) -> str:
 
 def _math_name(scope: Scope, today: date) -> str:
     return f"pipeline-math:{scope.path}:{today}"
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    label: str
+    team_id: int | None  # None: the company (or the viewer's own landing scope)
+    depth: int
+
+
+def scope_choices(viewer: User) -> list[ScopeChoice]:
+    """What the Forecast page switches between: for an executive the company and every team,
+    for a manager of several teams each of them (sub-teams indented); nothing for one team."""
+    tree = TeamTree.load()
+    if viewer.sees_everything:
+        shown = set(tree.parents)
+        options = [ScopeChoice(Organisation.current().name, None, 0)]
+    else:
+        shown = visibility.managed_team_ids(viewer)
+        options = []
+    options += [ScopeChoice(tree.names[pk], pk, depth) for pk, depth in tree.depth_first(shown)]
+    return options if len(options) > 1 else []
+
+
+# The backtest's methods and horizons as a sales leader says them; the ids stay in the details.
+METHOD_NAMES = {
+    "statistical": "Revsight's forecast (deal by deal, from what such deals did)",
+    "leading_indicators": "From activity levels (calls, meetings, demos)",
+    "rep_commit": "Salespeople's commit",
+    "weighted_pipeline": "Pipeline × stage probability",
+    "trailing_mean": "Average of the last three months",
+    "pipeline_conversion": "Pipeline × the share of it won lately",
+}
+HORIZON_NAMES = {
+    "month": "this month",
+    "month+1": "next month",
+    "month+2": "in two months",
+    "quarter": "the next three months",
+}
+
+
+def backtest_rows(backtest: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The backtest's scores with each method and horizon in words, best first per horizon
+    (the smallest error on past months)."""
+    if backtest is None:
+        return []
+    rows = [
+        row
+        | {
+            "name": METHOD_NAMES.get(row["method"], row["method"]),
+            "horizon_name": HORIZON_NAMES.get(row["horizon"], row["horizon"]),
+        }
+        for row in backtest["rows"]
+    ]
+    order = list(HORIZON_NAMES)
+    return sorted(
+        rows,
+        key=lambda row: (
+            order.index(row["horizon"]) if row["horizon"] in order else len(order),
+            row["wape"] is None,
+            row["wape"] or 0,
+        ),
+    )
 
 
 def outlook_for(scope: Scope, period: periods.Period, today: date) -> Outlook:

@@ -157,12 +157,18 @@ class WinTable:
 
     def cell_rate(self, profile: Profile) -> tuple[float, float]:
         """The shrunk win rate of the profile's cell, and how many deals its own cell holds."""
-        estimate, seen = 0.0, 0.0
+        estimate, _, seen = self.cell_counts(profile)
+        return estimate, seen
+
+    def cell_counts(self, profile: Profile) -> tuple[float, float, float]:
+        """The shrunk win rate of the profile's cell (its own deals, pulled toward those of the
+        broader cells above it: the fewer its own, the harder), its deals won and seen."""
+        estimate, wins, seen = 0.0, 0.0, 0.0
         for cell in cells(profile):
             wins, seen = self.counts.get(cell, [0.0, 0.0])
             weight = PRIOR_WEIGHT if cell else 1.0
             estimate = (wins + weight * estimate) / (seen + weight)
-        return estimate, seen
+        return estimate, wins, seen
 
     def fit(self, examples: Sequence[Example]) -> None:
         for example in examples:
@@ -314,20 +320,36 @@ class Fitted:
         return self.calibration.apply(self.model.predict(profiles)) if profiles else np.zeros(0)
 
     def reason(self, deal: OpenDeal, as_of: date, target: Period, stage_name: str) -> str:
-        """Why the table gives a deal its chance, in words a sales manager reads."""
+        """Why the deal gets the chance shown, step by step from what such deals did to that
+        very number: the deals like it, the owner's record (or the challenger model's reading)
+        and the correction learnt from how recent chances came true."""
         profile = self.describer.profile(deal, as_of, target)
-        rate, seen = self.table.cell_rate(profile)
-        parts = [
+        rate, wins, seen = self.table.cell_counts(profile)
+        facts = [
             stage_name,
             TIMINGS[profile.timing],
             SIZE_NAMES[profile.size],
             STAGE_AGE_NAMES[profile.stage_age],
         ]
-        text = f"{', '.join(parts)}: {rate:.0%} of such deals won ({int(seen)} seen)"
-        factor = self.table.owner_factor(deal.owner_id)
-        if abs(factor - 1) >= 0.1:
-            text += f"; owner's record ×{factor:.2f}"
-        return text
+        steps = [f"{', '.join(facts)}: {wins:.0f} of {seen:.0f} such deals won"]
+        steps[0] += (
+            f", {rate:.1%} with similar deals (too few alike to go on alone)"
+            if seen < PRIOR_WEIGHT
+            else f" ({rate:.1%})"
+        )
+        raw = float(self.model.predict([profile])[0])
+        if self.model is self.table:
+            factor = self.table.owner_factor(deal.owner_id)
+            if round(factor, 2) != 1:
+                steps.append(f"× {factor:.2f} for the owner's record = {raw:.1%}")
+        else:
+            steps.append(
+                f"the model that also weighs days to close, time open and pushes says {raw:.1%}"
+            )
+        final = float(self.calibration.apply(np.array([raw]))[0])
+        if f"{final:.1%}" != f"{raw:.1%}":
+            steps.append(f"corrected by how such chances came true lately: {final:.1%}")
+        return "; ".join(steps)
 
 
 Residuals = dict[tuple[tuple[date, date, date], ...], float | None]

@@ -128,7 +128,7 @@ class References:
             role=parsed["role"] or record.hints.get("role") or Role.SALESPERSON,
             source=self.source,
             external_id=parsed["external_id"],
-            active=parsed["active"] if "active" in record.cells else None,
+            active=parsed["active"] if "active" in record.cells else None,  # None: blank
             details=details,
         )
 

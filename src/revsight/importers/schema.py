@@ -82,7 +82,9 @@ ENTITIES: dict[str, Entity] = {
                 _c(
                     "annual_quota",
                     "amount",
-                    "Annual quota, organisation currency.",
+                    "Annual quota, organisation currency. A new or changed one sets the "
+                    "twelve monthly quotas of the current fiscal year (a twelfth each); "
+                    "quotas.csv in the same import has the last word.",
                     example="1200000",
                 ),
                 _c("base_salary", "money", "Annual base salary.", example="90000"),

@@ -25,7 +25,7 @@ class BadValue(ValueError):
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _TRUE = {"1", "true", "yes", "y", "t", "x"}
-_FALSE = {"0", "false", "no", "n", "f", ""}
+_FALSE = {"0", "false", "no", "n", "f"}
 
 
 def text(value: Any, max_length: int = 255) -> str:
@@ -76,10 +76,14 @@ def percent(value: Any) -> Decimal | None:
     return (number / 100).quantize(Decimal("0.0001"))
 
 
-def boolean(value: Any) -> bool:
+def boolean(value: Any) -> bool | None:
+    """Yes or no; None for a blank cell, so the column's default applies (a blank `active`
+    is not "left": a downloaded template filled without that column keeps people active)."""
     if isinstance(value, bool):
         return value
     raw = str(value).strip().lower() if value is not None else ""
+    if not raw:
+        return None
     if raw in _TRUE:
         return True
     if raw in _FALSE:

@@ -245,7 +245,7 @@ def write_time_entries(refs: References, batch: list[Item]) -> None:
             ),
             "date": parsed["date"],
             "hours": parsed["hours"],
-            "billable": parsed["billable"] if "billable" in record.cells else True,
+            "billable": True if parsed.get("billable") is None else parsed["billable"],
             "billed_amount": parsed["billed_amount"] or Decimal(0),
             "standard_rate": parsed["standard_rate"],
             "account_id": refs.account(record, "account", parsed["account"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from revsight.core import clock
 from revsight.forecasting.services import SubmissionRow, check_submissions, record_submissions
 from revsight.importers.base import Record
 from revsight.importers.references import References
@@ -45,6 +46,9 @@ def write_users(refs: References, batch: list[Item]) -> None:
             continue
         by_email[parsed["email"]] = (record, parsed)
     people = list(by_email.values())
+    annual_before = dict(
+        User.objects.filter(email__in=list(by_email)).values_list("email", "annual_quota")
+    )
     for (_, parsed), user_id in zip(people, refs.create_people(people), strict=True):
         refs.people[parsed["external_id"] or parsed["email"]] = user_id
     for reference, first_reference in aliases:
@@ -52,6 +56,26 @@ def write_users(refs: References, batch: list[Item]) -> None:
     if refs.tally.ok:
         for record, parsed in people:
             _link_manager(refs, record, parsed)
+        _spread_annual_quotas(refs, people, annual_before)
+
+
+def _spread_annual_quotas(refs: References, people: list[Item], before: dict[str, Any]) -> None:
+    """A new or changed `annual_quota` sets that person's twelve monthly quotas of the current
+    fiscal year (quotas.csv, written later, has the last word on the months it gives). The same
+    annual quota imported again leaves the monthly quotas as they were edited since."""
+    items, rows = [], []
+    for record, parsed in people:
+        annual = parsed["annual_quota"]
+        if annual is None or annual == "" or before.get(parsed["email"]) == annual:
+            continue
+        user_id = refs.people[parsed["external_id"] or parsed["email"]]
+        for row in configuration.annual_quota_rows(user_id, annual, clock.today()):
+            items.append((record, parsed))
+            rows.append(row)
+    if rows:
+        problems, counts = configuration.write_quotas(rows, audited=False, reach=refs.tally.reach)
+        refs.tally.counted("quotas", counts)
+        refs.tally.handed(items, problems)
 
 
 def _link_manager(refs: References, record: Record, parsed: Parsed) -> None:

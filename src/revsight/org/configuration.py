@@ -19,14 +19,14 @@ from django.db.models import Q
 from revsight.access import permissions
 from revsight.access.permissions import Reach
 from revsight.analytics.catalogue import BY_ID, SHARES, SIGNED, in_percent
-from revsight.core import audit, clock, money
+from revsight.core import audit, clock, money, periods
 from revsight.core.batches import Counts, RowProblem, upsert
 from revsight.core.errors import InvalidInput, NotAllowed
-from revsight.core.models import Organisation
+from revsight.core.models import AuditEntry, Organisation
 from revsight.core.periods import PACING_BASES
 from revsight.core.periods import parse as parse_period
 from revsight.core.versions import mark_changed
-from revsight.crm.models import ActivityType, Stage
+from revsight.crm.models import ActivityType
 from revsight.org.models import (
     ActivityStandard,
     Goal,
@@ -38,14 +38,14 @@ from revsight.org.models import (
 )
 
 
-def _require_organisation(actor: User) -> None:
+def require_organisation(actor: User) -> None:
     permissions.require(
         permissions.may_configure_organisation(actor),
         f"{actor.email} may not change organisation settings",
     )
 
 
-def _number(field: str, raw: Any, low: Decimal, high: Decimal, places: int = 2) -> Decimal:
+def number(field: str, raw: Any, low: Decimal, high: Decimal, places: int = 2) -> Decimal:
     """A number in the one amount syntax (`core.money`), within `low`–`high`."""
     value = money.parse_number(field, raw, places=places, negative_ok=low < 0)
     if not low <= value <= high:
@@ -68,25 +68,34 @@ def _set_on_organisation(
 
 
 def set_fiscal_year_start(actor: User, month: Any) -> Organisation:
-    _require_organisation(actor)
+    require_organisation(actor)
     try:
         value = int(str(month))
     except ValueError:
         raise InvalidInput("fiscal_year_start_month", str(month), "is not a month number") from None
     if not 1 <= value <= 12:
         raise InvalidInput("fiscal_year_start_month", str(month), "must be 1 (January) to 12")
-    return _set_on_organisation(
+    organisation = _set_on_organisation(
         actor,
         "fiscal_year_start_month",
         value,
         "settings.fiscal_year",
         lambda before: f"Fiscal year now starts in month {value} (was {before})",
     )
+    if not AuditEntry.objects.filter(action="settings.fiscal_year").exists():
+        # Kept as it was, but now chosen: the setup checklist reads this entry.
+        audit.record(
+            "settings.fiscal_year",
+            f"Fiscal year confirmed to start in month {value}",
+            actor=actor,
+            target=organisation,
+        )
+    return organisation
 
 
 def set_pacing(actor: User, basis: Any) -> Organisation:
     """What goals to date are pro-rated by: selling days (Monday to Friday) or calendar days."""
-    _require_organisation(actor)
+    require_organisation(actor)
     value = str(basis).strip()
     if value not in PACING_BASES:
         raise InvalidInput("pacing", value, f"must be one of: {', '.join(PACING_BASES)}")
@@ -99,69 +108,11 @@ def set_pacing(actor: User, basis: Any) -> Organisation:
     )
 
 
-@dataclass
-class StageRow:
-    id: int | None
-    name: str
-    order: Any
-    probability: Any  # a percentage, 0–100
-    outcome: str
-
-
-def save_stages(actor: User, rows: list[StageRow]) -> list[Stage]:
-    """Rename, reorder and set probabilities of stages, and add new ones (rows without id)."""
-    _require_organisation(actor)
-    existing = {stage.pk: stage for stage in Stage.objects.all()}
-    cleaned: list[tuple[Stage, dict[str, Any]]] = []
-    names: set[str] = set()
-    for number, row in enumerate(rows, start=1):
-        where = f"stage {number}"
-        name = row.name.strip()
-        if not name:
-            raise InvalidInput(f"{where} name", "", "is required")
-        if len(name) > 100:
-            raise InvalidInput(f"{where} name", name[:40], "is longer than 100 characters")
-        if name.lower() in names:
-            raise InvalidInput(f"{where} name", name, "is used by another stage")
-        names.add(name.lower())
-        order = int(_number(f"{where} order", row.order, Decimal(0), Decimal(32767), 0))
-        probability = _number(f"{where} probability", row.probability, Decimal(0), Decimal(100))
-        if row.outcome not in Stage.Outcome.values:
-            raise InvalidInput(f"{where} outcome", row.outcome, "must be open, won or lost")
-        if row.id is not None and row.id not in existing:
-            raise InvalidInput(f"{where}", str(row.id), "is not a stage")
-        stage = existing[row.id] if row.id is not None else Stage()
-        cleaned.append(
-            (
-                stage,
-                {
-                    "name": name,
-                    "order": order,
-                    "probability": probability / 100,
-                    "outcome": row.outcome,
-                },
-            )
-        )
-    changed = []
-    with transaction.atomic():
-        for stage, fields in cleaned:
-            different = stage.pk is None or any(getattr(stage, k) != v for k, v in fields.items())
-            if different:
-                for key, value in fields.items():
-                    setattr(stage, key, value)
-                stage.save()
-                changed.append(stage.name)
-        if changed:
-            mark_changed("stages")
-            audit.record("settings.stages", f"Stages changed: {', '.join(changed)}", actor=actor)
-    return [stage for stage, _ in cleaned]
-
-
 def set_activity_standard(
     actor: User, role: str, activity_type: str, per: str, count: Any
 ) -> ActivityStandard | None:
     """How many activities of a type the role should do per week or month; blank removes it."""
-    _require_organisation(actor)
+    require_organisation(actor)
     if role not in Role.values:
         raise InvalidInput("role", role, f"must be one of: {', '.join(Role.values)}")
     if activity_type not in ActivityType.values or activity_type == ActivityType.OTHER:
@@ -179,7 +130,7 @@ def set_activity_standard(
                     "settings.standard", f"No standard for {activity_type} ({role})", actor=actor
                 )
         return None
-    value = _number(label, count, Decimal(0), Decimal(10000))
+    value = number(label, count, Decimal(0), Decimal(10000))
     if existing and existing.per == per and existing.count == value:
         return existing
     with transaction.atomic():
@@ -296,6 +247,16 @@ def write_quotas(
     return [], counts
 
 
+def annual_quota_rows(user_id: int, annual: Decimal, today: date) -> list[QuotaRow]:
+    """An annual quota as the monthly quotas of the fiscal year containing `today`: a twelfth
+    each, in cents, the last month taking the rounding so the twelve add up to `annual`."""
+    year = periods.containing("year", today, Organisation.current().fiscal_year_start_month)
+    share = (annual / 12).quantize(Decimal("0.01"))
+    months = [periods.add_months(year.start, offset) for offset in range(12)]
+    amounts = [share] * 11 + [annual - share * 11]
+    return [QuotaRow(user_id, None, m, a) for m, a in zip(months, amounts, strict=True)]
+
+
 def quota_label(person: User, month: date) -> str:
     """A quota cell as the grid labels it: its row (the person) and column (the month)."""
     return f"{person.display_name}, {month:%B %Y}"
@@ -385,7 +346,7 @@ _TARGETS = (Decimal("-1e12"), Decimal("1e12"))
 def _target(metric: str, raw: Any) -> Decimal:
     """A goal's target as stored (a rate as a fraction), refused where it would mean nothing:
     below zero but for a bias or a margin, above 1 (100 %) for a share of a whole."""
-    value = _number("target", raw, *_TARGETS, 4)
+    value = number("target", raw, *_TARGETS, 4)
     shown = str(raw).strip()
     if value < 0 and metric not in SIGNED:
         raise InvalidInput("target", shown, "must be zero or more")

@@ -34,9 +34,12 @@ def create_user(
     name: str = "",
     team: str | None = None,
     manager_email: str | None = None,
+    manager_of: str | None = None,
     actor: User | None = None,
 ) -> tuple[User, bool]:
-    """Create a person; returns the user and whether a new team was created for them.
+    """Create a person; returns the user and whether a new team was created for them. With
+    `manager_of`, they manage that team (created when new, and their own team unless `team`
+    names another): what gives a manager her team's dashboard.
 
     Every problem is reported as `InvalidInput` naming the field, before anything is written.
     """
@@ -54,6 +57,12 @@ def create_user(
         manager = User.objects.filter(email=manager_email.strip().lower()).first()
         if manager is None:
             raise InvalidInput("manager", manager_email, "is not the email of anyone here")
+    if manager_of is not None and role not in MANAGING_ROLES:
+        raise InvalidInput(
+            "manager-of", manager_of, "is for a manager, an executive or an administrator"
+        )
+    if manager_of is not None and not manager_of.strip():
+        raise InvalidInput("manager-of", manager_of, "is not a team name")
     candidate = User(email=email, name=name, role=role)
     try:
         validate_password(password, user=candidate)
@@ -62,8 +71,10 @@ def create_user(
 
     with transaction.atomic():
         team_obj, created_team = (None, False)
-        if team:
-            team_obj, created_team = Team.objects.get_or_create(name=team.strip())
+        own_team = team or manager_of
+        if own_team:
+            team_obj, created_team = Team.objects.get_or_create(name=own_team.strip())
+        managed, created_managed = _managed_team(manager_of, team_obj)
         user = User.objects.create_user(
             email,
             password,
@@ -73,15 +84,31 @@ def create_user(
             manager=manager,
             **_powers(role),
         )
+        if managed is not None:
+            managed.manager = user
+            managed.save(update_fields=["manager"])
         mark_changed("users", "teams")
         audit.record(
             "user.create",
             f"{user.email} added as {user.get_role_display()}"
-            + (f" in {team_obj.name}" if team_obj else ""),
+            + (f" in {team_obj.name}" if team_obj else "")
+            + (f", managing {managed.name}" if managed else ""),
             actor=actor,
             target=user,
         )
-    return user, created_team
+    return user, created_team or created_managed
+
+
+MANAGING_ROLES = (Role.MANAGER, Role.EXECUTIVE, Role.ADMIN)
+
+
+def _managed_team(name: str | None, own: Team | None) -> tuple[Team | None, bool]:
+    """The team someone new is to manage (created when new), or None."""
+    if name is None:
+        return None, False
+    if own is not None and own.name == name.strip():
+        return own, False
+    return Team.objects.get_or_create(name=name.strip())
 
 
 def set_password(user: User, password: str, *, how: str, actor: User | None = None) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.cache import cache
 
 from revsight.analytics.dashboard import dashboard
+from revsight.analytics.dashboard_person import person_dashboard
 from revsight.analytics.dashboard_scope import Scope, company_scope, dashboard_period, period_of
 from revsight.analytics.kept import version_stamp
 from revsight.analytics.session import session
@@ -27,16 +28,17 @@ KIND = "prewarm"
 
 
 def scope_of(path: str) -> Scope | None:
-    """The scope a page named (`company`, `team/4`, `rep/12`), or None when it is gone."""
+    """The scope a page named (`company`, `team/4`, `rep/12`, `person/31`), or None when it is
+    gone."""
     kind, _, ident = path.partition("/")
     if kind == "company":
         return company_scope()
     if kind == "team" and ident.isdigit():
         team = Team.objects.filter(pk=int(ident)).first()
         return Scope("team", team.name, team.name, team=team) if team else None
-    if kind == "rep" and ident.isdigit():
+    if kind in ("rep", "person") and ident.isdigit():
         person = User.objects.filter(pk=int(ident)).first()
-        return Scope("rep", person.email, person.display_name, user=person) if person else None
+        return Scope(kind, person.email, person.display_name, user=person) if person else None
     return None
 
 
@@ -47,10 +49,11 @@ def _warm(view: Viewed) -> bool:
         return False
     given = date.fromisoformat(day_text) if day_text else None
     day = given or clock.today()
-    if page == "dashboard":
+    if page in ("dashboard", "person"):
         asked, _, compare = option.partition("|")
         period, as_of = dashboard_period(asked, given, day)
-        dashboard(scope, period, as_of, compare or "previous")
+        build = person_dashboard if page == "person" else dashboard
+        build(scope, period, as_of, compare or "previous")
         return True
     fiscal = Organisation.current().fiscal_year_start_month
     period = periods.parse(option, day, fiscal) if option else period_of("month", day)

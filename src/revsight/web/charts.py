@@ -316,6 +316,18 @@ def leading_indicators(data: Indicators, colours: list[str]) -> dict[str, Any]:
             "hovertemplate": "%{x}: %{y:,.0f}<extra>Bookings</extra>",
         }
     ]
+    if data.bookings_year_before:
+        traces.insert(
+            0,
+            {
+                "type": "bar",
+                "name": "Bookings a year earlier",
+                "x": data.months,
+                "y": data.bookings_year_before,
+                "marker": {"color": "#c9d1e0"},
+                "hovertemplate": "a year earlier: %{y:,.0f}<extra></extra>",
+            },
+        )
     for index, series in enumerate(data.series):
         kind, _, per = series.id.partition("s_per_rep_per_")
         traces.append(
@@ -335,6 +347,7 @@ def leading_indicators(data: Indicators, colours: list[str]) -> dict[str, Any]:
         data=traces,
         layout=layout(
             height=560,
+            barmode="group",
             yaxis={**money_axis("Bookings"), "domain": [0.64, 1]},
             yaxis2={**rate, "title": {"text": "a week"}, "domain": [0.33, 0.59]},
             yaxis3={**rate, "title": {"text": "a month"}, "domain": [0, 0.28]},
@@ -374,9 +387,10 @@ def distribution(outlook: Any) -> dict[str, Any]:
     total = sum(counts) or 1
     centres = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
     marks = [
-        ("P10", outlook.p10, MUTED, "dot"),
-        ("P50", outlook.p50, BRAND, "solid"),
-        ("P90", outlook.p90, MUTED, "dot"),
+        # P10 / P50 / P90 in words (the technical names are in the page's details panel).
+        ("Likely low", outlook.p10, MUTED, "dot"),
+        ("Most likely", outlook.p50, BRAND, "solid"),
+        ("Likely high", outlook.p90, MUTED, "dot"),
         ("Commit", outlook.commit, INK, "dash"),
         ("Quota", outlook.quota, GOOD, "dashdot"),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +25,7 @@ from revsight.analytics.dashboard import (
 )
 from revsight.analytics.dashboard_scope import (
     PERIOD_KINDS,
+    PERSON_ROLES,
     Scope,
     dashboard_period,
     landing_scope,
@@ -35,18 +35,19 @@ from revsight.analytics.dashboard_scope import (
     scope_for,
 )
 from revsight.analytics.records import KINDS, listed
-from revsight.core import clock, csvsafe, periods
+from revsight.core import clock, periods
 from revsight.core.models import Organisation
-from revsight.crm.models import Activity, ActivityType, Opportunity, Stage
+from revsight.crm.models import ActivityType, Stage
 from revsight.jobs.models import State
-from revsight.org.models import Team, User
+from revsight.org.models import Team, TeamTree, User
 from revsight.routine import pages
-from revsight.web import charts, dashboard_nav, hints, inputs
+from revsight.web import charts, dashboard_nav, hints, inputs, record_rows, setup_views
 from revsight.web.back import back_to
 from revsight.web.forms import DashboardForm, RecordsForm
 from revsight.web.jobs import status_context
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
+MAX_PEOPLE = 30
 
 
 def _user(request: HttpRequest) -> User:
@@ -79,6 +80,8 @@ def rep(request: HttpRequest, user_id: int) -> HttpResponse:
 def dashboard_url(scope: Scope) -> str:
     if scope.kind == "company":
         return reverse("dashboard-company")
+    if scope.kind == "person":
+        return reverse("dashboard-person", args=[scope.user.pk if scope.user else 0])
     if scope.team is not None:
         return reverse("dashboard-team", args=[scope.team.pk])
     return reverse("dashboard-rep", args=[scope.user.pk if scope.user else 0])
@@ -152,65 +155,115 @@ def _figures(data: Dashboard, scope: Scope, as_of: date) -> dict[str, Any]:
     return figures
 
 
-def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
+@dataclass(frozen=True)
+class Frame:
+    """What every dashboard page takes from its address: the period, the as-of day, the
+    comparison, and the controls to move in time and between dashboards."""
+
+    period: periods.Period
+    as_of: date
+    compare: str
+    context: dict[str, Any]
+    asked: str  # the period as the address gave it (a kind or an id)
+    given: date | None  # the as-of day the address gave, if any
+    today: date
+
+
+def frame(request: HttpRequest, scope: Scope) -> Frame:
     viewer = _user(request)
     form = DashboardForm(request.GET)
     today = clock.today()
     asked, given = form.period_asked(), inputs.as_of_given(request)
     period, as_of = dashboard_period(asked, given, today)
     compare = form.compared_with()
-    viewed.seen("dashboard", scope.path, f"{asked}|{compare}", given)
-    view = pages.dashboard_view(scope.path, asked, compare, given, today)
-    job = pages.pending(view, viewer, [kept_name(scope, period, as_of, compare)])
+    organisation = Organisation.current()
+    context = {
+        "scope": scope,
+        "period_kind": period.kind,
+        "period_kinds": PERIOD_KINDS,
+        "as_of": as_of,
+        "here": dashboard_nav.query(period.kind, as_of, compare),
+        "nav": dashboard_nav.timeline(
+            period, as_of, today, compare, organisation.fiscal_year_start_month
+        ),
+        "switch": _switcher(viewer, scope),
+        "currency": organisation.currency,
+    }
+    page = "person" if scope.kind == "person" else "dashboard"  # what pre-warming rebuilds
+    viewed.seen(page, scope.path, f"{asked}|{compare}", given)
+    return Frame(period, as_of, compare, context, asked, given, today)
+
+
+def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
+    viewer = _user(request)
+    at = frame(request, scope)
+    period, as_of = at.period, at.as_of
+    view = pages.dashboard_view(scope.path, at.asked, at.compare, at.given, at.today)
+    job = pages.pending(view, viewer, [kept_name(scope, period, as_of, at.compare)])
     if job is not None and job.state != State.DONE:
         return render(
             request,
             "web/computing.html",
             {"what": f"the {scope.label} dashboard", "as_of": as_of, **status_context(job)},
         )
-    data = dashboard(scope, period, as_of, compare)
-    organisation = Organisation.current()
+    data = dashboard(scope, period, as_of, at.compare)
 
     def link(kind: str, period_id: str, **filters: Any) -> str:
         return drill(kind, scope, period_id, as_of, **filters)
 
-    tiles = [
-        Tile(
-            tile,
-            link(tile.drill, tile.period or period.id),
-            mark_safe(charts.sparkline([value for _, value in tile.trend] + [tile.value])),
-        )
-        for tile in data.tiles
-    ]
     accounts = [
         AccountLink(a, link("pipeline", period.id, window=90, account=a.account_id))
         for a in data.accounts
     ]
-    here = dashboard_nav.query(period.kind, as_of, compare)
     return render(
         request,
         "web/dashboard.html",
         {
-            "scope": scope,
+            **at.context,
             "data": data,
-            "tiles": tiles,
-            "period_kind": period.kind,
-            "period_kinds": PERIOD_KINDS,
-            "as_of": as_of,
-            "here": here,
-            "nav": dashboard_nav.timeline(
-                period, as_of, today, compare, organisation.fiscal_year_start_month
-            ),
+            "setup": setup_views.unfinished(viewer),
+            "tiles": tiles(data.tiles, scope, period.id, as_of),
             "figures": _figures(data, scope, as_of),
             "reps": data.reps,
             "accounts": accounts,
-            "switch": _switcher(viewer, scope),
             "rep_links": {r.email: link("won", period.id, owner=r.email) for r in data.reps},
             "rep_pages": _rep_pages(viewer, data.reps),
-            "currency": organisation.currency,
-            "hints": hints.empty_states(viewer, data, organisation.fiscal_year_start_month),
+            "people": people_pages(viewer, scope),
+            "hints": hints.empty_states(
+                viewer, data, Organisation.current().fiscal_year_start_month
+            ),
         },
     )
+
+
+def tiles(figures: list[Figure], scope: Scope, period_id: str, as_of: date) -> list[Tile]:
+    """Each figure with the link to its records and its sparkline."""
+    return [
+        Tile(
+            tile,
+            drill(tile.drill, scope, tile.period or period_id, as_of),
+            mark_safe(charts.sparkline([value for _, value in tile.trend] + [tile.value])),
+        )
+        for tile in figures
+    ]
+
+
+def people_pages(viewer: User, scope: Scope) -> list[dict[str, str]]:
+    """The presales engineers and consultants of a team (with its sub-teams), or of the
+    company, whom the viewer may see, each with the address of their page."""
+    if scope.kind not in ("team", "company"):
+        return []
+    found = visibility.scope(viewer, User.objects.filter(role__in=PERSON_ROLES, is_active=True))
+    if scope.team is not None:
+        found = found.filter(team_id__in=TeamTree.load().under({scope.team.pk}))
+    return [
+        {"name": person.display_name, "role": person.get_role_display(), "url": person_url(person)}
+        for person in found.order_by("role", "name", "email")[:MAX_PEOPLE]
+    ]
+
+
+def person_url(person: User) -> str:
+    return reverse("dashboard-person", args=[person.pk])
 
 
 def _switcher(viewer: User, current: Scope) -> list[dict[str, Any]]:
@@ -226,6 +279,8 @@ def _switcher(viewer: User, current: Scope) -> list[dict[str, Any]]:
     ]
     if viewer.role == "salesperson":
         options.append({"label": "Mine", "url": reverse("dashboard-rep", args=[viewer.pk])})
+    if viewer.role in PERSON_ROLES:
+        options.append({"label": "Mine", "url": person_url(viewer)})
     for option in options:
         option["current"] = option["url"] == dashboard_url(current)
     return options
@@ -277,15 +332,11 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
         if filters["owner"] not in everyone.keys and scope.kind != "company":
             raise Http404("No such salesperson here.")
     items = listed(kind, period, as_of, members)
-    as_then = {item.id: item for item in items}
-    if kind == "activities":
-        rows = _activities(viewer, list(as_then), filters)
-    else:
-        rows = _deals(viewer, as_then, filters, kind == "pipeline")
+    rows = record_rows.rows_of(kind, viewer, {item.id: item for item in items}, filters)
     span = period.id if period.kind != "window" else f"next {(period.end - as_of).days} days"
     title = f"{KINDS[kind]} · {scope.label} · {span}"
     if asked["format"] == "csv":
-        return _csv(rows, kind)
+        return record_rows.as_csv(rows, kind)
     return render(
         request,
         "web/records.html",
@@ -303,98 +354,7 @@ def records(request: HttpRequest, kind: str) -> HttpResponse:
             "stages": Stage.objects.order_by("order").values_list("name", flat=True),
             "types": ActivityType.choices,
             "total": sum(r.get("amount") or 0 for r in rows) if kind != "activities" else None,
+            "hours": sum(r["hours"] for r in rows) if kind == "time" else None,
             "query": {k: v for k, v in request.GET.items() if k not in (*filters, "next")},
         },
     )
-
-
-def _deals(
-    viewer: User, as_then: dict[int, Any], filters: dict[str, str], pipeline: bool
-) -> list[dict[str, Any]]:
-    deals = visibility.scope(viewer, Opportunity.objects.filter(id__in=list(as_then)))
-    deals = deals.select_related("owner", "account", "stage").order_by("-amount", "name")
-    if filters["owner"]:
-        deals = deals.filter(owner__email=filters["owner"])
-    if filters["account"]:
-        deals = deals.filter(account_id=filters["account"] if filters["account"].isdigit() else 0)
-    stage_names = dict(Stage.objects.values_list("id", "name"))
-    rows = []
-    for deal in deals:
-        then = as_then[deal.pk]
-        stage = stage_names.get(then.stage_id) if pipeline and then.stage_id else deal.stage.name
-        if filters["stage"] and stage != filters["stage"]:
-            continue
-        amount = then.amount if pipeline else float(deal.amount or 0)
-        rows.append(
-            {
-                "id": deal.pk,
-                "name": deal.name,
-                "account": deal.account.name if deal.account else "",
-                "owner": deal.owner.display_name,
-                "owner_email": deal.owner.email,
-                "stage": stage,
-                "status": deal.get_status_display(),
-                "amount": amount,
-                "close_date": then.close_date if pipeline else deal.close_date,
-                "created_date": deal.created_date,
-            }
-        )
-    rows.sort(key=lambda r: (-float(r["amount"] or 0), str(r["name"])))  # type: ignore[arg-type]
-    return rows
-
-
-def _activities(viewer: User, ids: list[int], filters: dict[str, str]) -> list[dict[str, Any]]:
-    found = visibility.scope(viewer, Activity.objects.filter(id__in=ids))
-    found = found.select_related("owner", "account", "opportunity").order_by("-date", "id")
-    if filters["owner"]:
-        found = found.filter(owner__email=filters["owner"])
-    if filters["type"]:
-        found = found.filter(type=filters["type"])
-    return [
-        {
-            "id": a.pk,
-            "date": a.date,
-            "type": ACTIVITY_LABELS.get(a.type, a.type),
-            "owner": a.owner.display_name,
-            "owner_email": a.owner.email,
-            "subject": a.subject,
-            "account": a.account.name if a.account else "",
-            "deal": a.opportunity.name if a.opportunity else "",
-        }
-        for a in found
-    ]
-
-
-COLUMNS = {
-    "deals": [
-        "name",
-        "account",
-        "owner_email",
-        "stage",
-        "status",
-        "amount",
-        "close_date",
-        "created_date",
-    ],
-    "activities": ["date", "type", "owner_email", "subject", "account", "deal"],
-}
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, float | Decimal):
-        # A number, not its text, so that the CSV writer keeps -500.00 a number.
-        return Decimal(f"{value:.2f}")
-    return value
-
-
-def _csv(rows: list[dict[str, Any]], kind: str) -> HttpResponse:
-    columns = COLUMNS["activities" if kind == "activities" else "deals"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="revsight-{kind}.csv"'
-    writer = csvsafe.writer(response)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    return response

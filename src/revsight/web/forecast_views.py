@@ -58,12 +58,17 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     }
     if viewer.role == Role.SALESPERSON:
         context["my_math"] = page.my_math(viewer, targets[0], today)
-    if manages and _computing(viewer, targets, request.GET.get("period"), today, context):
+    team_id = _team_asked(request) if manages else None
+    if manages and _computing(viewer, targets, request.GET.get("period"), today, context, team_id):
         return render(request, "web/forecast.html", context)
     if manages:
-        context.update(_fields(page.team_forecasts(viewer, targets, today)))
-        found = page.scope_outlook(viewer, targets, request.GET.get("period"), today)
+        context.update(_fields(page.team_forecasts(viewer, targets, today, team_id)))
+        found = page.scope_outlook(viewer, targets, request.GET.get("period"), today, team_id)
+        context["choices"] = _switch(page.scope_choices(viewer), request, today)
+        context["chosen_team"] = team_id
+        context["team_query"] = f"team={team_id}" if team_id is not None else ""
         if found is not None:
+            context["backtest_rows"] = page.backtest_rows(found.backtest)
             viewed.seen("forecast", found.scope.path, found.chosen_period.id, today)
             context.update(_fields(found))
             if found.outlook.p50 is not None:
@@ -80,10 +85,11 @@ def _computing(
     chosen: str | None,
     today: date,
     context: dict[str, Any],
+    team_id: int | None = None,
 ) -> bool:
     """Whether a worker is computing the page's outlook and track records (the page then shows
     its progress and the last outlook, dated, and comes back once it is done)."""
-    wait = page.computing(viewer, targets, chosen, today)
+    wait = page.computing(viewer, targets, chosen, today, team_id)
     if not wait.missing:
         return False
     view = pages.forecast_view(wait.scope, chosen, today)
@@ -94,6 +100,35 @@ def _computing(
     if wait.last is not None:
         context["last_outlook"], context["last_outlook_at"] = wait.last
     return True
+
+
+def _switch(
+    choices: list[page.ScopeChoice], request: HttpRequest, today: date
+) -> list[dict[str, Any]]:
+    """Each scope of the switch with its link: the same period and day, another team."""
+    kept = {k: v for k, v in (("period", request.GET.get("period")),) if v}
+    if request.GET.get("as_of"):
+        kept["as_of"] = today.isoformat()
+    return [
+        {
+            "label": choice.label,
+            "team_id": choice.team_id,
+            "depth": choice.depth,
+            "query": "?"
+            + urlencode(kept | ({"team": choice.team_id} if choice.team_id is not None else {})),
+        }
+        for choice in choices
+    ]
+
+
+def _team_asked(request: HttpRequest) -> int | None:
+    """The team chosen with `?team=ID` (None: the viewer's own scope)."""
+    raw = request.GET.get("team", "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidInput("team", raw, "is not a team number")
+    return int(raw)
 
 
 def _fields(part: Any) -> dict[str, Any]:

@@ -4,6 +4,8 @@ JSON). The importer, its transaction and the audit entry are the command's own."
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,8 +20,9 @@ from revsight.access import permissions
 from revsight.core.errors import InvalidInput, NotFound
 from revsight.core.models import AuditEntry, Organisation
 from revsight.importers.registry import IMPORTERS
-from revsight.importers.schema import WRITE_ORDER
+from revsight.importers.schema import ENTITIES, WRITE_ORDER
 from revsight.importers.tasks import KIND, queue_upload
+from revsight.importers.templates import write_template
 from revsight.jobs import services
 from revsight.jobs.models import Job
 from revsight.org.models import User
@@ -64,6 +67,43 @@ class ImportForm(forms.Form):
     )
 
 
+# The templates a new installation fills first, in the order they are best imported.
+FIRST_TEMPLATES = ("teams", "users", "opportunities", "quotas", "goals")
+
+
+def _templates() -> list[dict[str, Any]]:
+    ordered = [*FIRST_TEMPLATES, *(name for name in ENTITIES if name not in FIRST_TEMPLATES)]
+    return [
+        {
+            "name": name,
+            "doc": ENTITIES[name].doc,
+            "columns": ENTITIES[name].columns,
+            "first": name in FIRST_TEMPLATES,
+        }
+        for name in ordered
+    ]
+
+
+@login_required
+def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpResponse:
+    """An empty template, as `revsight template ENTITY --format FMT` writes it."""
+    if entity not in ENTITIES or fmt not in ("csv", "xlsx"):
+        raise NotFound(f"There is no {entity}.{fmt} template.")
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"{entity}.{fmt}"
+        write_template(entity, fmt, target)
+        content = target.read_bytes()
+    response = HttpResponse(content, content_type=TEMPLATE_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{entity}.{fmt}"'
+    return response
+
+
+TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     """The form; a valid upload is kept and queued as a job, and the page answers at once with
@@ -89,6 +129,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "is_demo": Organisation.current().is_demo,
+        "templates": _templates(),
         "history": [
             (entry, describe_counts(entry.details.get("entities", {})))
             for entry in history.order_by("-at")[:10]

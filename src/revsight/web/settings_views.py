@@ -24,6 +24,7 @@ from revsight.core.models import Organisation
 from revsight.core.periods import PACING_BASES, fiscal_year_start
 from revsight.crm.models import Stage
 from revsight.org import configuration
+from revsight.org import stages as stages_config
 from revsight.org.models import (
     ActivityStandard,
     Goal,
@@ -156,7 +157,7 @@ def stages(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             rows = [
-                configuration.StageRow(
+                stages_config.StageRow(
                     int(row["id"]) if row["id"] else None,
                     row["name"],
                     row["order"],
@@ -165,7 +166,7 @@ def stages(request: HttpRequest) -> HttpResponse:
                 )
                 for row in stage_rows(request.POST)
             ]
-            configuration.save_stages(actor, rows)
+            stages_config.save_stages(actor, rows)
             return _saved("settings-stages")
         except InvalidInput as exc:
             error = exc

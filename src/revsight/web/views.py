@@ -8,13 +8,15 @@ from django.urls import reverse
 from revsight.access.directory import organisation_overview
 from revsight.analytics.catalogue import METRICS
 from revsight.analytics.docs import facts
-from revsight.web import inputs
+from revsight.web import inputs, setup_views
 from revsight.web.back import back_to
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    overview = organisation_overview(request.user, inputs.as_of(request))  # type: ignore[arg-type]
+    viewer = request.user
+    overview = organisation_overview(viewer, inputs.as_of(request))  # type: ignore[arg-type]
+    overview["setup"] = setup_views.unfinished(viewer)  # type: ignore[arg-type]
     return render(request, "web/home.html", overview)
 
 

@@ -7,18 +7,20 @@ from pathlib import Path
 
 import ibis.expr.types as ir
 
+from revsight.analytics.engines.base import FactTables
 from revsight.analytics.facts import FACTS
 from revsight.analytics.replica import connect, refresh_replica, replica_file
 
 
-class DuckDBEngine:
+class DuckDBEngine(FactTables):
     name = "duckdb"
 
     def __init__(self) -> None:
+        super().__init__()
         refresh_replica()
         self.backend = connect(replica_file())
 
-    def table(self, fact: str) -> ir.Table:
+    def read(self, fact: str) -> ir.Table:
         return self.backend.table(fact)
 
     def close(self) -> None:

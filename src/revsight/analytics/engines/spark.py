@@ -13,16 +13,18 @@ import ibis
 import ibis.expr.types as ir
 from django.conf import settings
 
+from revsight.analytics.engines.base import FactTables
 from revsight.analytics.engines.replica import export_parquet
 from revsight.analytics.facts import FACTS
 from revsight.core.config import env_str
 from revsight.core.errors import InvalidInput
 
 
-class SparkEngine:
+class SparkEngine(FactTables):
     name = "spark"
 
     def __init__(self) -> None:
+        super().__init__()
         try:
             from pyspark.sql import SparkSession
         except ImportError:
@@ -50,7 +52,7 @@ class SparkEngine:
             # tens of measures over the same facts, and each would otherwise read them again.
             session.catalog.cacheTable(fact)
 
-    def table(self, fact: str) -> ir.Table:
+    def read(self, fact: str) -> ir.Table:
         return self.backend.table(fact)
 
     def close(self) -> None:

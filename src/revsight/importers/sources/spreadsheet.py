@@ -1,7 +1,8 @@
 """Spreadsheets: Revsight's own templates, or any CSV/XLSX through a mapping file.
 
-Without a mapping, each file named after a template entity (`opportunities.csv`,
-`quotas.xlsx`…) is read with the template's own column names.
+Without a mapping, each file is read with the template's own column names: the template it is
+named after (`opportunities.csv`, `quotas.xlsx`…), or else the one its columns are (a downloaded
+template saved as `Q3 deals.csv`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Spreadsheet:
         stages = mapping.stages if mapping else ()
         self.stage_order = {name.lower(): order for order, name in enumerate(stages, start=1)}
         self.entities: tuple[str, ...] = ()
-        self.required = "files named after templates (opportunities.csv…) or a mapping"
+        self.required = "files named after templates (opportunities.csv…) or with their columns"
 
     def _plan(self, bundle: Bundle) -> list[tuple[str, FileMapping]]:
         """Which file fills which template, in the order they must be written."""
@@ -64,9 +65,8 @@ class Spreadsheet:
                 plan.append((name, entry))
         else:
             for name in bundle.names:
-                stem = PurePosixPath(name).stem.lower().replace("-", "_").replace(" ", "_")
-                if stem in ENTITIES:
-                    plan.append((name, identity(stem, bundle.header(name))))
+                header = bundle.header(name)
+                plan.append((name, identity(template_of(name, header), header)))
         plan.sort(key=lambda item: WRITE_ORDER.index(item[1].entity))
         self.entities = tuple(dict.fromkeys(entry.entity for _, entry in plan))
         return plan
@@ -166,3 +166,33 @@ class Spreadsheet:
                 row.get(lookup.key): row.get(lookup.value) for row in bundle.rows(found)
             }
         return tables
+
+
+def template_of(name: str, header: list[str]) -> str:
+    """The template a file fills: the one it is named after, or else the one whose required
+    columns it all has and which shares the most columns with it. UnreadableFile, naming the
+    file, when none fits or two fit equally well."""
+    stem = PurePosixPath(name).stem.lower().replace("-", "_").replace(" ", "_")
+    if stem in ENTITIES:
+        return stem
+    given = set(header)
+    fits = [
+        (len(given & {column.name for column in entity.columns}), entity.name)
+        for entity in ENTITIES.values()
+        if all(column.name in given for column in entity.columns if column.required)
+    ]
+    fits.sort(key=lambda fit: (-fit[0], WRITE_ORDER.index(fit[1])))
+    if fits and fits[0][0] > 0 and (len(fits) == 1 or fits[1][0] < fits[0][0]):
+        return fits[0][1]
+    if fits and fits[0][0] > 0:
+        tied = [entity for shared, entity in fits if shared == fits[0][0]]
+        why = (
+            f"has the columns of {' and '.join(tied)} alike: name the file after the one it "
+            f"is ({' or '.join(f'{entity}.csv' for entity in tied)})"
+        )
+    else:
+        why = (
+            "is named after no template and lacks the required columns of every one "
+            f"(it has: {', '.join(header) or 'no header'}; the templates are on the Import page)"
+        )
+    raise UnreadableFile(Problem(name, 1, "", "", why))
