@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from revsight.analytics.dashboard import dashboard
@@ -66,7 +67,13 @@ def pending(view: dict[str, Any], actor: Any, names: list[str]) -> Job | None:
     last = Job.objects.filter(pk=cache.get(key) or 0).first()
     if last is not None and _standing(last):
         return last
-    job = jobs.submit(KIND, view, actor=actor, label=_label(view))
+    try:
+        with transaction.atomic():
+            job = jobs.submit(KIND, view, actor=actor, label=_label(view))
+    except OperationalError:
+        # The database is busy (an import holds its write lock): a page that may be read is
+        # better drawn in the request than refused for want of a job row.
+        return None
     cache.set(key, job.pk, timeout=24 * 3600)
     job.refresh_from_db()
     return job
