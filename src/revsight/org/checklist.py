@@ -214,7 +214,7 @@ def _import(viewer: User) -> Step:
         "import",
         "Your deals",
         deals > 0,
-        f"{deals:,} deal{'' if deals == 1 else 's'}." if deals else "No deals yet.",
+        _counted(deals, "deal"),
         "Import a CRM export (Salesforce, HubSpot, Pipedrive) or the opportunities template.",
         "import",
     )
@@ -226,7 +226,12 @@ def _goals(viewer: User) -> Step:
         "goals",
         "Goals",
         count > 0,
-        f"{count:,} goal{'' if count == 1 else 's'}." if count else "No goals yet.",
+        _counted(count, "goal"),
         "Set the targets the dashboards compare with (win rate, cycle time, activities…).",
         "settings-goals",
     )
+
+
+def _counted(count: int, noun: str) -> str:
+    """A step's status from how many of its records exist: "1,204 deals.", "No goals yet."."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}." if count else f"No {noun}s yet."
