@@ -45,7 +45,7 @@ def test_every_role_opens_its_dashboard_and_follows_a_number(
     for role in (Role.PRESALES, Role.CONSULTANT):
         page.context.clear_cookies()
         log_in(page, live_server.url, DEMO_LOGINS[role])
-        page.wait_for_url(f"{live_server.url}/organisation/")
+        page.wait_for_url(f"{live_server.url}/dashboard/person/**")
 
     # Printed, a dashboard keeps its figures and drops the controls.
     page.context.clear_cookies()
