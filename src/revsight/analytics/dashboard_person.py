@@ -26,7 +26,7 @@ from revsight.analytics.records import listed
 from revsight.analytics.session import session
 from revsight.core import periods
 from revsight.core.models import Organisation
-from revsight.crm.models import ActivityType, Opportunity
+from revsight.crm.models import LARGEST_FIRST, ActivityType, Opportunity
 from revsight.org.models import ActivityStandard, Role
 
 TILES: dict[str, list[tuple[str, str]]] = {
@@ -224,7 +224,7 @@ def supported_deals(build: Builder) -> tuple[list[SupportedDeal], int]:
             float(deal.amount or 0),
             deal.close_date,
         )
-        for deal in deals.order_by("-amount", "name")[:DEALS_SHOWN]
+        for deal in deals.order_by(*LARGEST_FIRST)[:DEALS_SHOWN]
     ]
     return shown, len(ids)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OrderBy, Q
 
 from revsight.core.money import MoneyField
 
@@ -90,6 +90,11 @@ class ForecastCategory(models.TextChoices):
     COMMIT = "commit", "Commit"
     CLOSED = "closed", "Closed"
     OMITTED = "omitted", "Omitted"
+
+
+# Deals listed largest first on every database: PostgreSQL would put deals without an amount
+# first in a descending order, SQLite last.
+LARGEST_FIRST: tuple[OrderBy, str] = (F("amount").desc(nulls_last=True), "name")
 
 
 class Opportunity(ExternalRecord):

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 
 from revsight.access import visibility
 from revsight.core import csvsafe
-from revsight.crm.models import Activity, ActivityType, Opportunity, Stage, TimeEntry
+from revsight.crm.models import LARGEST_FIRST, Activity, ActivityType, Opportunity, Stage, TimeEntry
 from revsight.org.models import User
 
 ACTIVITY_LABELS = dict(ActivityType.choices)
@@ -20,7 +20,7 @@ def deals(
     viewer: User, as_then: dict[int, Any], filters: dict[str, str], pipeline: bool
 ) -> list[dict[str, Any]]:
     deals = visibility.scope(viewer, Opportunity.objects.filter(id__in=list(as_then)))
-    deals = deals.select_related("owner", "account", "stage").order_by("-amount", "name")
+    deals = deals.select_related("owner", "account", "stage").order_by(*LARGEST_FIRST)
     if filters["owner"]:
         deals = deals.filter(owner__email=filters["owner"])
     if filters["account"]:
