@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "revsight.analytics",
     "revsight.importers",
     "revsight.jobs",
+    "revsight.cadence",
     "revsight.routine",
     "revsight.web",
     "axes",
