@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from revsight.access.visibility import can_see, scope
+from revsight.cadence.models import CoachingEntry, CoachingReply, CoachingTarget
 from revsight.core import audit
 from revsight.crm.models import (
     Account,
@@ -69,6 +70,9 @@ EXPECTED = {
     "audit_entry": EXECUTIVES,
     "rep_job": EAST_REP_CHAIN,
     "scheduled_job": MANAGERS_AND_ABOVE,
+    "coaching_entry": EAST_REP_CHAIN,
+    "coaching_reply": EAST_REP_CHAIN,
+    "coaching_target": EAST_REP_CHAIN,
 }
 
 
@@ -86,6 +90,9 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         close_date=date(2026, 3, 31),
     )
     day = date(2026, 2, 2)
+    coached = CoachingEntry.objects.create(
+        salesperson=rep, coach=cast.east_manager, date=day, kind="joint_call"
+    )
     return {
         "user": rep,
         "account": account,
@@ -130,6 +137,9 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         "audit_entry": audit.record("test.sample", "A sample change", actor=cast.admin),
         "rep_job": Job.objects.create(kind="import", started_by=rep),
         "scheduled_job": Job.objects.create(kind="import", schedule="weekly snapshot"),
+        "coaching_entry": coached,
+        "coaching_reply": CoachingReply.objects.create(entry=coached, author=rep, text="Noted"),
+        "coaching_target": CoachingTarget.objects.create(salesperson=rep, joint_calls_per_month=3),
     }
 
 
@@ -152,7 +162,7 @@ def test_every_kind_of_record_has_a_rule_in_the_matrix(cast: Cast) -> None:
     covered = {type(record) for record in sample_records(cast).values()}
     uncovered = {m.__name__ for m in RULES} - {m.__name__ for m in covered}
     # Reference data every logged-in person reads; covered by its own test below.
-    assert uncovered == {"Stage", "ActivityStandard", "Organisation"}
+    assert uncovered == {"Stage", "ActivityStandard", "Organisation", "CoachingSettings"}
 
 
 def test_reference_data_is_visible_to_every_active_person(cast: Cast) -> None:

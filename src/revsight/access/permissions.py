@@ -36,6 +36,27 @@ def may_target_team(actor: User, team: Team) -> bool:
     return actor.sees_everything or team.pk in visibility.managed_team_ids(actor)
 
 
+def may_coach(actor: Any, person: User) -> bool:
+    """Whether the actor logs, edits and deletes coaching for this person: executives and
+    administrators for anyone, a manager for the people in the teams they manage; never for
+    themselves."""
+    return bool(actor.is_authenticated and actor.pk != person.pk and may_target_user(actor, person))
+
+
+def may_reply_to_coaching(actor: Any, salesperson_id: int) -> bool:
+    """A reply to a coaching entry is the coached salesperson's own."""
+    return bool(actor.is_authenticated and actor.pk == salesperson_id)
+
+
+def may_open_coaching(actor: Any) -> bool:
+    """The coaching log: salespeople (their own), and whoever manages a team or sees
+    everything."""
+    return bool(
+        actor.is_authenticated
+        and (actor.role == Role.SALESPERSON or visibility.is_manager_or_above(actor))
+    )
+
+
 def may_import(actor: Any) -> bool:
     """Imports through the web: managers and administrators."""
     return bool(

@@ -78,11 +78,29 @@ def _by(field: str) -> Callable[[User, QuerySet[M]], QuerySet[M]]:
     return rule
 
 
+def by_person(field: str, also: str | None = None) -> Callable[[User, QuerySet[M]], QuerySet[M]]:
+    """The rule of a record that is one person's (`field` names them): seen by whoever sees
+    that person; with `also`, by the person that field names too (a coach sees what they
+    logged)."""
+
+    def rule(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+        ids = visible_user_ids(viewer)
+        if ids is None:
+            return queryset
+        seen = Q(**{f"{field}__in": ids})
+        if also is not None and viewer.is_authenticated:
+            seen |= Q(**{also: viewer.pk})
+        return queryset.filter(seen)
+
+    return rule
+
+
 def _managers_only(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset if is_manager_or_above(viewer) else queryset.none()
 
 
-def _everyone(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+def everyone(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Records every active person sees (the organisation's settings)."""
     return queryset if viewer.is_authenticated and viewer.is_active else queryset.none()
 
 
@@ -174,13 +192,21 @@ RULES: dict[type[Model], Callable[[User, QuerySet], QuerySet]] = {
     TimeEntry: _by("consultant_id"),
     ServiceBacklog: _owned_or_unowned_for_managers("consultant_id"),
     SalesExpense: _by("user_id"),
-    Stage: _everyone,
-    ActivityStandard: _everyone,
-    Organisation: _everyone,
+    Stage: everyone,
+    ActivityStandard: everyone,
+    Organisation: everyone,
     AuditEntry: _executives_only,
     # A job follows whoever started it; a schedule's and the command line's are management's.
     Job: _owned_or_unowned_for_managers("started_by_id"),
 }
+
+
+def register(model: type[Model], rule: Callable[[User, QuerySet], QuerySet]) -> None:
+    """Give a model of a package above this one (the cadence's records) its rule, from that
+    package's models module, so its records are scoped here like every other's."""
+    if model in RULES:
+        raise LookupError(f"{model.__name__} already has a visibility rule")
+    RULES[model] = rule
 
 
 def scope(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:

@@ -1,0 +1,262 @@
+"""Reading the coaching log: each salesperson's joint calls against their monthly target, who
+is behind, a salesperson's history, and the dashboard's panel.
+
+**Behind** (docs/cadence.md): within a month, a salesperson is expected to have had
+`floor(target × share of the month gone by)` joint calls, the share counted in the
+organisation's pacing basis (selling or calendar days, as goals to date are) from the later of
+the month's first day and their hire date; they are behind when they have had fewer. So with
+the default two a month nobody is behind before half the month has gone by, one call is
+due from then, and two by its last day; a finished month simply expects the target.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from revsight.access import visibility
+from revsight.cadence.models import (
+    DEFAULT_SKILLS,
+    CoachingEntry,
+    CoachingKind,
+    CoachingSettings,
+    CoachingTarget,
+)
+from revsight.core.errors import InvalidInput, NotFound
+from revsight.core.models import Organisation
+from revsight.core.periods import Period, add_months, containing, days_elapsed, parse
+from revsight.org.models import Role, Team, TeamTree, User
+
+RECENT = 10  # entries shown under the team's table
+HISTORY_MONTHS = 12
+
+
+def coaching_settings() -> CoachingSettings:
+    """The organisation's coaching settings (the defaults until someone saves them)."""
+    found = CoachingSettings.objects.order_by("pk").first()
+    if found is None or not found.skills:
+        defaults = CoachingSettings(skills=list(DEFAULT_SKILLS))
+        if found is not None:
+            defaults.joint_calls_per_month = found.joint_calls_per_month
+        return defaults
+    return found
+
+
+def targets_of(people: list[User]) -> dict[int, int]:
+    """Each person's monthly joint-call target: their own, else the organisation's."""
+    default = coaching_settings().joint_calls_per_month
+    own = dict(
+        CoachingTarget.objects.filter(salesperson__in=people).values_list(
+            "salesperson_id", "joint_calls_per_month"
+        )
+    )
+    return {person.pk: own.get(person.pk, default) for person in people}
+
+
+def month(text: str | None, today: date) -> Period:
+    """`?month=2026-03` (or `--month`), else the month containing `today`."""
+    if not text:
+        return containing("month", today)
+    shown = str(text).strip()
+    try:
+        period = parse(shown, today)
+    except InvalidInput as exc:
+        raise InvalidInput("month", shown, exc.fields[0].message) from None
+    if period.kind != "month":
+        raise InvalidInput("month", shown, "must be a month such as 2026-03")
+    return period
+
+
+def as_of_in(period: Period, today: date) -> date:
+    """The day a month is seen at: today within it (or before it, for a month to come), its
+    last day once it has ended."""
+    return min(today, period.end)
+
+
+def expected_by(target: int, period: Period, as_of: date, hired: date | None) -> int:
+    """The joint calls due by the end of `as_of`: the target × the share of the month gone by
+    since the later of its start and the hire date, rounded down."""
+    start = max(period.start, hired) if hired else period.start
+    if start > period.end:
+        return 0
+    basis = Organisation.current().pacing
+    gone, _ = days_elapsed(Period(period.id, "month", start, period.end), as_of, basis)
+    _, total = days_elapsed(period, period.end, basis)
+    return math.floor(target * gone / total + 1e-9) if total else 0
+
+
+@dataclass(frozen=True)
+class RepMonth:
+    """One salesperson's month: joint calls had against the target and the pace."""
+
+    person: User
+    target: int
+    expected: int  # joint calls due by the as-of day
+    joint_calls: int
+    entries: int  # every kind
+    last: date | None
+
+    @property
+    def behind(self) -> bool:
+        return self.joint_calls < self.expected
+
+    @property
+    def short(self) -> int:
+        """Joint calls missing against the pace."""
+        return max(self.expected - self.joint_calls, 0)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "user": self.person.email,
+            "name": self.person.display_name,
+            "team": self.person.team.name if self.person.team else None,
+            "target": self.target,
+            "expected": self.expected,
+            "joint_calls": self.joint_calls,
+            "entries": self.entries,
+            "behind": self.behind,
+            "last": self.last.isoformat() if self.last else None,
+        }
+
+
+@dataclass(frozen=True)
+class TeamMonth:
+    period: Period
+    as_of: date
+    rows: list[RepMonth]
+    recent: list[CoachingEntry] = field(default_factory=list)
+
+    @property
+    def behind(self) -> list[RepMonth]:
+        return [row for row in self.rows if row.behind]
+
+
+def employed_in(period: Period) -> Q:
+    """People who worked some day of the period."""
+    return (Q(hire_date__isnull=True) | Q(hire_date__lte=period.end)) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=period.start)
+    )
+
+
+def coached_people(viewer: User, team_id: int | None = None) -> QuerySet[User]:
+    """The salespeople whose coaching the viewer follows: those in the teams they manage (every
+    one for executives and administrators), or themselves; within `team_id` (with its
+    sub-teams) when given, a team the viewer sees."""
+    people = User.objects.filter(role=Role.SALESPERSON).select_related("team")
+    if not viewer.sees_everything:
+        managed = visibility.managed_team_ids(viewer)
+        people = people.filter(Q(team_id__in=managed) | Q(pk=viewer.pk))
+    if team_id is not None:
+        if not visibility.scope(viewer, Team.objects.filter(pk=team_id)).exists():
+            raise NotFound(f"No team has the id {team_id} (or it is not yours to see).")
+        people = people.filter(team_id__in=TeamTree.load().under({team_id}))
+    return people.order_by("team__name", "name", "email")
+
+
+def rep_months(people: list[User], period: Period, as_of: date) -> list[RepMonth]:
+    """Each person's month to `as_of`, in the order given."""
+    targets = targets_of(people)
+    counted = (
+        CoachingEntry.objects.filter(
+            salesperson__in=people, date__range=(period.start, min(as_of, period.end))
+        )
+        .values("salesperson_id")
+        .annotate(
+            joint=Count("id", filter=Q(kind=CoachingKind.JOINT_CALL)),
+            every=Count("id"),
+            last=Max("date"),
+        )
+    )
+    by_person: dict[int, dict[str, Any]] = {row["salesperson_id"]: dict(row) for row in counted}
+    rows = []
+    for person in people:
+        found: dict[str, Any] = by_person.get(person.pk, {})
+        target = targets[person.pk]
+        rows.append(
+            RepMonth(
+                person,
+                target,
+                expected_by(target, period, as_of, person.hire_date),
+                found.get("joint", 0),
+                found.get("every", 0),
+                found.get("last"),
+            )
+        )
+    return rows
+
+
+def visible_entries(viewer: User) -> QuerySet[CoachingEntry]:
+    entries = CoachingEntry.objects.select_related(
+        "salesperson", "coach", "opportunity", "account"
+    ).prefetch_related("replies")
+    return visibility.scope(viewer, entries)
+
+
+def team_month(viewer: User, period: Period, today: date, team_id: int | None = None) -> TeamMonth:
+    """The viewer's salespeople in a month (those employed in it), with the month's last
+    entries."""
+    as_of = as_of_in(period, today)
+    people = list(coached_people(viewer, team_id).filter(employed_in(period)))
+    recent = list(
+        visible_entries(viewer).filter(
+            salesperson__in=people, date__range=(period.start, period.end)
+        )[:RECENT]
+    )
+    return TeamMonth(period, as_of, rep_months(people, period, as_of), recent)
+
+
+@dataclass(frozen=True)
+class History:
+    """A salesperson's coaching: the months up to one, each against the target, and every
+    entry of those months, newest first."""
+
+    person: User
+    months: list[RepMonth]
+    periods: list[Period]
+    entries: list[CoachingEntry]
+
+
+def history(
+    viewer: User, person: User, period: Period, today: date, months: int = HISTORY_MONTHS
+) -> History:
+    """`months` months to `period` (the newest first); `NotFound` when the viewer does not see
+    the person."""
+    if not visibility.can_see(viewer, person) or person.role != Role.SALESPERSON:
+        raise NotFound(f"No salesperson has the id {person.pk} (or they are not yours to see).")
+    shown = [containing("month", add_months(period.start, -n)) for n in range(months)]
+    rows = [rep_months([person], p, as_of_in(p, today))[0] for p in shown]
+    entries = list(
+        visible_entries(viewer).filter(
+            salesperson=person, date__range=(shown[-1].start, period.end)
+        )
+    )
+    return History(person, rows, shown, entries)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The dashboard's coaching panel: who is behind on joint calls this month."""
+
+    period: Period
+    as_of: date
+    reps: int
+    behind: list[RepMonth]
+    team_id: int | None
+
+
+def dashboard_panel(viewer: User, team_id: int | None, as_of: date) -> Panel | None:
+    """For a team dashboard (or the company's, `team_id` None) seen by someone who coaches:
+    the salespeople behind in the month of `as_of`. None for anyone else."""
+    if not visibility.is_manager_or_above(viewer):
+        return None
+    period = containing("month", as_of)
+    people = list(coached_people(viewer, team_id).filter(employed_in(period), is_active=True))
+    if not people:
+        return None
+    rows = rep_months(people, period, as_of)
+    behind = sorted((r for r in rows if r.behind), key=lambda r: (-r.short, r.person.name))
+    return Panel(period, as_of, len(rows), behind, team_id)
