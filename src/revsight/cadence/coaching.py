@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -29,6 +29,7 @@ from revsight.cadence.models import (
 from revsight.core.errors import InvalidInput, NotFound
 from revsight.core.models import Organisation
 from revsight.core.periods import Period, add_months, containing, days_elapsed, parse
+from revsight.crm.models import LARGEST_FIRST, Account, Opportunity, OpportunityStatus
 from revsight.org.models import Role, Team, TeamTree, User
 
 RECENT = 10  # entries shown under the team's table
@@ -44,6 +45,11 @@ def coaching_settings() -> CoachingSettings:
             defaults.joint_calls_per_month = found.joint_calls_per_month
         return defaults
     return found
+
+
+def own_targets() -> dict[int, int]:
+    """{salesperson id: their own monthly joint-call target}, for those who have one."""
+    return dict(CoachingTarget.objects.values_list("salesperson_id", "joint_calls_per_month"))
 
 
 def targets_of(people: list[User]) -> dict[int, int]:
@@ -219,6 +225,10 @@ class History:
     periods: list[Period]
     entries: list[CoachingEntry]
 
+    @property
+    def by_month(self) -> list[tuple[Period, RepMonth]]:
+        return list(zip(self.periods, self.months, strict=True))
+
 
 def history(
     viewer: User, person: User, period: Period, today: date, months: int = HISTORY_MONTHS
@@ -248,10 +258,10 @@ class Panel:
     team_id: int | None
 
 
-def dashboard_panel(viewer: User, team_id: int | None, as_of: date) -> Panel | None:
-    """For a team dashboard (or the company's, `team_id` None) seen by someone who coaches:
-    the salespeople behind in the month of `as_of`. None for anyone else."""
-    if not visibility.is_manager_or_above(viewer):
+def dashboard_panel(viewer: User, kind: str, team_id: int | None, as_of: date) -> Panel | None:
+    """For a team's dashboard (`kind` team) or the company's seen by someone who coaches: the
+    salespeople behind in the month of `as_of`. None for any other dashboard or viewer."""
+    if kind not in ("team", "company") or not visibility.is_manager_or_above(viewer):
         return None
     period = containing("month", as_of)
     people = list(coached_people(viewer, team_id).filter(employed_in(period), is_active=True))
@@ -260,3 +270,31 @@ def dashboard_panel(viewer: User, team_id: int | None, as_of: date) -> Panel | N
     rows = rep_months(people, period, as_of)
     behind = sorted((r for r in rows if r.behind), key=lambda r: (-r.short, r.person.name))
     return Panel(period, as_of, len(rows), behind, team_id)
+
+
+CHOICES = 100  # deals and accounts offered by the log form
+RECENTLY_CLOSED = 180  # days a closed deal stays offered
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the log form offers for one salesperson: their deals (open, or closed recently)
+    and accounts, among those the coach sees."""
+
+    deals: list[Opportunity]
+    accounts: list[Account]
+
+
+def entry_choices(viewer: User, person: User, today: date) -> Choices:
+    recent = Q(status=OpportunityStatus.OPEN) | Q(
+        close_date__gte=today - timedelta(days=RECENTLY_CLOSED)
+    )
+    deals = visibility.scope(viewer, Opportunity.objects.filter(recent, owner=person))
+    deals = deals.select_related("account").order_by(*LARGEST_FIRST)[:CHOICES]
+    accounts = visibility.scope(
+        viewer,
+        Account.objects.filter(
+            Q(owner=person) | Q(pk__in=Opportunity.objects.filter(owner=person).values("account"))
+        ),
+    )
+    return Choices(list(deals), list(accounts.order_by("name")[:CHOICES]))

@@ -13,7 +13,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    from revsight.access.permissions import may_import, may_open_forecasts, may_set_targets
+    from revsight.access.permissions import (
+        may_import,
+        may_open_coaching,
+        may_open_forecasts,
+        may_set_targets,
+    )
     from revsight.analytics.dashboard_scope import landing_scope
     from revsight.web.dashboard_views import dashboard_url
     from revsight.web.jobs import may_open_jobs
@@ -24,6 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Dashboard", dashboard_url(landing)))
     if may_open_forecasts(user):
         items.append(("Forecast", reverse("forecast")))
+    if may_open_coaching(user):
+        items.append(("Coaching", reverse("coaching")))
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
         items.append(("Import", reverse("import")))
@@ -47,6 +54,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 def _is_current(label: str, url: str, current: str) -> bool:
     if label == "Dashboard":  # any dashboard or list of records behind one
         return current.startswith(("/dashboard/", "/records/"))
+    if label == "Coaching":
+        return current.startswith("/coaching/")
     if label == "Settings":
         return current.startswith("/settings/")
     return current == url

@@ -35,6 +35,7 @@ from revsight.analytics.dashboard_scope import (
     scope_for,
 )
 from revsight.analytics.records import KINDS, listed
+from revsight.cadence.coaching import dashboard_panel
 from revsight.core import clock, periods
 from revsight.core.models import Organisation
 from revsight.crm.models import ActivityType, Stage
@@ -229,6 +230,9 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
             "rep_links": {r.email: link("won", period.id, owner=r.email) for r in data.reps},
             "rep_pages": _rep_pages(viewer, data.reps),
             "people": people_pages(viewer, scope),
+            "coaching": dashboard_panel(
+                viewer, scope.kind, scope.team.pk if scope.team else None, as_of
+            ),
             "hints": hints.empty_states(
                 viewer, data, Organisation.current().fiscal_year_start_month
             ),

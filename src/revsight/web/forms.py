@@ -214,3 +214,50 @@ class ScheduleForm(forms.Form):
     weekday = _text()
     at = _text()
     days = _text()
+
+
+class CoachingMonthForm(forms.Form):
+    """Which month and team the coaching page shows (`?month=2026-03&team=4`)."""
+
+    month = forms.CharField(required=False, max_length=16)
+    team = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"invalid": "is not a team id"},
+    )
+
+
+class CoachingEntryForm(forms.Form):
+    """A coaching entry as the log form posts it; the service checks every value."""
+
+    date = _text()
+    kind = _text()
+    scheduled = _text()
+    skill = _text()
+    deal = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"invalid": "is not a deal id"},
+    )
+    account = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"invalid": "is not an account id"},
+    )
+    notes = _text()
+    action = _text()
+    due = _text()
+
+
+class CoachingReplyForm(forms.Form):
+    entry = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    reply = _text()
+    done = _text()
+
+
+class CoachingSettingsForm(forms.Form):
+    skills = _text()
+    joint_calls = _text()

@@ -19,6 +19,8 @@ from django.urls import reverse
 
 from revsight.access import permissions, visibility
 from revsight.analytics.catalogue import BY_ID, METRICS, in_percent
+from revsight.cadence import coaching as coaching_log
+from revsight.cadence.coaching_services import set_coaching_settings
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.core.periods import PACING_BASES, fiscal_year_start
@@ -38,6 +40,7 @@ from revsight.routine import schedules as routine_schedules
 from revsight.web import inputs
 from revsight.web.forms import (
     STANDARD_TYPES,
+    CoachingSettingsForm,
     FiscalYearForm,
     GoalFilterForm,
     GoalForm,
@@ -105,6 +108,7 @@ def _sections(actor: User) -> list[tuple[str, str]]:
             ("Activity standards", "settings-standards"),
             ("Fiscal year", "settings-fiscal-year"),
             ("Schedules", "settings-schedules"),
+            ("Coaching", "settings-coaching"),
         ]
     return [(label, reverse(name)) for label, name in found]
 
@@ -408,3 +412,41 @@ def _save_schedule(actor: User, name: str, request: HttpRequest) -> None:
         routine_schedules.set_schedule(actor, name, **values)
     except InvalidInput as exc:  # named as the page names it: the schedule's own field
         raise InvalidInput(f"{name}-{exc.field}", exc.value, exc.fields[0].message) from None
+
+
+@login_required
+def coaching(request: HttpRequest) -> HttpResponse:
+    """The skills coached, the monthly joint-call target and each salesperson's own."""
+    actor = _organisation_only(request)
+    people = User.objects.filter(role=Role.SALESPERSON, is_active=True).select_related("team")
+    people = people.order_by("team__name", "name", "email")
+    error = None
+    if request.method == "POST":
+        try:
+            asked = read(CoachingSettingsForm(request.POST))
+            own = {p.pk: request.POST.get(f"target-{p.pk}", "") for p in people}
+            set_coaching_settings(actor, asked["skills"], asked["joint_calls"], own)
+            return _saved("settings-coaching")
+        except InvalidInput as exc:
+            error = exc
+    current = coaching_log.coaching_settings()
+    targets = coaching_log.own_targets()
+    posted = request.POST
+    rows = [
+        {
+            "person": p,
+            "name": f"target-{p.pk}",
+            "value": posted.get(f"target-{p.pk}", str(targets.get(p.pk, ""))),
+        }
+        for p in people
+    ]
+    return _render(
+        request,
+        "web/settings/coaching.html",
+        {
+            "skills": posted.get("skills", "\n".join(current.skills)),
+            "joint_calls": posted.get("joint_calls", str(current.joint_calls_per_month)),
+            "rows": rows,
+        },
+        error,
+    )

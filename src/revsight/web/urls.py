@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from revsight.web import (
+    coaching_views,
     dashboard_views,
     forecast_views,
     imports,
@@ -27,6 +28,9 @@ urlpatterns = [
     path("records/<str:kind>/", dashboard_views.records, name="records"),
     path("forecast/", forecast_views.forecast_page, name="forecast"),
     path("forecast/backtest/", forecast_views.run_backtest, name="forecast-backtest"),
+    path("coaching/", coaching_views.team_page, name="coaching"),
+    path("coaching/<int:user_id>/", coaching_views.person_page, name="coaching-person"),
+    path("coaching/entries/<int:entry_id>/edit/", coaching_views.edit_page, name="coaching-edit"),
     path("settings/", settings_views.index, name="settings"),
     path("settings/fiscal-year/", settings_views.fiscal_year, name="settings-fiscal-year"),
     path("settings/stages/", settings_views.stages, name="settings-stages"),
@@ -34,6 +38,7 @@ urlpatterns = [
     path("settings/quotas/", settings_views.quotas, name="settings-quotas"),
     path("settings/goals/", settings_views.goals, name="settings-goals"),
     path("settings/schedules/", settings_views.schedules, name="settings-schedules"),
+    path("settings/coaching/", settings_views.coaching, name="settings-coaching"),
     path("profile/", profile.profile_page, name="profile"),
     path("import/", imports.import_page, name="import"),
     path(
