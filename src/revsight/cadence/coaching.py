@@ -148,16 +148,17 @@ def employed_in(period: Period) -> Q:
     )
 
 
-def coached_people(viewer: User, team_id: int | None = None) -> QuerySet[User]:
+def coached_people(viewer: User | None, team_id: int | None = None) -> QuerySet[User]:
     """The salespeople whose coaching the viewer follows: those in the teams they manage (every
-    one for executives and administrators), or themselves; within `team_id` (with its
-    sub-teams) when given, a team the viewer sees."""
+    one for executives, administrators and the operator at the command line, `viewer` None), or
+    themselves; within `team_id` (with its sub-teams) when given, a team the viewer sees."""
     people = User.objects.filter(role=Role.SALESPERSON).select_related("team")
-    if not viewer.sees_everything:
+    if viewer is not None and not viewer.sees_everything:
         managed = visibility.managed_team_ids(viewer)
         people = people.filter(Q(team_id__in=managed) | Q(pk=viewer.pk))
     if team_id is not None:
-        if not visibility.scope(viewer, Team.objects.filter(pk=team_id)).exists():
+        teams = Team.objects.filter(pk=team_id)
+        if not (teams if viewer is None else visibility.scope(viewer, teams)).exists():
             raise NotFound(f"No team has the id {team_id} (or it is not yours to see).")
         people = people.filter(team_id__in=TeamTree.load().under({team_id}))
     return people.order_by("team__name", "name", "email")
@@ -195,23 +196,32 @@ def rep_months(people: list[User], period: Period, as_of: date) -> list[RepMonth
     return rows
 
 
-def visible_entries(viewer: User) -> QuerySet[CoachingEntry]:
+def visible_entries(viewer: User | None) -> QuerySet[CoachingEntry]:
+    """The entries the viewer sees (every one for the operator, `viewer` None)."""
     entries = CoachingEntry.objects.select_related(
         "salesperson", "coach", "opportunity", "account"
-    ).prefetch_related("replies")
-    return visibility.scope(viewer, entries)
+    ).prefetch_related("replies__author")
+    return entries if viewer is None else visibility.scope(viewer, entries)
 
 
-def team_month(viewer: User, period: Period, today: date, team_id: int | None = None) -> TeamMonth:
+def entries_in(
+    viewer: User | None, people: list[User], period: Period, limit: int | None = None
+) -> list[CoachingEntry]:
+    """The people's entries in the period that the viewer sees, newest first."""
+    found = visible_entries(viewer).filter(
+        salesperson__in=people, date__range=(period.start, period.end)
+    )
+    return list(found[:limit] if limit else found)
+
+
+def team_month(
+    viewer: User | None, period: Period, today: date, team_id: int | None = None
+) -> TeamMonth:
     """The viewer's salespeople in a month (those employed in it), with the month's last
     entries."""
     as_of = as_of_in(period, today)
     people = list(coached_people(viewer, team_id).filter(employed_in(period)))
-    recent = list(
-        visible_entries(viewer).filter(
-            salesperson__in=people, date__range=(period.start, period.end)
-        )[:RECENT]
-    )
+    recent = entries_in(viewer, people, period, RECENT)
     return TeamMonth(period, as_of, rep_months(people, period, as_of), recent)
 
 
@@ -298,3 +308,28 @@ def entry_choices(viewer: User, person: User, today: date) -> Choices:
         ),
     )
     return Choices(list(deals), list(accounts.order_by("name")[:CHOICES]))
+
+
+def entry_json(entry: CoachingEntry) -> dict[str, Any]:
+    """An entry as the API and `revsight coaching list --format json` give it."""
+    deal = entry.opportunity
+    return {
+        "id": entry.pk,
+        "user": entry.salesperson.email,
+        "coach": entry.coach.email,
+        "date": entry.date.isoformat(),
+        "kind": entry.kind,
+        "scheduled": entry.scheduled,
+        "skill": entry.skill,
+        "deal": (deal.external_id or str(deal.pk)) if deal is not None else None,
+        "account_id": entry.account_id,
+        "account": entry.account.name if entry.account is not None else None,
+        "notes": entry.notes,
+        "action": entry.action,
+        "due": entry.action_due.isoformat() if entry.action_due else None,
+        "action_done": entry.action_done,
+        "replies": [
+            {"author": r.author.email, "text": r.text, "at": r.at.isoformat()}
+            for r in entry.replies.all()
+        ],
+    }

@@ -1,4 +1,5 @@
-"""The `revsight` command: set-up, demo data, serving, import, metrics, forecasts and tokens.
+"""The `revsight` command: set-up, demo data, serving, import, metrics, forecasts, coaching and
+tokens.
 
 Each area's commands live in a module of this package and call the domain's services; the
 domain never imports click. Errors are rendered once, by the root group (`base.rendered`).
@@ -12,6 +13,7 @@ from revsight.cli import (
     accounts,
     analytics,
     backups,
+    coaching,
     forecast,
     imports,
     jobs,
@@ -42,6 +44,7 @@ for _command in (
     imports.import_group,
     imports.template,
     forecast.forecast_group,
+    coaching.coaching_group,
     accounts.unlock,
     backups.backup,
     backups.restore,
