@@ -59,6 +59,7 @@ PARAMETERS = {
     ),
     "metric": st.one_of(st.sampled_from(["win_rate", "bookings", "win_ratio"]), TEXT),
     "team": st.one_of(NUMBERS.map(str), TEXT),
+    "month": st.one_of(PERIODS, TEXT),
 }
 PAGES = [
     "/",
@@ -81,6 +82,10 @@ PAGES = [
     "/settings/stages/",
     "/settings/fiscal-year/",
     "/settings/schedules/",
+    "/settings/coaching/",
+    "/coaching/",
+    "/coaching/{rep}/",
+    "/coaching/entries/1/edit/",
     "/profile/",
     "/import/",
     "/jobs/",

@@ -24,6 +24,10 @@ from revsight.org.models import User
 
 # Tables the demo fills, children first, so they can be emptied in this order.
 DEMO_MODELS = [
+    "cadence.CoachingReply",
+    "cadence.CoachingEntry",
+    "cadence.CoachingTarget",
+    "cadence.CoachingSettings",
     "crm.ForecastSubmission",
     "org.Goal",
     "org.Quota",

@@ -8,7 +8,14 @@ org_tables, deal_tables, money_tables, plan_tables and forecast_tables.
 
 from __future__ import annotations
 
-from revsight.demo import deal_tables, forecast_tables, money_tables, org_tables, plan_tables
+from revsight.demo import (
+    coaching_tables,
+    deal_tables,
+    forecast_tables,
+    money_tables,
+    org_tables,
+    plan_tables,
+)
 from revsight.demo.simulate import History
 from revsight.demo.tables import Table
 from revsight.demo.world import World
@@ -48,4 +55,6 @@ class Records:
             forecast_tables.forecasts(world),
             plan_tables.goals(world, quotas),
             plan_tables.standards(),
+            # Last, and from a generator of its own: the tables above stay as they were.
+            *coaching_tables.coaching(world),
         ]
