@@ -140,7 +140,9 @@ def _figures(data: Dashboard, scope: Scope, as_of: date) -> dict[str, Any]:
             + [link("pipeline", window=w.days) for w in data.windows],
         ),
         "win_loss": charts.win_loss(
-            reps, [(link("won", owner=r.email), link("lost", owner=r.email)) for r in reps]
+            reps,
+            [(link("won", owner=r.email), link("lost", owner=r.email)) for r in reps],
+            data.comparison.label,
         ),
         "bias": charts.forecast_bias(reps),
         "activity": charts.activity_heatmap(
