@@ -12,6 +12,7 @@ from revsight.cli import (
     accounts,
     analytics,
     backups,
+    discipline,
     forecast,
     imports,
     jobs,
@@ -37,6 +38,7 @@ def cli() -> None:
 for _command in (
     *setup.COMMANDS,
     metrics.metrics,
+    discipline.discipline,
     analytics.analytics,
     tokens.token,
     imports.import_group,

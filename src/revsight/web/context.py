@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Dashboard", dashboard_url(landing)))
     if may_open_forecasts(user):
         items.append(("Forecast", reverse("forecast")))
+    items.append(("Discipline", reverse("discipline")))
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
         items.append(("Import", reverse("import")))
@@ -49,4 +50,6 @@ def _is_current(label: str, url: str, current: str) -> bool:
         return current.startswith(("/dashboard/", "/records/"))
     if label == "Settings":
         return current.startswith("/settings/")
+    if label == "Discipline":  # the deals it links to, too
+        return current.startswith(("/discipline/", "/deals/"))
     return current == url

@@ -105,6 +105,7 @@ def _sections(actor: User) -> list[tuple[str, str]]:
             ("Activity standards", "settings-standards"),
             ("Fiscal year", "settings-fiscal-year"),
             ("Schedules", "settings-schedules"),
+            ("CRM discipline", "settings-discipline"),
         ]
     return [(label, reverse(name)) for label, name in found]
 

@@ -3,6 +3,8 @@ from django.urls import path
 
 from revsight.web import (
     dashboard_views,
+    discipline_settings,
+    discipline_views,
     forecast_views,
     imports,
     jobs,
@@ -34,6 +36,13 @@ urlpatterns = [
     path("settings/quotas/", settings_views.quotas, name="settings-quotas"),
     path("settings/goals/", settings_views.goals, name="settings-goals"),
     path("settings/schedules/", settings_views.schedules, name="settings-schedules"),
+    path(
+        "settings/discipline/",
+        discipline_settings.discipline_settings,
+        name="settings-discipline",
+    ),
+    path("discipline/", discipline_views.discipline_page, name="discipline"),
+    path("deals/<int:deal_id>/", discipline_views.deal_page, name="deal"),
     path("profile/", profile.profile_page, name="profile"),
     path("import/", imports.import_page, name="import"),
     path(
