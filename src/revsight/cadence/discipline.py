@@ -113,6 +113,19 @@ class Judge:
             "close_date_pushed": self.close_date_pushed,
         }
         self._expected: dict[date, dict[int, int]] = {}
+        # The parameters read once, not once per deal and day.
+        self.quiet = {
+            stage: parameters.number("no_recent_activity", "days", stage)
+            for stage in history.stages
+        }
+        self.stale = {
+            stage: parameters.override("stale_in_stage", "days", stage) for stage in history.stages
+        }
+        self.window = {
+            rule: timedelta(days=parameters.number(rule, "days"))
+            for rule in ("skipped_stage", "moved_backwards")
+        }
+        self.times = parameters.number("close_date_pushed", "times")
 
     def outcome(self, stage: int) -> str | None:
         info = self.history.stages.get(stage)
@@ -144,7 +157,7 @@ class Judge:
     def no_recent_activity(self, deal: Deal, day: date, state: State) -> str | None:
         if not state.open:
             return None
-        days = self.parameters.number("no_recent_activity", "days", state.stage)
+        days = self.quiet.get(state.stage) or self.parameters.number("no_recent_activity", "days")
         since = day - timedelta(days=days)  # activity after this day counts as recent
         if deal.created > since:
             return None  # too young to judge
@@ -159,7 +172,7 @@ class Judge:
     def stale_in_stage(self, deal: Deal, day: date, state: State) -> str | None:
         if not state.open:
             return None
-        expected = self.parameters.override("stale_in_stage", "days", state.stage)
+        expected = self.stale.get(state.stage)
         if expected is None:
             expected = self.expected(day).get(state.stage)
         spent = (day - state.entered).days
@@ -174,8 +187,9 @@ class Judge:
         return self._expected[day]
 
     def _recent_moves(self, day: date, state: State, rule: str) -> list[tuple[date, int, int]]:
-        window = self.parameters.number(rule, "days")
-        since = day - timedelta(days=window)
+        if not state.moves:
+            return []
+        since = day - self.window[rule]
         return [move for move in state.moves if since < move[0] <= day]
 
     def skipped_stage(self, deal: Deal, day: date, state: State) -> str | None:
@@ -215,8 +229,7 @@ class Judge:
         return None
 
     def close_date_pushed(self, deal: Deal, day: date, state: State) -> str | None:
-        times = self.parameters.number("close_date_pushed", "times")
-        if state.open and state.pushes >= times:
+        if state.open and state.pushes >= self.times:
             return f"close date pushed later {state.pushes} times"
         return None
 

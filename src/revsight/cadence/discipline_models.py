@@ -58,7 +58,6 @@ class DealPause(models.Model):
     resumed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["opportunity", "paused_on", "id"]

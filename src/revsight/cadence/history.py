@@ -85,14 +85,20 @@ def _owned(table: ir.Table, column: str, owners: set[int] | None) -> ir.Table:
 
 
 def _dates(column: pd.Series) -> list[date | None]:
+    """A column of dates or timestamps as plain dates, None where missing (whole columns at
+    once: a trend reads every deal's history)."""
     values = pd.to_datetime(column)
-    return [None if pd.isna(v) else v.date() for v in values]
+    days = values.dt.date.tolist()
+    return [
+        None if missing else day for day, missing in zip(days, values.isna().tolist(), strict=True)
+    ]
 
 
 def _local_days(column: pd.Series, zone: str) -> list[date]:
     """UTC change times as the organisation's local dates."""
     stamps = pd.to_datetime(column, utc=True).dt.tz_convert(zone)
-    return [v.date() for v in stamps]
+    days: list[date] = stamps.dt.date.tolist()
+    return days
 
 
 def _money(value: Any) -> float | None:
@@ -112,9 +118,20 @@ def stages_of(engine: Engine) -> dict[int, StageInfo]:
     return result
 
 
-def _deals(engine: Engine, owners: set[int] | None, last: date, zone: str) -> list[Deal]:
+def _deals(
+    engine: Engine, owners: set[int] | None, decided_since: date, last: date, zone: str
+) -> list[Deal]:
+    """The deals that may break a rule on a day asked: created by the last, and open or
+    decided since `decided_since` (a deal decided before cannot have moved in any window)."""
     opportunities = engine.table("opportunities")
-    existing = opportunities.filter(opportunities.created_date <= last)
+    existing = opportunities.filter(
+        (opportunities.created_date <= last)
+        & (
+            (opportunities.status == "open")
+            | opportunities.close_date.isnull()
+            | (opportunities.close_date >= decided_since)
+        )
+    )
     deals = _owned(existing, "owner_id", owners)
     frame = deals.select(
         "id", "owner_id", "account_id", "created_date", "status", "stage_id", "amount", "close_date"
@@ -149,10 +166,18 @@ def _attach(deals: dict[int, Deal], frame: pd.DataFrame, zone: str) -> None:
     frame = frame.sort_values(["opportunity_id", "changed_at", "id"])
     days = _local_days(frame["changed_at"], zone)
     closes = _dates(frame["close_date"])
-    for row, on, close in zip(frame.itertuples(), days, closes, strict=True):
-        deal = deals.get(int(row.opportunity_id))
+    amounts = frame["amount"].astype("float64").tolist()
+    for deal_id, stage, amount, on, close in zip(
+        frame["opportunity_id"].astype("int64").tolist(),
+        frame["to_stage_id"].astype("int64").tolist(),
+        amounts,
+        days,
+        closes,
+        strict=True,
+    ):
+        deal = deals.get(deal_id)
         if deal is not None:
-            deal.changes.append(Change(on, int(row.to_stage_id), _money(row.amount), close))
+            deal.changes.append(Change(on, stage, _money(amount), close))
 
 
 def _activity(
@@ -252,12 +277,14 @@ def load(
     days: list[date],
     zone: str,
     activity_days: int,
+    window_days: int,
 ) -> History:
     """Everything the rules need to judge the deals of `owners` (None: everyone) at the end of
-    each of `days`; activities are read back `activity_days` before the first."""
+    each of `days`; activities are read back `activity_days` before the first, and deals
+    decided up to `window_days` before it (the longest window a rule looks back over)."""
     first, last = min(days), max(days)
     stages = stages_of(engine)
-    deals = _deals(engine, owners, last, zone)
+    deals = _deals(engine, owners, first - timedelta(days=window_days + 1), last, zone)
     by_deal, by_account = _activity(engine, deals, first - timedelta(days=activity_days), last)
     return History(
         deals,

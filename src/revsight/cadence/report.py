@@ -207,6 +207,7 @@ def discipline(
         days,
         Organisation.current().time_zone,
         parameters.largest("no_recent_activity", "days") + 1,
+        max(parameters.number(rule, "days") for rule in ("skipped_stage", "moved_backwards")),
     )
     found = Judge(loaded, parameters, asked).judge(days)
     counts = _counts(found[as_of], asked)
