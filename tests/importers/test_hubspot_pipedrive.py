@@ -134,3 +134,13 @@ def test_pipedrive_owner_names_match_people_already_known(tmp_path: Path) -> Non
     User.objects.create_user("ana@acme.test", None, name="Ana Souza")
     do_import("pipedrive", exports.pipedrive(tmp_path))
     assert deal("pipedrive", "1").owner.email == "ana@acme.test"
+
+
+def test_pipedrive_next_activity_becomes_the_deals_next_step(tmp_path: Path) -> None:
+    report = do_import("pipedrive", exports.pipedrive(tmp_path))
+    assert report.ok, report.errors
+    steps = dict(
+        Opportunity.objects.filter(source="pipedrive").values_list("external_id", "next_step")
+    )
+    # Activity 505 is the only one not done: deal 3's next activity.
+    assert steps == {"1": "", "2": "", "3": "Call: Follow-up next month (2026-12-01)"}

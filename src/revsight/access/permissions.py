@@ -167,3 +167,13 @@ class Reach:
         if team_id is None and (current is None or current.team_id is None):
             return "team", "must be one of the teams you manage"
         return None
+
+
+def may_pause_deal(actor: Any, owner: User) -> bool:
+    """Pausing a deal in the CRM discipline check (docs/cadence.md): its owner, whoever manages
+    the owner's team (or a team above it), executives and administrators."""
+    if not (actor.is_authenticated and actor.is_active):
+        return False
+    if actor.sees_everything or actor.pk == owner.pk:
+        return True
+    return owner.team_id is not None and owner.team_id in visibility.managed_team_ids(actor)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from revsight.api import batches, coaching, errors, figures, forecasts, records
+from revsight.api import batches, coaching, discipline, errors, figures, forecasts, records
 from revsight.api.auth import TokenAuth, TokenThrottle
 
 DESCRIPTION = """Other programs act as one person with that person's token (`Authorization:
@@ -26,5 +26,11 @@ api = NinjaAPI(
 )
 errors.install(api)
 batches.install(records.router)
-for router in (records.router, forecasts.router, figures.router, coaching.router):
+for router in (
+    records.router,
+    forecasts.router,
+    figures.router,
+    coaching.router,
+    discipline.router,
+):
     api.add_router("", router)

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from revsight.access import visibility
-from revsight.cadence.models import (
+from revsight.cadence.coaching_models import (
     DEFAULT_SKILLS,
     CoachingEntry,
     CoachingKind,

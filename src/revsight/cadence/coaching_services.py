@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from revsight.access import permissions, visibility
 from revsight.cadence.coaching import coaching_settings
-from revsight.cadence.models import (
+from revsight.cadence.coaching_models import (
     CoachingEntry,
     CoachingKind,
     CoachingReply,

@@ -14,6 +14,7 @@ from revsight.cli import (
     analytics,
     backups,
     coaching,
+    discipline,
     forecast,
     imports,
     jobs,
@@ -39,6 +40,7 @@ def cli() -> None:
 for _command in (
     *setup.COMMANDS,
     metrics.metrics,
+    discipline.discipline,
     analytics.analytics,
     tokens.token,
     imports.import_group,

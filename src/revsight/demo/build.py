@@ -15,7 +15,7 @@ from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
 from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import mark_all_changed
-from revsight.demo import bulk
+from revsight.demo import bulk, discipline_cases
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.demo.profiles import PROFILES
 from revsight.demo.records import Records
@@ -28,6 +28,8 @@ DEMO_MODELS = [
     "cadence.CoachingEntry",
     "cadence.CoachingTarget",
     "cadence.CoachingSettings",
+    "cadence.DealPause",
+    "cadence.RuleParameter",
     "crm.ForecastSubmission",
     "org.Goal",
     "org.Quota",
@@ -141,6 +143,7 @@ def build_demo(
             label = str(table.model._meta.verbose_name_plural)
             result.counts[label] = result.counts.get(label, 0) + bulk.write(table, progress)
             progress.tally(result.counts)
+        discipline_cases.plant(as_of)  # history rows with explicit ids: before the reset
         bulk.reset_sequences(list({t.model for t in tables}))
         Organisation.objects.all().delete()
         Organisation.objects.create(

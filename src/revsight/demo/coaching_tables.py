@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from revsight.cadence import models as cadence
+from revsight.cadence import coaching_models as cadence
 from revsight.demo import days as d
 from revsight.demo.simulate import DAY
 from revsight.demo.tables import Table

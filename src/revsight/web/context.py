@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Forecast", reverse("forecast")))
     if may_open_coaching(user):
         items.append(("Coaching", reverse("coaching")))
+    items.append(("Discipline", reverse("discipline")))
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
         items.append(("Import", reverse("import")))
@@ -58,4 +59,6 @@ def _is_current(label: str, url: str, current: str) -> bool:
         return current.startswith("/coaching/")
     if label == "Settings":
         return current.startswith("/settings/")
+    if label == "Discipline":  # the deals it links to, too
+        return current.startswith(("/discipline/", "/deals/"))
     return current == url

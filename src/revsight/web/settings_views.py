@@ -109,6 +109,7 @@ def _sections(actor: User) -> list[tuple[str, str]]:
             ("Fiscal year", "settings-fiscal-year"),
             ("Schedules", "settings-schedules"),
             ("Coaching", "settings-coaching"),
+            ("CRM discipline", "settings-discipline"),
         ]
     return [(label, reverse(name)) for label, name in found]
 

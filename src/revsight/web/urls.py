@@ -4,6 +4,8 @@ from django.urls import path
 from revsight.web import (
     coaching_views,
     dashboard_views,
+    discipline_settings,
+    discipline_views,
     forecast_views,
     imports,
     jobs,
@@ -39,6 +41,13 @@ urlpatterns = [
     path("settings/goals/", settings_views.goals, name="settings-goals"),
     path("settings/schedules/", settings_views.schedules, name="settings-schedules"),
     path("settings/coaching/", settings_views.coaching, name="settings-coaching"),
+    path(
+        "settings/discipline/",
+        discipline_settings.discipline_settings,
+        name="settings-discipline",
+    ),
+    path("discipline/", discipline_views.discipline_page, name="discipline"),
+    path("deals/<int:deal_id>/", discipline_views.deal_page, name="deal"),
     path("profile/", profile.profile_page, name="profile"),
     path("import/", imports.import_page, name="import"),
     path(

@@ -2,12 +2,16 @@
 
 In Pipedrive, won and lost are a deal's status, not stages: a won deal keeps the stage it was
 in. Revsight records it in a won (or lost) stage and keeps the decision date from `Won time` /
-`Lost time`. Activities that are not marked done are skipped: they have not happened.
+`Lost time`. Activities that are not marked done are skipped: they have not happened; the
+earliest of a deal's, by due date, is its next step ("Call: Pricing review (2026-07-02)"), as
+Pipedrive shows a deal's next activity; without one, the deals file's `Deal - Next activity
+date` says when it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from revsight.importers.base import Context, Record, cell
 from revsight.importers.files import Bundle, Row
@@ -19,6 +23,17 @@ _STATUS = {"open": "open", "won": "won", "lost": "lost"}
 
 def _is(prefix: str, header: list[str]) -> bool:
     return any(column.startswith(prefix) for column in header)
+
+
+NOT_DONE = ("to do", "0", "false", "no")
+
+
+def _due(text: str) -> date:
+    """An activity's due date for ordering (undated or unreadable ones last)."""
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return date.max
 
 
 class Pipedrive:
@@ -39,18 +54,19 @@ class Pipedrive:
         activities = [
             name for name in self._files(bundle, "Activity - Type") if name not in deals
         ] + [name for name in deals if "Activity - Type" in bundle.header(name)]
+        upcoming = self._next_activities(bundle, activities)
         for name in deals:
             for row in bundle.rows(name):
                 if row.get("Deal - Status").lower() == "deleted":
                     continue
                 try:
-                    yield self._deal(row)
+                    yield self._deal(row, upcoming)
                 except RowProblem as exc:
                     yield exc.problem
         not_done = 0
         for name in activities:
             for row in bundle.rows(name):
-                if row.get("Activity - Done").lower() in ("to do", "0", "false", "no"):
+                if row.get("Activity - Done").lower() in NOT_DONE:
                     not_done += 1
                     continue
                 yield self._activity(row, context)
@@ -65,7 +81,33 @@ class Pipedrive:
                     )
                 )
 
-    def _deal(self, row: Row) -> Record:
+    def _next_activities(self, bundle: Bundle, names: list[str]) -> dict[str, str]:
+        """Each deal's next activity (the earliest not done), as its next step."""
+        found: dict[str, tuple[date, str]] = {}
+        for name in names:
+            for row in bundle.rows(name):
+                deal = row.get("Deal - ID") or row.get("Activity - Deal ID")
+                if not deal or row.get("Activity - Done").lower() not in NOT_DONE:
+                    continue
+                due_text = row.get("Activity - Due date").strip()
+                due = _due(due_text)
+                kind, subject = row.get("Activity - Type").strip(), row.get("Activity - Subject")
+                text = ": ".join(part for part in (kind, subject.strip()) if part)
+                shown = f"{text} ({due_text[:10]})" if due_text else text
+                if shown and (deal not in found or due < found[deal][0]):
+                    found[deal] = (due, shown[:255])
+        return {deal: text for deal, (_, text) in found.items()}
+
+    def _next_step(self, row: Row, upcoming: dict[str, str]) -> tuple[str, str] | None:
+        deal = row.get("Deal - ID")
+        if deal in upcoming:
+            return ("Activity - Subject", upcoming[deal])
+        when = cell(row, "Deal - Next activity date")
+        if when and when[1].strip():
+            return (when[0], f"Next activity on {when[1].strip()[:10]}")
+        return None
+
+    def _deal(self, row: Row, upcoming: dict[str, str]) -> Record:
         raw_status = row.get("Deal - Status")
         status = _STATUS.get(raw_status.lower())
         if raw_status and status is None:
@@ -97,6 +139,7 @@ class Pipedrive:
             ),
             probability=cell(row, "Deal - Probability"),
             loss_reason=cell(row, "Deal - Lost reason"),
+            next_step=self._next_step(row, upcoming),
         )
 
     def _activity(self, row: Row, context: Context) -> Record:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
 
     dependencies = [
-        ('cadence', '0001_initial'),
+        ('cadence', '0002_discipline'),
         ('crm', '0003_forecast_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
