@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from hashlib import sha256
 from typing import Any
 
 import pandas as pd
@@ -29,7 +30,7 @@ import pandas as pd
 from revsight.analytics import measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.kept import keep, kept_already
+from revsight.analytics.kept import keep, kept_already, version_stamp
 from revsight.analytics.records import number
 from revsight.analytics.scopes import Membership, membership
 from revsight.analytics.weighting import weighted_total
@@ -177,9 +178,16 @@ class History:
     """What the methods read, fetched once: the won deals, and pipelines by as-of date."""
 
     def __init__(
-        self, engine: Engine, as_of: date | None = None, members: Membership | None = None
+        self,
+        engine: Engine,
+        as_of: date | None = None,
+        members: Membership | None = None,
+        version: str | None = None,
     ) -> None:
         self.engine = engine
+        # The data's version: with the as-of date it seeds every simulation, so the same data
+        # gives the same figures and a change to it draws afresh.
+        self.version = version if version is not None else version_stamp()
         known = as_of or clock.today()
         everything = Period("history", "window", date(1900, 1, 1), known)
         self.members = members or membership("company", everything)
@@ -189,10 +197,15 @@ class History:
         ctx = Context.for_organisation(engine, everything, known, self.members)
         won = ctx.by_member(measures.decided_deals(ctx, ("won",)), "owner_id")
         frame = won.select("id", "close_date", "amount", "created_date").execute()
-        self.won: list[tuple[int, date, float, date]] = [
-            (int(r.id), _as_date(r.close_date), _amount(r.amount), _as_date(r.created_date))
-            for r in frame.itertuples()
-        ]
+        # In date order whatever order the engine returns rows in (DuckDB's threads change
+        # it from run to run): sums of amounts then add up in the same order every time.
+        self.won: list[tuple[int, date, float, date]] = sorted(
+            (
+                (int(r.id), _as_date(r.close_date), _amount(r.amount), _as_date(r.created_date))
+                for r in frame.itertuples()
+            ),
+            key=lambda row: (row[1], row[0]),
+        )
         stages = list(Stage.objects.values_list("pk", "probability"))  # in stage order
         self.probability = {pk: float(p) for pk, p in stages}
         self.stage_rank = {pk: rank for rank, (pk, _) in enumerate(stages)}
@@ -215,6 +228,12 @@ class History:
         return indicators.Series(
             counts, bookings, indicators.ramped_salespeople(range(first, last + 1), people), first
         )
+
+    def seed(self, as_of: date, *parts: str) -> int:
+        """The simulation's seed for a forecast made as of that day (and `parts`: the horizon,
+        the period): the same for the same data, another after any change to it."""
+        digest = sha256(":".join([as_of.isoformat(), self.version, *parts]).encode()).digest()
+        return int.from_bytes(digest[:8], "big")
 
     def _context(self, period: Period, as_of: date) -> Context:
         return Context.for_organisation(self.engine, period, as_of, self.members)
@@ -323,7 +342,7 @@ def _statistical(
         return None
     target = target_of(origin, horizon)
     deals = history.open_deals(origin - timedelta(days=1))
-    seed = origin.toordinal() * 10 + list(HORIZONS).index(horizon)
+    seed = history.seed(origin - timedelta(days=1), horizon)
     prediction = forecast(
         lessons,
         deals,
@@ -369,7 +388,10 @@ def open_deals(ctx: Context) -> list[OpenDeal]:
         _dates(frame["stage_entered"]),
         frame["pushes"].fillna(0).astype("int64").tolist(),
     )
-    return [OpenDeal(*values) for values in zip(*columns, strict=True)]
+    # By id, whatever order the engine returned them in: the simulation draws deal by deal and
+    # the models sample and learn in this order, so it must be the same on every run.
+    deals = [OpenDeal(*values) for values in zip(*columns, strict=True)]
+    return sorted(deals, key=lambda deal: deal.id)
 
 
 def _dates(column: Any) -> list[date | None]:
