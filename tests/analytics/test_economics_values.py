@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from revsight.crm.models import Activity
 from tests.analytics.fixtures import build_economics, build_sales
 from tests.analytics.test_metric_values import values
 from tests.people import Cast
@@ -95,11 +96,15 @@ def test_lost_deals_have_their_own_cycle(books: Cast, engine: str) -> None:
 
 
 def test_leading_indicators_are_rates_per_salesperson(books: Cast, engine: str) -> None:
+    # The consultant logs the discovery call he joined: counted among activities, not in the
+    # salespeople's rate.
+    Activity.objects.create(owner=books.consultant, type="discovery_call", date=date(2026, 3, 3))
     month_share = 31 * 12 / 365
     reps = values(engine, by="rep")
     assert reps["discovery_calls_per_rep_per_month", "ann@acme.test"] == round(2 / month_share, 2)
     assert reps["demonstrations_per_rep_per_month", "ben@acme.test"] == 0.0
     company = values(engine)
+    assert company["activities_discovery_call", "company"] == 3
     assert company["discovery_calls_per_rep_per_month", "company"] == round(
         2 / (3 * month_share), 2
     )

@@ -103,3 +103,32 @@ def test_beyond_the_basics_is_compared_too() -> None:
     html = response.content.decode()
     assert '<th class="num">vs 2026-05 (to 20 May)</th>' in html
     assert '<td class="num good">−6.2 d</td>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "then", "day"),
+    [
+        ("?as_of=2026-06-20", "2026-05", date(2026, 5, 20)),
+        ("?as_of=2026-06-20&compare=last_year", "2025-06", date(2025, 6, 20)),
+    ],
+)
+def test_the_win_loss_chart_marks_each_salespersons_deals_decided_then(
+    query: str, then: str, day: date
+) -> None:
+    response = logged_in(User.objects.get(email="manager@example.com")).get(f"/{query}")
+    response = logged_in(User.objects.get(email="manager@example.com")).get(response["Location"])
+    reps = response.context["data"].reps
+    decided = compute(["won_count", "lost_count"], then, day, by="rep")
+    there = {row.key for row in decided.rows}
+    expected = {
+        r.name: [decided.value("won_count", r.email), decided.value("lost_count", r.email)]
+        for r in reps
+        if r.email in there
+    }
+    assert expected
+    assert any(sum(pair) for pair in expected.values())
+    marks = response.context["figures"]["win_loss"]["data"][2]
+    label = response.context["data"].comparison.label
+    assert marks["name"] == f"Decided, {label}"
+    assert dict(zip(marks["y"], marks["customdata"], strict=True)) == expected
+    assert marks["x"] == [sum(pair) for pair in expected.values()]

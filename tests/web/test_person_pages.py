@@ -42,6 +42,8 @@ def done(engineer: User, kind: str) -> int:
 def test_presales_and_consultants_land_on_their_own_page(email: str) -> None:
     someone = person(email)
     assert logged_in(someone).get("/")["Location"] == f"/dashboard/person/{someone.pk}/"
+    landed = logged_in(someone).get("/?as_of=2026-06-20&period=2026-06")["Location"]
+    assert landed == f"/dashboard/person/{someone.pk}/?as_of=2026-06-20&period=2026-06"
     assert page(someone, someone).status_code == 200
 
 
@@ -156,8 +158,28 @@ def test_a_team_dashboard_links_its_consultants_pages() -> None:
     client: Client = logged_in(services.manager)
     response = client.get(f"/dashboard/team/{services.pk}/?as_of=2026-06-20")
     consultants = User.objects.filter(role=Role.CONSULTANT).order_by("name")
-    assert [p["name"] for p in response.context["people"]] == [c.display_name for c in consultants]
-    assert all(client.get(p["url"]).status_code == 200 for p in response.context["people"])
+    shown = response.context["people"]["shown"]
+    assert [p["name"] for p in shown] == [c.display_name for c in consultants]
+    assert response.context["people"]["total"] == len(shown)
+    assert all(client.get(p["url"]).status_code == 200 for p in shown)
+    assert "The first" not in response.content.decode()
+
+
+def test_a_team_with_more_people_than_the_list_shows_says_how_many_there_are() -> None:
+    services = Team.objects.get(name="Professional Services")
+    assert services.manager is not None
+    before = User.objects.filter(role=Role.CONSULTANT, team=services).count()
+    for n in range(31):
+        User.objects.create_user(
+            email=f"consultant{n:02d}@example.com",
+            name=f"Consultant {n:02d}",
+            role=Role.CONSULTANT,
+            team=services,
+        )
+    response = logged_in(services.manager).get(f"/dashboard/team/{services.pk}/?as_of=2026-06-20")
+    people = response.context["people"]
+    assert (len(people["shown"]), people["total"]) == (30, before + 31)
+    assert f"The first 30 of {before + 31}, by role and name" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def _rate_per_rep(kind: str, per: str) -> Callable[[Measures], float | None]:
     def finish(m: Measures) -> float | None:
         staff = m["staffing"]
         spans = num(staff, "salespeople") * num(staff, per)
-        return ratio(num(m["activities"], f"n_{kind}"), spans)
+        return ratio(num(m["activities"], f"sales_{kind}"), spans)
 
     return finish
 
@@ -123,8 +123,9 @@ LEADING_INDICATOR_RATES = [
         "rate",
         ("activities", "staffing"),
         _rate_per_rep(kind, per),
-        f"A leading indicator: {ActivityType(kind).label.lower()} activities in the period "
-        f"(up to the as-of date) / salespeople in scope / {per} in the period so far "
+        f"A leading indicator: {ActivityType(kind).label.lower()} activities of the "
+        "salespeople in scope in the period (up to the as-of date; those a presales engineer "
+        f"logs for the same call are left out) / salespeople in scope / {per} in the period so far "
         f"({'days / 7' if per == 'weeks' else 'days × 12 / 365'}). A rate, with decimals. "
         "None without salespeople.",
     )

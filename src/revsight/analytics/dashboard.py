@@ -127,6 +127,8 @@ class RepRow:
     email: str
     name: str
     values: dict[str, Value]
+    # Deals won and lost in the comparison period, as of its day (the win/loss chart's marks).
+    compared: dict[str, Value] = field(default_factory=dict)
 
     def __getitem__(self, metric: str) -> Value:
         return self.values[metric]
@@ -375,6 +377,8 @@ class Builder:
             )
             for email in reps.keys
         ]
+        before = self.decided_before()
+        rows = [replace(row, compared=before.get(row.email, {})) for row in rows]
         if self.scope.kind != "rep":
             return _shown_reps(rows), len(reps.keys), []
         board = sorted(rows, key=lambda row: -(row["bookings"] or 0))
@@ -383,6 +387,18 @@ class Builder:
             for r in board
         ]
         return [r for r in rows if r.email == self.key], 1, headline
+
+    def decided_before(self) -> dict[str, dict[str, Value]]:
+        """Each salesperson's deals won and lost in the comparison period, as of its day."""
+        other = self.comparison
+        then = reps_of(self.scope, other.period, members_of(self.scope, other.period))
+        if not then.keys:
+            return {}
+        decided = ["won_count", "lost_count"]
+        result = self.analytics.compute(
+            Query(decided, other.period, other.as_of, "rep", members=then)
+        )
+        return {email: {m: result.value(m, email) for m in decided} for email in then.keys}
 
 
 def _stage_bars(result: Result, key: str) -> list[StageBar]:

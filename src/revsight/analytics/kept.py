@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from revsight import __version__
 from revsight.analytics.replica import source_state
 from revsight.core.models import Organisation
 from revsight.org.models import ActivityStandard, Goal
@@ -41,7 +42,8 @@ def version_stamp() -> str:
 
 
 def _key(name: str) -> str:
-    return "kept:" + hashlib.sha1(f"{name}:{version_stamp()}".encode()).hexdigest()
+    # The release is part of the key: a kept result is a pickled object of this code's classes.
+    return "kept:" + hashlib.sha1(f"{name}:{__version__}:{version_stamp()}".encode()).hexdigest()
 
 
 def kept(name: str, build: Callable[[], T], *, keep_last: bool = False) -> T:
@@ -78,7 +80,7 @@ def _note_cost(name: str, seconds: float) -> None:
 
 
 def _last_key(name: str) -> str:
-    return "kept-last:" + hashlib.sha1(name.encode()).hexdigest()
+    return "kept-last:" + hashlib.sha1(f"{name}:{__version__}".encode()).hexdigest()
 
 
 def cost(name: str) -> float | None:

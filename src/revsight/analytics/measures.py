@@ -392,9 +392,19 @@ def activities_in_period(ctx: Context) -> ir.Table:
 
 
 def activities(ctx: Context) -> ir.Table:
-    joined = ctx.by_member(activities_in_period(ctx), "owner_id")
+    """Activities by type (`n_<type>`), and the salespeople's own (`sales_<type>`): a presales
+    engineer who logs the call they joined does not raise the salespeople's rates."""
+    users = ctx.fact("users").select(user_id="id", role="role")
+    dated = activities_in_period(ctx)
+    dated = dated.left_join(users, dated.owner_id == users.user_id)
+    joined = ctx.by_member(dated, "owner_id")
+    selling = joined.role == "salesperson"
     counts = {f"n_{kind}": (joined.type == kind).ifelse(1, 0).sum() for kind in ACTIVITY_TYPES}
-    return joined.group_by(["span", "key"]).aggregate(n_all=joined.count(), **counts)
+    sales = {
+        f"sales_{kind}": ((joined.type == kind) & selling).ifelse(1, 0).sum()
+        for kind in ACTIVITY_TYPES
+    }
+    return joined.group_by(["span", "key"]).aggregate(n_all=joined.count(), **counts, **sales)
 
 
 def supported_deals(ctx: Context) -> ir.Table:

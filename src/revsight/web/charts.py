@@ -192,8 +192,29 @@ def coverage(
     )
 
 
-def win_loss(reps: list[RepRow], links: list[tuple[str, str]]) -> dict[str, Any]:
+def win_loss(
+    reps: list[RepRow], links: list[tuple[str, str]], compared_label: str = ""
+) -> dict[str, Any]:
     names = [r.name for r in reps]
+    before = [_decided(r.compared) for r in reps]
+    marks = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": f"Decided, {compared_label}",
+            "y": [r.name for r, then in zip(reps, before, strict=True) if then is not None],
+            "x": [then[0] + then[1] for then in before if then is not None],
+            "customdata": [list(then) for then in before if then is not None],
+            "marker": {"symbol": "line-ns-open", "size": 22, "line": {"width": 3}, "color": INK},
+            "hovertemplate": f"%{{y}}, {compared_label}: %{{customdata[0]}} won, "
+            "%{customdata[1]} lost<extra></extra>",
+        }
+    ]
+    most = max(
+        [(r["won_count"] or 0) + (r["lost_count"] or 0) for r in reps]
+        + [won + lost for won, lost in (b for b in before if b is not None)]
+        or [0]
+    )
     return figure(
         data=[
             {
@@ -216,18 +237,24 @@ def win_loss(reps: list[RepRow], links: list[tuple[str, str]]) -> dict[str, Any]
                 "customdata": [lost for _, lost in links],
                 "hovertemplate": "%{y}: %{x} lost<extra></extra>",
             },
+            *(marks if compared_label and any(b is not None for b in before) else []),
         ],
         layout=layout(
             barmode="stack",
             height=max(240, 34 * len(reps) + 110),
-            xaxis=count_axis(
-                "deals", max([(r["won_count"] or 0) + (r["lost_count"] or 0) for r in reps] or [0])
-            ),
+            xaxis=count_axis("deals", most),
             yaxis={"automargin": True, "autorange": "reversed"},
             legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
             margin={"l": 56, "r": 16, "t": 36, "b": 48},
         ),
     )
+
+
+def _decided(values: dict[str, Any]) -> tuple[int, int] | None:
+    """(won, lost) in the comparison period, or None when the salesperson was not there."""
+    if not values:
+        return None
+    return int(values.get("won_count") or 0), int(values.get("lost_count") or 0)
 
 
 def forecast_bias(reps: list[RepRow]) -> dict[str, Any]:

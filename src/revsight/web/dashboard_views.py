@@ -59,7 +59,9 @@ def landing(request: HttpRequest) -> HttpResponse:
     scope = landing_scope(_user(request))
     if scope is None:
         return redirect("organisation")
-    return redirect(dashboard_url(scope))
+    # The landing page is a shareable address too: `/?as_of=…&period=…` keeps its day and period.
+    query = request.GET.urlencode()
+    return redirect(dashboard_url(scope) + (f"?{query}" if query else ""))
 
 
 @login_required
@@ -138,7 +140,9 @@ def _figures(data: Dashboard, scope: Scope, as_of: date) -> dict[str, Any]:
             + [link("pipeline", window=w.days) for w in data.windows],
         ),
         "win_loss": charts.win_loss(
-            reps, [(link("won", owner=r.email), link("lost", owner=r.email)) for r in reps]
+            reps,
+            [(link("won", owner=r.email), link("lost", owner=r.email)) for r in reps],
+            data.comparison.label,
         ),
         "bias": charts.forecast_bias(reps),
         "activity": charts.activity_heatmap(
@@ -248,18 +252,20 @@ def tiles(figures: list[Figure], scope: Scope, period_id: str, as_of: date) -> l
     ]
 
 
-def people_pages(viewer: User, scope: Scope) -> list[dict[str, str]]:
+def people_pages(viewer: User, scope: Scope) -> dict[str, Any]:
     """The presales engineers and consultants of a team (with its sub-teams), or of the
-    company, whom the viewer may see, each with the address of their page."""
+    company, whom the viewer may see, each with the address of their page: the first
+    `MAX_PEOPLE` by role and name, and how many there are in all."""
     if scope.kind not in ("team", "company"):
-        return []
+        return {"shown": [], "total": 0}
     found = visibility.scope(viewer, User.objects.filter(role__in=PERSON_ROLES, is_active=True))
     if scope.team is not None:
         found = found.filter(team_id__in=TeamTree.load().under({scope.team.pk}))
-    return [
+    shown = [
         {"name": person.display_name, "role": person.get_role_display(), "url": person_url(person)}
         for person in found.order_by("role", "name", "email")[:MAX_PEOPLE]
     ]
+    return {"shown": shown, "total": found.count() if len(shown) == MAX_PEOPLE else len(shown)}
 
 
 def person_url(person: User) -> str:
