@@ -161,6 +161,8 @@ def backtest_command(months: int, as_of: date | None, fmt: str) -> None:
             _share(row["wape"]),
             "—" if row["bias"] is None else f"{row['bias']:+.0%}",
             _share(row["within_10pct"]),
+            _share(row["p10_p90_coverage"]),
+            str(len(row["skipped"])),
         ]
         for row in methods
     ]
@@ -169,7 +171,9 @@ def backtest_command(months: int, as_of: date | None, fmt: str) -> None:
         if origins
         else "No origin has a finished target period yet.\n"
     )
-    click.echo(grid(["method", "horizon", "n", "WAPE", "bias", "within 10%"], lines, 2))
+    headings = ["method", "horizon", "n", "WAPE", "bias", "within 10%", "P10–P90", "skipped"]
+    click.echo(grid(headings, lines, 2))
+    _echo_skipped(methods)
     statistical = next(
         (r for r in methods if r["method"] == "statistical" and r["horizon"] == "month"), None
     )
@@ -185,6 +189,22 @@ def backtest_command(months: int, as_of: date | None, fmt: str) -> None:
             for row in statistical["reliability"]
         ]
         click.echo(grid(["chance given", "deals", "mean chance", "share won"], bands))
+
+
+def _echo_skipped(methods: list[dict[str, Any]]) -> None:
+    """Why each method did not forecast at some origins: each reason once, with its origins."""
+    lines = []
+    for row in methods:
+        reasons: dict[str, list[str]] = {}
+        for skip in row["skipped"]:
+            reasons.setdefault(skip["reason"], []).append(skip["origin"][:7])
+        lines += [
+            f"{row['method']} {row['horizon']}: {reason} ({', '.join(months)})"
+            for reason, months in reasons.items()
+        ]
+    if lines:
+        click.echo("\nNot forecast\n")
+        click.echo("\n".join(lines))
 
 
 TEAM = click.option("--team", help="A team's name. Default: the whole company.")

@@ -143,15 +143,22 @@ def _leads(
     return error == 0 or beta[-1] / error >= MIN_T
 
 
-def fit(series: Series, origin: int, min_lag: int) -> Model | None:
-    """Choose and fit the terms on target months complete before the origin."""
+def training_months(series: Series, origin: int, min_lag: int) -> list[int]:
+    """The target months complete before the origin that the model can learn from: bookings
+    per ramped rep known, and every indicator known at each lag tried."""
     lags = range(min_lag, min_lag + EXTRA_LAGS + 1)
-    months = [
+    return [
         m
         for m in range(series.first, origin)
         if series.bookings_per_rep(m) is not None
         and all(series.per_rep(k, m - lag) is not None for k in INDICATORS for lag in lags)
     ]
+
+
+def fit(series: Series, origin: int, min_lag: int) -> Model | None:
+    """Choose and fit the terms on target months complete before the origin."""
+    lags = range(min_lag, min_lag + EXTRA_LAGS + 1)
+    months = training_months(series, origin, min_lag)
     if len(months) < MIN_MONTHS:
         return None
     y = np.array([series.bookings_per_rep(m) or 0.0 for m in months])

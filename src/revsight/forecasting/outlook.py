@@ -214,7 +214,7 @@ def _statistical(result: Outlook, history: History, target: Period) -> None:
         deals,
         result.as_of,
         target,
-        seed=result.as_of.toordinal(),
+        seed=history.seed(result.as_of, result.period.id),
         stage_rank=history.stage_rank,
         quota=still_needed if still_needed and still_needed > 0 else None,
         residuals=history.residuals,

@@ -226,6 +226,7 @@ def backtest_rows(backtest: dict[str, Any] | None) -> list[dict[str, Any]]:
         | {
             "name": METHOD_NAMES.get(row["method"], row["method"]),
             "horizon_name": HORIZON_NAMES.get(row["horizon"], row["horizon"]),
+            "not_forecast": not_forecast(row.get("skipped", [])),
         }
         for row in backtest["rows"]
     ]
@@ -238,6 +239,18 @@ def backtest_rows(backtest: dict[str, Any] | None) -> list[dict[str, Any]]:
             row["wape"] or 0,
         ),
     )
+
+
+def not_forecast(skipped: list[dict[str, str]]) -> list[str]:
+    """Why a method did not forecast at some origins, one line per reason with its months:
+    "2 months (2025-11, 2025-12): no forecast submissions for this month before this origin"."""
+    months: dict[str, list[str]] = {}
+    for skip in skipped:
+        months.setdefault(skip["reason"], []).append(skip["origin"][:7])
+    return [
+        f"{len(found)} month{'s' if len(found) > 1 else ''} ({', '.join(found)}): {reason}"
+        for reason, found in months.items()
+    ]
 
 
 def outlook_for(scope: Scope, period: periods.Period, today: date) -> Outlook:

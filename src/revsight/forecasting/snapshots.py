@@ -18,7 +18,7 @@ from revsight.analytics.scopes import membership
 from revsight.core import audit
 from revsight.core.periods import Period
 from revsight.crm.models import PipelineSnapshot
-from revsight.forecasting.backtest import open_deals
+from revsight.forecasting.history import open_deals
 
 
 @dataclass(frozen=True)
