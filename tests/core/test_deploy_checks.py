@@ -32,6 +32,13 @@ PRODUCTION = {
 SMTP = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
 
 
+@pytest.fixture(autouse=True)
+def _no_async_unsafe_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser tests' Playwright fixture allows the ORM beside its event loop for the rest of
+    their worker's session; Django rightly reports that setting (async.E001) in a deployment."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def deploy_problems(settings: Any, **changed: Any) -> set[str]:
     for name, value in {**PRODUCTION, **changed}.items():
         setattr(settings, name, value)
