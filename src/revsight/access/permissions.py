@@ -174,6 +174,4 @@ def may_pause_deal(actor: Any, owner: User) -> bool:
     the owner's team (or a team above it), executives and administrators."""
     if not (actor.is_authenticated and actor.is_active):
         return False
-    if actor.sees_everything or actor.pk == owner.pk:
-        return True
-    return owner.team_id is not None and owner.team_id in visibility.managed_team_ids(actor)
+    return bool(actor.pk == owner.pk or may_target_user(actor, owner))

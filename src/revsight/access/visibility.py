@@ -48,6 +48,14 @@ def managed_team_ids(viewer: User) -> set[int]:
     return TeamTree.load().under(managed) if managed else set()
 
 
+def managed_teams(viewer: User) -> QuerySet[Team]:
+    """The teams the viewer may open as a team: every team for those who see everything, else
+    the ones they manage with their sub-teams."""
+    if viewer.sees_everything:
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=managed_team_ids(viewer))
+
+
 def visible_user_ids(viewer: User) -> set[int] | None:
     """Ids of the people whose records the viewer sees; None means everyone."""
     if not viewer.is_authenticated or not viewer.is_active:

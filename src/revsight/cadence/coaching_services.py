@@ -78,20 +78,10 @@ def person_by_email(email: str, field: str) -> User:
 
 def day(field: str, raw: Any, required: bool = True) -> date | None:
     """A date as typed (`2026-03-31`) or given; blank is None unless `required`."""
-    if isinstance(raw, date):
-        return periods.check_day(field, raw)
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        if required:
-            raise InvalidInput(field, "", "is required (a date such as 2026-03-31)")
-        return None
-    try:
-        parsed = date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field, text, "must be a date such as 2026-03-31") from None
-    if len(text) != 10:
-        raise InvalidInput(field, text, "must be a date such as 2026-03-31")
-    return periods.check_day(field, parsed)
+    parsed = periods.parse_day(field, raw)
+    if parsed is None and required:
+        raise InvalidInput(field, "", "is required (a date such as 2026-03-31)")
+    return parsed
 
 
 def _text(field: str, raw: Any, limit: int) -> str:

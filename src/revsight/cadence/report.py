@@ -4,7 +4,6 @@ their trend over the last weeks — all from one load of history (`history.load`
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,7 +17,7 @@ from revsight.cadence import history
 from revsight.cadence.discipline import Finding, Judge, expected_days
 from revsight.cadence.parameters import Parameters
 from revsight.cadence.rules import BY_ID, RULE_IDS, Rule
-from revsight.core.errors import InvalidInput, NotFound
+from revsight.core.errors import InvalidInput, NotFound, name_hint
 from revsight.core.models import Organisation
 from revsight.crm.models import Activity, Opportunity
 from revsight.org.models import Team, TeamTree, User
@@ -54,13 +53,6 @@ def audience(viewer: User | None, user: User | None = None, team: Team | None = 
     return Audience(None if chosen is None else frozenset(chosen), label, user, team)
 
 
-def _hint(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=3)
-    if close:
-        return f"did you mean {' or '.join(repr(c) for c in close)}?"
-    return f"known: {', '.join(known[:10]) or 'none'}{' …' if len(known) > 10 else ''}"
-
-
 def named_audience(viewer: User | None, email: str | None, team_name: str | None) -> Audience:
     """The audience the command line and the API name: a person by email, a team by name.
     Names the viewer may not see are refused like names that do not exist."""
@@ -73,20 +65,14 @@ def named_audience(viewer: User | None, email: str | None, team_name: str | None
             raise InvalidInput("user", email, "is not a person" + (" you see" if viewer else ""))
         return audience(viewer, user=user)
     if team_name:
-        teams = Team.objects.all() if viewer is None else _managed(viewer)
+        teams = Team.objects.all() if viewer is None else visibility.managed_teams(viewer)
         team = teams.filter(name__iexact=team_name.strip()).first()
         if team is None:
             known = list(teams.order_by("name").values_list("name", flat=True))
             what = "a team you manage" if viewer else "a team"
-            raise InvalidInput("team", team_name, f"is not {what} ({_hint(team_name, known)})")
+            raise InvalidInput("team", team_name, f"is not {what} ({name_hint(team_name, known)})")
         return audience(viewer, team=team)
     return audience(viewer)
-
-
-def _managed(viewer: User) -> Any:
-    if viewer.sees_everything:
-        return Team.objects.all()
-    return Team.objects.filter(pk__in=visibility.managed_team_ids(viewer))
 
 
 def audience_by_id(viewer: User, user_id: int | None, team_id: int | None) -> Audience:
@@ -97,7 +83,7 @@ def audience_by_id(viewer: User, user_id: int | None, team_id: int | None) -> Au
             raise NotFound("No such person.")
         return audience(viewer, user=user)
     if team_id is not None:
-        team = _managed(viewer).filter(pk=team_id).first()
+        team = visibility.managed_teams(viewer).filter(pk=team_id).first()
         if team is None:
             raise NotFound("No such team.")
         return audience(viewer, team=team)

@@ -52,17 +52,9 @@ def _may_pause(actor: User | None, deal: Opportunity) -> None:
 
 
 def _resume_day(raw: Any, today: date) -> date:
-    if isinstance(raw, date):
-        day = raw
-    else:
-        text = str(raw or "").strip()
-        if not text:
-            raise InvalidInput("resume_on", "", "is required: the day the deal is judged again")
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise InvalidInput("resume_on", text, "must be a date such as 2026-07-31") from None
-    periods.check_day("resume_on", day)
+    day = periods.parse_day("resume_on", raw, "2026-07-31")
+    if day is None:
+        raise InvalidInput("resume_on", "", "is required: the day the deal is judged again")
     if day <= today:
         raise InvalidInput("resume_on", day.isoformat(), f"must be after today ({today})")
     if day > today + timedelta(days=LONGEST_PAUSE):

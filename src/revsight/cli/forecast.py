@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from datetime import date, datetime
 from typing import Any
@@ -11,7 +10,7 @@ import click
 
 from revsight.cli.base import as_of_option, by_option, format_option, needs_database, today_or
 from revsight.cli.progress import progress_bar
-from revsight.core.errors import InvalidInput
+from revsight.core.errors import InvalidInput, name_hint
 
 
 @click.group("forecast")
@@ -217,13 +216,7 @@ def _scope(team: str | None, period: Any) -> Any:
         return membership("company", period)
     teams = membership("team", period)
     if team not in teams.keys:
-        close = difflib.get_close_matches(team, teams.keys, n=3)
-        if close:
-            hint = f"did you mean {' or '.join(repr(c) for c in close)}?"
-        else:
-            shown = teams.keys[:10]
-            more = f" and {len(teams.keys) - 10} more" if len(teams.keys) > 10 else ""
-            hint = f"teams: {', '.join(shown) or 'none'}{more}"
+        hint = name_hint(team, teams.keys, "teams")
         raise InvalidInput("team", team, f"is not a team ({hint})")
     return narrowed(teams, [team])
 

@@ -8,6 +8,7 @@ and, for the API, `{"error": {"code", "message", "fields": [{"path", "message"}]
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +68,15 @@ class InvalidInput(RevsightError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+def name_hint(name: str, known: Sequence[str], listing: str = "known") -> str:
+    """What to say of a name that matches nothing: the close ones, or the first known names."""
+    close = difflib.get_close_matches(name, list(known), n=3)
+    if close:
+        return f"did you mean {' or '.join(repr(c) for c in close)}?"
+    more = f" and {len(known) - 10} more" if len(known) > 10 else ""
+    return f"{listing}: {', '.join(known[:10]) or 'none'}{more}"
 
 
 class NotAllowed(RevsightError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from revsight.core.errors import InvalidInput
 
@@ -87,6 +88,23 @@ def check_day(field: str, day: date) -> date:
             field, day.isoformat(), f"must be a day from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
         )
     return day
+
+
+def parse_day(field: str, raw: Any, example: str = "2026-03-31") -> date | None:
+    """A day as typed (`2026-03-31`, nothing else) or given, checked by `check_day`; None when
+    blank (the caller says whether it may be)."""
+    if isinstance(raw, date):
+        return check_day(field, raw)
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    try:
+        parsed = date.fromisoformat(text)
+    except ValueError:
+        parsed = None
+    if parsed is None or len(text) != 10:
+        raise InvalidInput(field, text, f"must be a date such as {example}")
+    return check_day(field, parsed)
 
 
 def parse(period_id: str, as_of: date, fiscal_start_month: int = 1) -> Period:

@@ -25,7 +25,7 @@ from revsight.cadence.models import CoachingEntry, CoachingKind
 from revsight.core import clock
 from revsight.core.errors import InvalidInput, NotFound
 from revsight.core.periods import Period, add_months, containing
-from revsight.org.models import Role, Team, User
+from revsight.org.models import Role, User
 from revsight.web.forms import CoachingEntryForm, CoachingMonthForm, CoachingReplyForm, read
 
 SCHEDULED = {"yes": True, "no": False}
@@ -61,9 +61,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
     if not visibility.is_manager_or_above(viewer):
         return redirect(person_url(viewer.pk, period))
     data = coaching.team_month(viewer, period, today, asked["team"])
-    teams = visibility.scope(viewer, Team.objects.order_by("name"))
-    if not viewer.sees_everything:
-        teams = teams.filter(pk__in=visibility.managed_team_ids(viewer))
+    teams = visibility.scope(viewer, visibility.managed_teams(viewer).order_by("name"))
     return render(
         request,
         "web/coaching/team.html",

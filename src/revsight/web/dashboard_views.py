@@ -40,7 +40,7 @@ from revsight.core import clock, periods
 from revsight.core.models import Organisation
 from revsight.crm.models import ActivityType, Stage
 from revsight.jobs.models import State
-from revsight.org.models import Team, TeamTree, User
+from revsight.org.models import TeamTree, User
 from revsight.routine import pages
 from revsight.web import charts, dashboard_nav, hints, inputs, record_rows, setup_views
 from revsight.web.back import back_to
@@ -281,9 +281,7 @@ def _switcher(viewer: User, current: Scope) -> list[dict[str, Any]]:
     options: list[dict[str, Any]] = []
     if viewer.sees_everything:
         options.append({"label": "Company", "url": reverse("dashboard-company")})
-        teams = Team.objects.order_by("name")
-    else:
-        teams = Team.objects.filter(pk__in=visibility.managed_team_ids(viewer)).order_by("name")
+    teams = visibility.managed_teams(viewer).order_by("name")
     options += [
         {"label": team.name, "url": reverse("dashboard-team", args=[team.pk])} for team in teams
     ]

@@ -18,7 +18,7 @@ from revsight.cadence.report import Report, audience, audience_by_id, discipline
 from revsight.cadence.rules import RULES
 from revsight.core.errors import Conflict, InvalidInput
 from revsight.crm.models import Opportunity, StageChange
-from revsight.org.models import Role, Team, User
+from revsight.org.models import Role, User
 from revsight.web import inputs
 from revsight.web.charts import figure, layout
 from revsight.web.forms import read
@@ -72,9 +72,7 @@ def trend_chart(report: Report) -> dict[str, Any]:
 
 def _choices(viewer: User) -> dict[str, Any]:
     """The teams and people whose discipline the viewer may open."""
-    teams = Team.objects.order_by("name")
-    if not viewer.sees_everything:
-        teams = teams.filter(pk__in=visibility.managed_team_ids(viewer))
+    teams = visibility.managed_teams(viewer).order_by("name")
     people = visibility.scope(viewer, User.objects.filter(role=Role.SALESPERSON, is_active=True))
     return {"teams": list(teams), "people": list(people.order_by("name", "email"))}
 

@@ -33,7 +33,6 @@ from revsight.org.models import (
     GoalScope,
     Quota,
     Role,
-    Team,
     User,
 )
 from revsight.routine import schedules as routine_schedules
@@ -343,9 +342,7 @@ def goals(request: HttpRequest) -> HttpResponse:
             error = exc
     chosen = GoalFilterForm(request.GET).chosen()
     shown = visibility.scope(actor, Goal.objects.filter(**chosen)).select_related("team", "user")
-    teams = Team.objects.order_by("name")
-    if not actor.sees_everything:
-        teams = teams.filter(pk__in=visibility.managed_team_ids(actor))
+    teams = visibility.managed_teams(actor).order_by("name")
     people = visibility.scope(actor, User.objects.filter(role=Role.SALESPERSON)).order_by("name")
     return _render(
         request,
