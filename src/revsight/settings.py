@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "revsight.importers",
     "revsight.jobs",
     "revsight.cadence",
+    "revsight.planning",
     "revsight.routine",
     "revsight.web",
     "axes",

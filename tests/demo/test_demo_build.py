@@ -21,13 +21,18 @@ AS_OF = date(2026, 6, 30)
 
 
 def fingerprint() -> str:
-    """A hash of every row the demo writes (the audit log's timestamps aside)."""
+    """A hash of every row the demo writes, less when each was written: the audit log and the
+    fields Django stamps with the clock (a saved scenario's created_at and updated_at)."""
     digest = hashlib.sha256()
     for label in DEMO_MODELS:
         if label == "core.AuditEntry":
             continue
         model = apps.get_model(label)
-        fields = [f.attname for f in model._meta.concrete_fields]
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        ]
         for row in model.objects.order_by("pk").values_list(*fields):
             digest.update(repr(row).encode())
     return digest.hexdigest()

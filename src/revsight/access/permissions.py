@@ -57,6 +57,21 @@ def may_open_coaching(actor: Any) -> bool:
     )
 
 
+def may_plan(actor: Any, team: Team | None = None) -> bool:
+    """Capacity plans: executives and administrators for the company or any team, a manager
+    for the teams they manage."""
+    if not (actor.is_authenticated and visibility.is_manager_or_above(actor)):
+        return False
+    if team is None:
+        return bool(actor.sees_everything)
+    return may_target_team(actor, team)
+
+
+def may_open_planning(actor: Any) -> bool:
+    """The planning pages: whoever plans the company or manages a team."""
+    return bool(actor.is_authenticated and visibility.is_manager_or_above(actor))
+
+
 def may_import(actor: Any) -> bool:
     """Imports through the web: managers and administrators."""
     return bool(

@@ -19,6 +19,7 @@ from revsight.cli import (
     imports,
     jobs,
     metrics,
+    plan,
     setup,
     tokens,
 )
@@ -47,6 +48,7 @@ for _command in (
     imports.template,
     forecast.forecast_group,
     coaching.coaching_group,
+    plan.plan_group,
     accounts.unlock,
     backups.backup,
     backups.restore,

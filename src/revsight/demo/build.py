@@ -15,7 +15,7 @@ from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
 from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import mark_all_changed
-from revsight.demo import bulk, discipline_cases
+from revsight.demo import bulk, discipline_cases, planning_example
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.demo.profiles import PROFILES
 from revsight.demo.records import Records
@@ -24,6 +24,7 @@ from revsight.org.models import User
 
 # Tables the demo fills, children first, so they can be emptied in this order.
 DEMO_MODELS = [
+    "planning.CapacityScenario",
     "cadence.CoachingReply",
     "cadence.CoachingEntry",
     "cadence.CoachingTarget",
@@ -89,10 +90,16 @@ def ensure_no_real_data() -> None:
 
 
 def _empty_demo_tables() -> None:
+    """Empty every demo table and restart its ids, so that rows the demo writes through the
+    services (its scenarios) get the same ids in every build of the same seed."""
+    tables = [apps.get_model(label)._meta.db_table for label in DEMO_MODELS]
     with connection.cursor() as cursor:
-        for label in DEMO_MODELS:
-            table = apps.get_model(label)._meta.db_table
+        for table in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+        if connection.vendor == "sqlite":
+            marks = ", ".join(["%s"] * len(tables))
+            cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({marks})", tables)
+    bulk.reset_sequences([apps.get_model(label) for label in DEMO_MODELS])
 
 
 def wipe_demo() -> None:
@@ -155,6 +162,7 @@ def build_demo(
             demo_as_of=as_of,
             demo_scale=scale,
         )
+        planning_example.plant(as_of)
         mark_all_changed()
         # The demo's settings count as made: its setup checklist is complete.
         audit.record("settings.fiscal_year", "Fiscal year starts in month 1 (the demo's)")

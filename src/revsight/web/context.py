@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         may_import,
         may_open_coaching,
         may_open_forecasts,
+        may_open_planning,
         may_set_targets,
     )
     from revsight.analytics.dashboard_scope import landing_scope
@@ -31,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Forecast", reverse("forecast")))
     if may_open_coaching(user):
         items.append(("Coaching", reverse("coaching")))
+    if may_open_planning(user):
+        items.append(("Planning", reverse("planning-capacity")))
     items.append(("Discipline", reverse("discipline")))
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
@@ -59,6 +62,8 @@ def _is_current(label: str, url: str, current: str) -> bool:
         return current.startswith("/coaching/")
     if label == "Settings":
         return current.startswith("/settings/")
+    if label == "Planning":
+        return current.startswith("/planning/")
     if label == "Discipline":  # the deals it links to, too
         return current.startswith(("/discipline/", "/deals/"))
     return current == url
