@@ -81,17 +81,28 @@ def _links_of(html: str, base: str) -> list[str]:
     return [link for link in dict.fromkeys(found) if link]
 
 
+_RECORD_ID = re.compile(r"/\d+(?=/)")
+
+
 def _page_of(link: str) -> str:
     """What makes a link a page of its own. A dashboard computes for 5–15 s the first time:
     its moves in time (period, as-of date, comparison) and its other people and teams are the
     same page drawn from other numbers (test_dashboard_pacing.py, test_dashboards.py and
     test_no_server_errors.py open those), so one of each kind of dashboard is visited per
     role, with the first such link found.
-    Every other link (every list of records behind a number, whatever its period) is its own."""
+    Likewise one page of each kind of record (a deal, a coaching page, an entry's form: the
+    president is shown 102 deals) and one list of records per set of filters, whatever their
+    values (39 pipeline lists behind the president's numbers): deals, coaching pages and
+    lists have tests of their own (tests/cadence/test_pages.py, test_coaching_pages.py,
+    tests/web/test_dashboards.py, test_no_server_errors.py). Every other link is its own page."""
     parts = urlsplit(link)
-    if not parts.path.startswith("/dashboard/"):
-        return link
-    return f"/dashboard/{parts.path.split('/')[2]}/"
+    if parts.path.startswith("/dashboard/"):
+        return f"/dashboard/{parts.path.split('/')[2]}/"
+    path = _RECORD_ID.sub("/<id>", parts.path)
+    if parts.path.startswith("/records/") and parts.query:
+        filters = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&")})
+        return f"{path}?{'&'.join(filters)}"
+    return path if path != parts.path else link
 
 
 def _refused_on_purpose(login: str, url: str, status: int) -> bool:
