@@ -93,6 +93,9 @@ def test_a_stage_bar_opens_its_deals(live_server: Any, page: Any) -> None:
     page.wait_for_url(f"{live_server.url}/dashboard/**")
     page.goto(f"{page.url}?period=quarter&as_of={AS_OF}")
     page.wait_for_selector('[data-figure="fig-stages"].drawn')
+    # The mouse clicks where the bar is on screen: bring the chart into the viewport first
+    # (how far down it sits depends on how many lines the navigation takes).
+    page.locator('[data-figure="fig-stages"]').scroll_into_view_if_needed()
     bars = page.locator('[data-figure="fig-stages"] .point path')
     boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
     tallest = max((box for box in boxes if box), key=lambda box: box["height"])

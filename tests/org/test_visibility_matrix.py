@@ -28,6 +28,7 @@ from revsight.crm.models import (
 )
 from revsight.jobs.models import Job
 from revsight.org.models import Goal, Quota
+from revsight.planning.models import CapacityScenario, Contest
 from tests.people import Cast
 
 EVERYONE = {
@@ -73,6 +74,11 @@ EXPECTED = {
     "coaching_entry": EAST_REP_CHAIN,
     "coaching_reply": EAST_REP_CHAIN,
     "coaching_target": EAST_REP_CHAIN,
+    "company_scenario": EXECUTIVES,
+    "east_scenario": {"president", "admin", "vp", "east_manager"},
+    "company_contest": EVERYONE,
+    "east_contest": EAST_TEAM_VIEWERS,
+    "east_west_contest": EAST_TEAM_VIEWERS | {"west_manager", "west_rep"},
 }
 
 
@@ -90,6 +96,15 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         close_date=date(2026, 3, 31),
     )
     day = date(2026, 2, 2)
+    contests = [
+        Contest.objects.create(name=name, metric="bookings", period="2026-Q1", team=team)
+        for name, team in (("Company", None), ("East", cast.east))
+    ]
+    among = Contest.objects.create(
+        name="East vs West", metric="bookings", period="2026-Q1", competitors="teams"
+    )
+    among.teams.set([cast.east, cast.west])
+    plan = {"objectives": "2026-Q2=100000", "quota": "50000"}
     coached = CoachingEntry.objects.create(
         salesperson=rep, coach=cast.east_manager, date=day, kind="joint_call"
     )
@@ -140,6 +155,15 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         "coaching_entry": coached,
         "coaching_reply": CoachingReply.objects.create(entry=coached, author=rep, text="Noted"),
         "coaching_target": CoachingTarget.objects.create(salesperson=rep, joint_calls_per_month=3),
+        "company_scenario": CapacityScenario.objects.create(
+            name="Company plan", as_of=day, parameters=plan
+        ),
+        "east_scenario": CapacityScenario.objects.create(
+            name="East plan", as_of=day, team=cast.east, parameters=plan
+        ),
+        "company_contest": contests[0],
+        "east_contest": contests[1],
+        "east_west_contest": among,
     }
 
 

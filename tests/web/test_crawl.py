@@ -17,7 +17,7 @@ from django.test import Client
 
 from revsight.org.models import Team, User
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.crawl]
 
 # The demo's login for every role (docs/demo.md), the VP of Sales (an executive who manages
 # teams) and the head of professional services (a manager of no sales team).

@@ -90,7 +90,9 @@ def split_values(split: str | None) -> list[str | None]:
 Cell = tuple[str, str, str | None]  # metric, key, split value
 
 
-def _values(ctx: Context, metrics: list[Metric], splits: list[str | None]) -> list[dict[Cell, Any]]:
+def span_values(
+    ctx: Context, metrics: list[Metric], splits: list[str | None]
+) -> list[dict[Cell, Any]]:
     """Each metric per key and split value, for each span of the context in order."""
     values: list[dict[Cell, Any]] = [{} for _ in ctx.spans]
     for metric in metrics:
@@ -193,7 +195,7 @@ def compute_query(query: Query, runner: Engine) -> Result:
     context = Context(
         runner, period, as_of, members, org.time_zone, fiscal, split, org.pacing, tuple(earlier)
     )
-    values, *earlier_values = _values(context, metrics, splits)
+    values, *earlier_values = span_values(context, metrics, splits)
     goals = _goals(metrics, members, period.id)
     result = Result(as_of, runner.name, period, by, metrics, members, split, trend_periods=earlier)
     for metric in metrics:

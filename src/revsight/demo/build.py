@@ -24,6 +24,8 @@ from revsight.org.models import User
 
 # Tables the demo fills, children first, so they can be emptied in this order.
 DEMO_MODELS = [
+    "planning.Contest_teams",
+    "planning.Contest",
     "planning.CapacityScenario",
     "cadence.CoachingReply",
     "cadence.CoachingEntry",
@@ -163,6 +165,7 @@ def build_demo(
             demo_scale=scale,
         )
         planning_example.plant(as_of)
+        planning_example.plant_contests(as_of)
         mark_all_changed()
         # The demo's settings count as made: its setup checklist is complete.
         audit.record("settings.fiscal_year", "Fiscal year starts in month 1 (the demo's)")

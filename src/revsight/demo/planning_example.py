@@ -42,3 +42,66 @@ def plant(as_of: date) -> None:
         text["attrition"] = text["attrition"] or "20%"
         text["objectives"] = _objectives(text, day)
         services.save_scenario(None, name, text, day, None)
+
+
+def plant_contests(as_of: date) -> None:
+    """A year of contests around the as-of date: the quarter's bookings (running), a race to
+    a month's quota this quarter, last month's win-rate improvement among the sales teams
+    (decided), and next quarter's activity push for the first sales team (planned)."""
+    from revsight.org.models import Role, Team, TeamTree
+    from revsight.planning import contest_services
+
+    quarter = periods.containing("quarter", as_of)
+    last_month = periods.containing("month", periods.add_months(as_of, -1))
+    following = periods.following(quarter)
+    quota = suggested(as_of, None)["quota"]
+    tree = TeamTree.load()
+    selling = sorted(
+        {
+            t.pk: t
+            for t in Team.objects.filter(members__role=Role.SALESPERSON)
+            if not tree.children.get(t.pk)
+        }.values(),
+        key=lambda t: t.name,
+    )
+    contests: list[dict[str, object]] = [
+        {
+            "name": f"Top bookings {quarter.id}",
+            "metric": "bookings",
+            "period": quarter.id,
+            "prize": "Two extra days of holiday",
+        },
+    ]
+    if quota:
+        contests.append(
+            {
+                "name": f"First to a month's quota, {quarter.id}",
+                "metric": "bookings",
+                "period": quarter.id,
+                "rule": "first_to",
+                "threshold": quota,
+                "prize": "Dinner for two",
+            }
+        )
+    if len(selling) >= 2:
+        contests.append(
+            {
+                "name": f"Win-rate lift {last_month.id}",
+                "metric": "win_rate",
+                "period": last_month.id,
+                "rule": "improvement",
+                "competitors": "teams",
+                "teams": selling,
+                "prize": "Team lunch",
+            }
+        )
+        contests.append(
+            {
+                "name": f"{selling[0].name} activity push {following.id}",
+                "metric": "activity_count",
+                "period": following.id,
+                "team": selling[0],
+            }
+        )
+    for text in contests:
+        contest_services.save(None, text)

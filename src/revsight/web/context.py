@@ -34,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Coaching", reverse("coaching")))
     if may_open_planning(user):
         items.append(("Planning", reverse("planning-capacity")))
+    items.append(("Contests", reverse("contests")))
     items.append(("Discipline", reverse("discipline")))
     items.append(("Organisation", reverse("organisation")))
     if may_import(user):
@@ -62,6 +63,8 @@ def _is_current(label: str, url: str, current: str) -> bool:
         return current.startswith("/coaching/")
     if label == "Settings":
         return current.startswith("/settings/")
+    if label == "Contests":
+        return current.startswith("/contests/")
     if label == "Planning":
         return current.startswith("/planning/")
     if label == "Discipline":  # the deals it links to, too

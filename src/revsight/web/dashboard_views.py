@@ -42,7 +42,15 @@ from revsight.crm.models import ActivityType, Stage
 from revsight.jobs.models import State
 from revsight.org.models import TeamTree, User
 from revsight.routine import pages
-from revsight.web import charts, dashboard_nav, hints, inputs, record_rows, setup_views
+from revsight.web import (
+    charts,
+    contest_views,
+    dashboard_nav,
+    hints,
+    inputs,
+    record_rows,
+    setup_views,
+)
 from revsight.web.back import back_to
 from revsight.web.forms import DashboardForm, RecordsForm
 from revsight.web.jobs import status_context
@@ -237,6 +245,9 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
             "coaching": dashboard_panel(
                 viewer, scope.kind, scope.team.pk if scope.team else None, as_of
             ),
+            "contests": contest_views.dashboard_panel(viewer, scope.user, as_of)
+            if scope.kind == "rep" and scope.user
+            else [],
             "hints": hints.empty_states(
                 viewer, data, Organisation.current().fiscal_year_start_month
             ),

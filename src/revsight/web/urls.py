@@ -3,6 +3,7 @@ from django.urls import path
 
 from revsight.web import (
     coaching_views,
+    contest_views,
     dashboard_views,
     discipline_settings,
     discipline_views,
@@ -41,6 +42,10 @@ urlpatterns = [
         name="planning-scenario",
     ),
     path("planning/capacity/compare/", planning_views.compare_page, name="planning-compare"),
+    path("contests/", contest_views.calendar_page, name="contests"),
+    path("contests/new/", contest_views.new_contest_page, name="contest-new"),
+    path("contests/<int:contest_id>/", contest_views.contest_page, name="contest"),
+    path("contests/<int:contest_id>/edit/", contest_views.edit_contest_page, name="contest-edit"),
     path("settings/", settings_views.index, name="settings"),
     path("settings/fiscal-year/", settings_views.fiscal_year, name="settings-fiscal-year"),
     path("settings/stages/", settings_views.stages, name="settings-stages"),
