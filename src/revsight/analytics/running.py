@@ -1,6 +1,5 @@
 """How a metric that builds up through a period (a sum or a count: `Metric.accumulates`)
-grew day by day, and the day each key of a scope first reached a threshold: a contest's
-"first to" rule.
+grew day by day: what a contest's "first to" rule reads the day each reached a threshold from.
 
 Each day from the period's first to its last counted day is a span of its own (the period's
 first day to that day), so every day is computed in the same query, as a trend's periods are
@@ -59,21 +58,3 @@ def daily_values(
         day: {key: found[(metric.id, key, None)] for key in members.keys}
         for day, found in zip(days, by_span, strict=True)
     }
-
-
-def first_reached(
-    metric_id: str,
-    period: Period,
-    as_of: date,
-    members: Membership,
-    threshold: float,
-    engine: Engine | str | None = None,
-) -> dict[str, date | None]:
-    """The first day on which each key's value since the period's start was at least
-    `threshold`; None for a key that has not reached it by the as-of date."""
-    reached: dict[str, date | None] = dict.fromkeys(members.keys)
-    for day, values in sorted(daily_values(metric_id, period, as_of, members, engine).items()):
-        for key, value in values.items():
-            if reached[key] is None and value is not None and value >= threshold:
-                reached[key] = day
-    return reached

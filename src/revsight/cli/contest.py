@@ -61,10 +61,13 @@ def define_command(
     prize: str,
 ) -> None:
     """Define the contest NAME, or change it if it exists."""
+    from revsight.core.errors import NotFound
     from revsight.planning import contest_services
-    from revsight.planning.models import Contest
 
-    existing = Contest.objects.filter(name__iexact=name.strip()).first()
+    try:
+        existing = contest_services.contest_named(None, name)
+    except NotFound:
+        existing = None
     text = {
         "name": name,
         "metric": metric,

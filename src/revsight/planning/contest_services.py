@@ -26,6 +26,7 @@ from revsight.core.errors import InvalidInput, NotAllowed, NotFound
 from revsight.core.models import Organisation
 from revsight.org.models import Team, User
 from revsight.planning.models import Contest
+from revsight.planning.services import team_named
 
 MAX_NAME = 100
 MAX_PRIZE = 200
@@ -111,13 +112,11 @@ def _team(raw: Any) -> Team | None:
     if isinstance(raw, Team) or raw is None:
         return raw
     text = str(raw).strip()
-    if not text:
-        return None
-    found = Team.objects.filter(pk=int(text)).first() if text.isdigit() else None
-    found = found or Team.objects.filter(name__iexact=text).first()
-    if found is None:
-        raise InvalidInput("team", text, "is not the name of a team")
-    return found
+    if text.isdigit():  # the form sends ids
+        found = Team.objects.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    return team_named(text)
 
 
 def _teams(raw: Any) -> tuple[Team, ...]:
@@ -188,16 +187,18 @@ def visible_contests(actor: User | None) -> list[Contest]:
 
 
 def contest(actor: User | None, contest_id: int) -> Contest:
-    found = [c for c in visible_contests(actor) if c.pk == contest_id]
-    if not found:
+    contests = Contest.objects.filter(pk=contest_id)
+    found = (visibility.scope(actor, contests) if actor is not None else contests).first()
+    if found is None:
         raise NotFound(f"No contest has the id {contest_id} (or it is not yours to see).")
-    return found[0]
+    return found
 
 
 def contest_named(actor: User | None, name: str) -> Contest:
-    for found in visible_contests(actor):
-        if found.name.lower() == name.strip().lower():
-            return found
+    contests = Contest.objects.filter(name__iexact=name.strip())
+    found = (visibility.scope(actor, contests) if actor is not None else contests).first()
+    if found is not None:
+        return found
     raise NotFound(f"No contest is named {name!r} (`revsight contest list` lists them).")
 
 
@@ -224,7 +225,7 @@ def save(actor: User | None, text: Mapping[str, Any], contest_id: int | None = N
     _check(actor, definition.team, definition.teams)
     with transaction.atomic():
         found = contest(actor, contest_id) if contest_id is not None else None
-        if found is not None and not may_change(actor, found):
+        if found is not None:
             _check(actor, found.team, tuple(found.teams.all()))
         clash = Contest.objects.filter(name__iexact=definition.name)
         if found is not None:

@@ -28,7 +28,7 @@ from typing import Any
 from revsight.analytics import compute
 from revsight.analytics.catalogue import BY_ID, Metric
 from revsight.analytics.computation import DECIMALS
-from revsight.analytics.running import first_reached
+from revsight.analytics.running import daily_values
 from revsight.analytics.scopes import Membership, membership, narrowed
 from revsight.core import periods
 from revsight.core.models import Organisation
@@ -114,22 +114,35 @@ def _change(metric: Metric, value: Score, previous: Score) -> Score:
 def _entries(
     contest: Contest, metric: Metric, period: periods.Period, as_of: date, members: Membership
 ) -> list[Entry]:
+    if contest.rule == Contest.Rule.FIRST_TO:
+        return _race(contest, metric, period, as_of, members)
     by, trend = _scope(contest), 1 if contest.rule == Contest.Rule.IMPROVEMENT else 0
     result = compute([metric.id], period, as_of, by, trend=trend, members=members)
-    rows = {row.key: row for row in result.rows}
-    reached: dict[str, date | None] = {}
-    if contest.rule == Contest.Rule.FIRST_TO and members.keys:
-        assert contest.threshold is not None
-        reached = first_reached(metric.id, period, as_of, members, float(contest.threshold))
     entries = []
-    for key in members.keys:
-        row, name = rows[key], members.label(key)
+    for row in result.rows:
+        name = members.label(row.key)
         if contest.rule == Contest.Rule.IMPROVEMENT:
             previous = row.trend[0] if row.trend else None
             score = _change(metric, row.value, previous)
-            entries.append(Entry(key, name, score, value=row.value, previous=previous))
+            entries.append(Entry(row.key, name, score, value=row.value, previous=previous))
         else:
-            entries.append(Entry(key, name, row.value, reached_on=reached.get(key)))
+            entries.append(Entry(row.key, name, row.value))
+    return entries
+
+
+def _race(
+    contest: Contest, metric: Metric, period: periods.Period, as_of: date, members: Membership
+) -> list[Entry]:
+    """`first_to`: each key's value day by day; the score is the last day's (the period to
+    the as-of date), the day reached the first on which it met the threshold."""
+    assert contest.threshold is not None
+    threshold = float(contest.threshold)
+    days = sorted(daily_values(metric.id, period, as_of, members).items())
+    entries = []
+    for key in members.keys:
+        reached = next((day for day, values in days if (values[key] or 0) >= threshold), None)
+        score = days[-1][1][key] if days else None
+        entries.append(Entry(key, members.label(key), score, reached_on=reached))
     return entries
 
 
