@@ -69,13 +69,20 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iterator[None]:
     """Results are kept (cached) under the data's version, and tests build different data that
-    can share a version: each test starts and ends with an empty cache. Tests on the demo
-    organisation share what they computed, from module to module, while none of them writes,
-    as people would: every module starts from the same demo, so the same versions."""
+    can share a version: each test starts and ends with an empty cache, and starts with no
+    replica. Tests on the demo organisation share what they computed, from module to module,
+    while none of them writes, as people would: every module starts from the same demo, so
+    the same versions."""
     from django.core.cache import cache
 
     if "demo_org" not in request.fixturenames:
+        # Nor the replica: its freshness is each fact table's change counter and largest id,
+        # and tests that build other rows to the same counts (rolled back, ids reused; or in an
+        # earlier run, in the same data directory) would read the last one's copy.
+        from django.conf import settings
+
         cache.clear()
+        _forget_replica(Path(settings.REVSIGHT_HOME))
         yield
         cache.clear()
         return

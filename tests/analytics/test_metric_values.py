@@ -167,3 +167,24 @@ def test_trend_gives_the_earlier_periods_oldest_first(sales: Cast, engine: str) 
     result = compute(["bookings"], "2026-03", MARCH_END, "company", trend=3, engine=engine)
     assert [p.id for p in result.trend_periods] == ["2025-12", "2026-01", "2026-02"]
     assert result.rows[0].trend == [0.0, 12000.0, 0.0]
+
+
+def test_opportunities_created_count_by_created_date_whatever_became_of_them(
+    sales: Cast, engine: str
+) -> None:
+    metrics = ["opportunities_created", "pipeline_created"]
+    march = values(engine, by="rep", metrics=metrics)
+    february = values(engine, period="2026-02", as_of=date(2026, 2, 28), metrics=metrics)
+    early = values(engine, as_of=date(2026, 3, 3), metrics=metrics)
+
+    # March: Carla's walk-in (won, 8,000) and quiet deal (7,000), Ann's pushed deal (50,000).
+    assert march["opportunities_created", "ann@acme.test"] == 1
+    assert march["pipeline_created", "ann@acme.test"] == 50000.0
+    assert march["opportunities_created", "carla@acme.test"] == 2
+    assert march["pipeline_created", "carla@acme.test"] == 15000.0
+    assert march["opportunities_created", "ben@acme.test"] == 0
+    # February: Globex expansion, the deal Ann lost and Ben's no-decision, all decided since.
+    assert february["opportunities_created", "company"] == 3
+    assert february["pipeline_created", "company"] == 35000.0
+    # On 3 March only the two deals of the 1st had been created.
+    assert early["opportunities_created", "company"] == 2

@@ -19,6 +19,8 @@ AS_OF = date(2026, 4, 15)
         ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
         ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31)),
         ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
+        ("2026-H1", date(2026, 1, 1), date(2026, 6, 30)),
+        ("2026-H2", date(2026, 7, 1), date(2026, 12, 31)),
         ("2026", date(2026, 1, 1), date(2026, 12, 31)),
         ("2026-YTD", date(2026, 1, 1), AS_OF),
         ("2025-YTD", date(2025, 1, 1), date(2025, 12, 31)),
@@ -35,9 +37,14 @@ def test_a_fiscal_year_starting_in_april_moves_quarters_and_years() -> None:
     assert periods.parse("2026", AS_OF, 4).end == date(2027, 3, 31)
     assert periods.containing("quarter", date(2026, 2, 10), 4).id == "2025-Q4"
     assert periods.containing("ytd", date(2026, 5, 2), 4).start == date(2026, 4, 1)
+    assert periods.parse("2026-H2", AS_OF, 4) == periods.Period(
+        "2026-H2", "half", date(2026, 10, 1), date(2027, 3, 31)
+    )
+    assert periods.containing("half", date(2026, 2, 10), 4).id == "2025-H2"
+    assert periods.following(periods.parse("2026-H2", AS_OF, 4), 4).id == "2027-H1"
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-W54", "26-03", "March", "2026-Q5", ""])
+@pytest.mark.parametrize("bad", ["2026-13", "2026-W54", "26-03", "March", "2026-Q5", "2026-H3", ""])
 def test_a_bad_period_id_says_what_is_accepted(bad: str) -> None:
     with pytest.raises(InvalidInput, match="period"):
         periods.parse(bad, AS_OF)

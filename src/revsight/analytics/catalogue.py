@@ -35,6 +35,8 @@ METRICS: list[Metric] = [
     deal_metrics.SALES_CYCLE_DAYS_MEAN,
     pipeline_metrics.PIPELINE_VALUE,
     pipeline_metrics.PIPELINE_COUNT,
+    pipeline_metrics.OPPORTUNITIES_CREATED,
+    pipeline_metrics.PIPELINE_CREATED,
     pipeline_metrics.QUOTA,
     pipeline_metrics.PIPELINE_COVERAGE,
     pipeline_metrics.QUOTA_ATTAINMENT,

@@ -61,6 +61,16 @@ def closed(ctx: Context) -> ir.Table:
     )
 
 
+def created(ctx: Context) -> ir.Table:
+    """Opportunities created in each span (up to the as-of date), whatever became of them: the
+    pipeline a salesperson generates."""
+    deals = ctx.within(ctx.fact("opportunities"), "created_date")
+    joined = ctx.by_member(deals, "owner_id")
+    return joined.group_by(["span", "key"]).aggregate(
+        created_count=_.count(), created_amount=joined.amount.fill_null(0).sum()
+    )
+
+
 def decided_in_period(ctx: Context, status: str) -> ir.Table:
     return decided_deals(ctx, (status,))
 
@@ -406,6 +416,7 @@ def _cutoff(ctx: Context, span: ir.IntegerColumn) -> ir.TimestampValue:
 
 MEASURES: dict[str, Callable[[Context], Any]] = {
     "closed": closed,
+    "created": created,
     "cycle": cycle,
     "lost_cycle": lost_cycle,
     "pipeline": pipeline,

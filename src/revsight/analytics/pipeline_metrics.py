@@ -51,6 +51,28 @@ PIPELINE_COUNT = Metric(
     splits=("stage",),
 )
 
+OPPORTUNITIES_CREATED = Metric(
+    "opportunities_created",
+    "Opportunities created",
+    "count",
+    ("created",),
+    count("created", "created_count"),
+    "Number of opportunities created in the period (their created date, up to the as-of "
+    "date), whatever became of them since: the pipeline generated.",
+    accumulates=True,
+)
+
+PIPELINE_CREATED = Metric(
+    "pipeline_created",
+    "Pipeline created",
+    "money",
+    ("created",),
+    total("created", "created_amount"),
+    "Sum of the amounts of the opportunities created in the period (up to the as-of date), "
+    "open, won or lost; deals without an amount add nothing.",
+    accumulates=True,
+)
+
 QUOTA = Metric(
     "quota",
     "Quota",

@@ -56,7 +56,9 @@ class MetricsDocument(Schema):
 
 
 class MetricsQuery(Schema):
-    period: Text | None = Field(None, description="2026-W09, 2026-03, 2026-Q1, 2026, 2026-YTD")
+    period: Text | None = Field(
+        None, description="2026-W09, 2026-03, 2026-Q1, 2026-H1, 2026, 2026-YTD"
+    )
     as_of: date | None = Field(None, description="Default: today, the organisation's")
     by: By = "company"
     metric: list[Text] | None = Field(None, description="Metric ids; default every one")

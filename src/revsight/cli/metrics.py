@@ -13,7 +13,8 @@ from revsight.cli.base import ENGINE_OPTION, as_of_option, format_option, needs_
 @click.option(
     "--period",
     "period_id",
-    help="2026-W09, 2026-03, 2026-Q1, 2026 or 2026-YTD. Default: the month of the as-of date.",
+    help="2026-W09, 2026-03, 2026-Q1, 2026-H1, 2026 or 2026-YTD. "
+    "Default: the month of the as-of date.",
 )
 @as_of_option()
 @click.option(

@@ -7,7 +7,7 @@ current period, a goal's period) comes from `today()`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
@@ -32,3 +32,15 @@ def now() -> datetime:
 def today() -> date:
     """Today's date where the organisation is."""
     return now().date()
+
+
+def local_moment(day: date, at: time, in_zone: ZoneInfo | None = None) -> datetime:
+    """The moment a wall-clock time on a day is where the organisation is (or in `in_zone`).
+
+    A time that a daylight-saving change skips falls one hour later, as zoneinfo reads it; a
+    time that happens twice is its first.
+    """
+    where = in_zone or zone()
+    moment = datetime.combine(day, at, tzinfo=where)
+    # Round trip through UTC: a skipped wall time becomes the moment it really is.
+    return moment.astimezone(ZoneInfo("UTC")).astimezone(where)

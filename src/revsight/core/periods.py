@@ -1,7 +1,8 @@
 """Reporting periods: ISO weeks, months, quarters, years and year-to-date.
 
-Ids: `2026-W09` (ISO week), `2026-03` (month), `2026-Q1` (quarter), `2026` (year) and
-`2026-YTD` (the year's start up to the as-of date). Quarters and years follow the organisation's
+Ids: `2026-W09` (ISO week), `2026-03` (month), `2026-Q1` (quarter), `2026-H1` (half-year: the
+fiscal year's first two quarters), `2026` (year) and `2026-YTD` (the year's start up to the
+as-of date). Quarters and years follow the organisation's
 fiscal-year start month and are named by the calendar year in which they start: with an April
 start, `2026` runs from 2026-04-01 to 2027-03-31 and `2026-Q1` is April to June 2026.
 """
@@ -19,6 +20,7 @@ _PATTERNS = {
     "week": re.compile(r"^(\d{4})-W(\d{2})$"),
     "month": re.compile(r"^(\d{4})-(\d{2})$"),
     "quarter": re.compile(r"^(\d{4})-Q([1-4])$"),
+    "half": re.compile(r"^(\d{4})-H([12])$"),
     "ytd": re.compile(r"^(\d{4})-YTD$"),
     "year": re.compile(r"^(\d{4})$"),
 }
@@ -27,7 +29,7 @@ _PATTERNS = {
 @dataclass(frozen=True)
 class Period:
     id: str
-    kind: str  # week, month, quarter, year, ytd
+    kind: str  # week, month, quarter, half, year, ytd
     start: date
     end: date  # inclusive
 
@@ -117,7 +119,7 @@ def parse(period_id: str, as_of: date, fiscal_start_month: int = 1) -> Period:
     raise InvalidInput(
         "period",
         period_id,
-        "is not a period id; use 2026-W09, 2026-03, 2026-Q1, 2026 or 2026-YTD",
+        "is not a period id; use 2026-W09, 2026-03, 2026-Q1, 2026-H1, 2026 or 2026-YTD",
     )
 
 
@@ -140,6 +142,9 @@ def _build(kind: str, parts: tuple[str, ...], as_of: date, fiscal: int, text: st
     if kind == "quarter":
         start = add_months(year_start, 3 * (int(parts[1]) - 1))
         return Period(text, kind, start, add_months(start, 3) - timedelta(days=1))
+    if kind == "half":
+        start = add_months(year_start, 6 * (int(parts[1]) - 1))
+        return Period(text, kind, start, add_months(start, 6) - timedelta(days=1))
     year_end = add_months(year_start, 12) - timedelta(days=1)
     if kind == "year":
         return Period(text, kind, year_start, year_end)
@@ -157,10 +162,12 @@ def containing(kind: str, day: date, fiscal_start_month: int = 1) -> Period:
     if kind in ("year", "ytd"):
         suffix = "-YTD" if kind == "ytd" else ""
         return parse(f"{fiscal_year}{suffix}", day, fiscal_start_month)
+    months_in = (day.year * 12 + day.month) - (fiscal_year * 12 + fiscal_start_month)
     if kind == "quarter":
-        months_in = (day.year * 12 + day.month) - (fiscal_year * 12 + fiscal_start_month)
         return parse(f"{fiscal_year}-Q{months_in // 3 + 1}", day, fiscal_start_month)
-    raise InvalidInput("period kind", kind, "must be week, month, quarter, year or ytd")
+    if kind == "half":
+        return parse(f"{fiscal_year}-H{months_in // 6 + 1}", day, fiscal_start_month)
+    raise InvalidInput("period kind", kind, "must be week, month, quarter, half, year or ytd")
 
 
 def previous(period: Period, count: int, fiscal_start_month: int = 1) -> list[Period]:

@@ -152,9 +152,7 @@ def latest_occurrence(setting: Setting, now: datetime, zone: ZoneInfo) -> dateti
         candidate = day - timedelta(days=back)
         if setting.weekday is not None and candidate.weekday() != setting.weekday:
             continue
-        moment = datetime.combine(candidate, setting.at, tzinfo=zone)
-        # Round trip through UTC: a skipped wall time becomes the moment it really is.
-        moment = moment.astimezone(ZoneInfo("UTC")).astimezone(zone)
+        moment = clock.local_moment(candidate, setting.at, zone)
         if moment <= local:
             return moment
     raise AssertionError("a weekly schedule is due within eight days")
