@@ -28,7 +28,15 @@ from revsight.crm.models import (
 )
 from revsight.jobs.models import Job
 from revsight.org.models import Goal, Quota
-from revsight.planning.models import CapacityScenario, Contest
+from revsight.planning.models import (
+    AccountAction,
+    AccountPlan,
+    BusinessPlan,
+    CapacityScenario,
+    Contest,
+    TrainingPlan,
+    TrainingSession,
+)
 from tests.people import Cast
 
 EVERYONE = {
@@ -79,6 +87,15 @@ EXPECTED = {
     "company_contest": EVERYONE,
     "east_contest": EAST_TEAM_VIEWERS,
     "east_west_contest": EAST_TEAM_VIEWERS | {"west_manager", "west_rep"},
+    "business_plan": EAST_REP_CHAIN,
+    "company_training_plan": EVERYONE,
+    # Delivered in part by a salesperson of another team, who sees the plan they present in.
+    "east_training_plan": EAST_TEAM_VIEWERS | {"west_rep"},
+    "east_training_session": EAST_TEAM_VIEWERS | {"west_rep"},
+    # An account's plan follows the account, and the consultant given one of its actions (and
+    # whoever sees them) sees it too.
+    "account_plan": EAST_REP_CHAIN | CONSULTANT_CHAIN,
+    "account_action": EAST_REP_CHAIN | CONSULTANT_CHAIN,
 }
 
 
@@ -105,9 +122,19 @@ def sample_records(cast: Cast) -> dict[str, Model]:
     )
     among.teams.set([cast.east, cast.west])
     plan = {"objectives": "2026-Q2=100000", "quota": "50000"}
+    east_training = TrainingPlan.objects.create(quarter="2026-Q1", team=cast.east)
+    session = TrainingSession.objects.create(
+        plan=east_training,
+        topic="Discovery",
+        starts_at=timezone.now(),
+        minutes=60,
+        presenter=cast.west_rep,
+    )
     coached = CoachingEntry.objects.create(
         salesperson=rep, coach=cast.east_manager, date=day, kind="joint_call"
     )
+    account_plan = AccountPlan.objects.create(account=account, goals="Win it", reviewed_on=day)
+    given = AccountAction.objects.create(plan=account_plan, what="Demo", owner=consultant, due=day)
     return {
         "user": rep,
         "account": account,
@@ -164,6 +191,12 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         "company_contest": contests[0],
         "east_contest": contests[1],
         "east_west_contest": among,
+        "business_plan": BusinessPlan.objects.create(salesperson=rep, half="2026-H1", ratios={}),
+        "company_training_plan": TrainingPlan.objects.create(quarter="2026-Q1"),
+        "east_training_plan": east_training,
+        "east_training_session": session,
+        "account_plan": account_plan,
+        "account_action": given,
     }
 
 

@@ -77,3 +77,39 @@ def test_measured_attainment_is_each_reps_own_over_their_ramped_months() -> None
     row = next(r for r in attained.rows if r.key == veteran["email"])
     values = [v for v in [*(row.trend or []), row.value] if v is not None]
     assert veteran["attainment"] == pytest.approx(sum(values) / len(values), abs=1e-6)
+
+
+def test_the_demo_has_a_training_plan_and_business_plans_with_a_gap_in_them() -> None:
+    from revsight.planning import business_services, training_services
+    from revsight.planning.models import BusinessPlan, TrainingPlan
+
+    (training,) = TrainingPlan.objects.all()
+    sessions = training_services.sessions(training)
+    assert (training.quarter, training.team.name, len(sessions)) == ("2026-Q2", "Enterprise", 7)
+    assert {s.presenter_name for s in sessions if s.presenter is None} == {
+        "Priya Raman, product marketing"
+    }
+    begun = [s for s in sessions if s.attendance.exclude(attended=None).exists()]
+    assert begun
+    assert all(s.starts_at.date() <= DEMO_DAY for s in begun)
+
+    half = business_services.half_named("2026-H1")
+    board = business_services.board(None, half, DEMO_DAY, training.team)
+    planned = [row for row in board if row.plan is not None]
+    assert BusinessPlan.objects.filter(half="2026-H1").count() == len(planned) == len(board) - 2
+    assert all(row.plan.strategies for row in planned)
+    assert {row.status for row in planned} <= {"on track", "behind"}
+
+
+def test_a_salespersons_dashboard_shows_their_business_plan() -> None:
+    from revsight.planning.models import BusinessPlan
+
+    found = BusinessPlan.objects.select_related("salesperson").first()
+    assert found is not None
+    person = found.salesperson
+    page = logged_in(person).get(f"/dashboard/rep/{person.pk}/?as_of={DEMO_DAY}")
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Business plan 2026-H1" in body
+    assert f"/planning/business/{person.pk}/?half=2026-H1" in body

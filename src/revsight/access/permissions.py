@@ -72,6 +72,14 @@ def may_open_planning(actor: Any) -> bool:
     return bool(actor.is_authenticated and visibility.is_manager_or_above(actor))
 
 
+def may_open_business_plans(actor: Any) -> bool:
+    """Business plans: salespeople (their own) and whoever manages or sees them."""
+    return bool(
+        actor.is_authenticated
+        and (actor.role == Role.SALESPERSON or visibility.is_manager_or_above(actor))
+    )
+
+
 def may_import(actor: Any) -> bool:
     """Imports through the web: managers and administrators."""
     return bool(

@@ -10,9 +10,11 @@ from __future__ import annotations
 import click
 
 from revsight.cli import (
+    account_plan,
     accounts,
     analytics,
     backups,
+    business_plan,
     coaching,
     contest,
     discipline,
@@ -23,6 +25,7 @@ from revsight.cli import (
     plan,
     setup,
     tokens,
+    training,
 )
 from revsight.cli.base import RevsightGroup
 
@@ -51,6 +54,9 @@ for _command in (
     coaching.coaching_group,
     plan.plan_group,
     contest.contest_group,
+    account_plan.account_plan_group,
+    training.training_group,
+    business_plan.business_plan_group,
     accounts.unlock,
     backups.backup,
     backups.restore,

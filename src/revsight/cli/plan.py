@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from revsight.cli.base import as_of_option, format_option, needs_database, today_or
 
+if TYPE_CHECKING:
+    from revsight.planning.org_chart import Chart, MonthChart
+
 
 @click.group("plan")
 def plan_group() -> None:
-    """Planning: the capacity and hiring plan and its saved scenarios."""
+    """Planning: the capacity and hiring plan, its saved scenarios and their organisation chart."""
 
 
 @plan_group.command("capacity")
@@ -108,6 +112,85 @@ def scenarios_command(fmt: str) -> None:
         click.echo("No capacity scenarios saved yet (`revsight plan capacity … --save NAME`).")
     for row in rows:
         click.echo(f"{row['name']}  as of {row['as_of']}  {row['team'] or 'company'}")
+
+
+@plan_group.command("org-chart")
+@click.argument("scenario")
+@click.option("--month", help="One month of the chart, such as 2027-06. Default: every month.")
+@click.option(
+    "--span",
+    default="8",
+    show_default=True,
+    help="Direct reports a manager may have before a warning (1 to 30).",
+)
+@format_option("table", "json", "png", "pdf")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the chart here instead of printing it.",
+)
+@needs_database
+def org_chart_command(
+    scenario: str, month: str | None, span: str, fmt: str, output: str | None
+) -> None:
+    """The organisation planned by the saved capacity scenario SCENARIO, month by month over
+    18 months: who reports to whom, open positions, new hires, expected departures and span of
+    control warnings. A table or PNG shows one month (the first unless --month); JSON and PDF
+    every month unless --month."""
+    from revsight.planning import org_chart, services
+    from revsight.planning import org_chart_render as drawing
+
+    found = services.scenario_named(None, scenario)
+    chart = org_chart.for_plan(services.plan_of(found), org_chart.check_span(span))
+    chosen = org_chart.month_in(chart, month)
+    months = [chosen] if month else list(chart.months)
+    if fmt == "json":
+        body = json.dumps(org_chart.as_json(chart, found.name, months)).encode()
+    elif fmt == "png":
+        body = drawing.png(drawing.layout(chart, chosen, found.name))
+    elif fmt == "pdf":
+        body = drawing.pdf([drawing.layout(chart, m, found.name) for m in months])
+    else:
+        body = render_org_chart(chart, chosen, found.name).encode()
+    if output:
+        with open(output, "wb") as handle:
+            handle.write(body)
+        click.echo(f"Wrote {output}.", err=True)
+    elif fmt in ("png", "pdf"):
+        sys.stdout.buffer.write(body)
+    else:
+        click.echo(body.decode())
+
+
+def render_org_chart(chart: Chart, month: MonthChart, scenario: str) -> str:
+    """One month as an indented tree, then the span of control alerts of all 18 months."""
+    from revsight.planning import org_chart
+    from revsight.planning.org_chart_render import summary
+
+    where, what = summary(chart, month)
+    lines = [f"{scenario}: organisation chart, {month.id}", where, what, ""]
+    for box in month.boxes:
+        indent = "  " * box.depth
+        reports = f", {box.span} direct reports" if box.span is not None else ""
+        manager = box.unit.manager or "no manager"
+        lines.append(f"{indent}{box.unit.name} ({manager}{reports})")
+        lines += [
+            f"{indent}  {p.name}" + (f" (leaves {p.leaves})" if p.leaves else "")
+            for p in box.people
+        ]
+        lines += [f"{indent}  + {q.hire_label}" for q in box.new_hires]
+        lines += [f"{indent}  ? {q.open_label}, open by {q.open_by}" for q in box.open_positions]
+        if box.people or box.new_hires:
+            lines.append(f"{indent}  expected departures to date: {box.expected_departures:.2f}")
+        lines += [f"{indent}  ! {text}" for text in (box.warning, box.note) if text]
+    runs = org_chart.runs(chart.alerts)
+    lines += ["", "Span of control over the 18 months:" if runs else "No span warnings."]
+    for run in runs:
+        months = run.first_id if run.first == run.last else f"{run.first_id} to {run.last_id}"
+        what = f"more than {chart.span}" if run.kind == "over" else "fewer than 2"
+        lines.append(f"  {months}: {run.manager} ({', '.join(run.teams)}) {run.most}, {what}")
+    return "\n".join(lines)
 
 
 def _money(value: float) -> str:

@@ -15,7 +15,7 @@ from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
 from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import mark_all_changed
-from revsight.demo import bulk, discipline_cases, planning_example
+from revsight.demo import account_plans_example, bulk, discipline_cases, planning_example
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.demo.profiles import PROFILES
 from revsight.demo.records import Records
@@ -24,6 +24,13 @@ from revsight.org.models import User
 
 # Tables the demo fills, children first, so they can be emptied in this order.
 DEMO_MODELS = [
+    "planning.AccountAction",
+    "planning.AccountPlan_opportunities",
+    "planning.AccountPlan",
+    "planning.BusinessPlan",
+    "planning.Attendance",
+    "planning.TrainingSession",
+    "planning.TrainingPlan",
     "planning.Contest_teams",
     "planning.Contest",
     "planning.CapacityScenario",
@@ -166,6 +173,9 @@ def build_demo(
         )
         planning_example.plant(as_of)
         planning_example.plant_contests(as_of)
+        account_plans_example.plant_account_plans(as_of)
+        planning_example.plant_training(as_of)
+        planning_example.plant_business_plans(as_of)
         mark_all_changed()
         # The demo's settings count as made: its setup checklist is complete.
         audit.record("settings.fiscal_year", "Fiscal year starts in month 1 (the demo's)")

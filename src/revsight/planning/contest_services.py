@@ -26,7 +26,7 @@ from revsight.core.errors import InvalidInput, NotAllowed, NotFound
 from revsight.core.models import Organisation
 from revsight.org.models import Team, User
 from revsight.planning.models import Contest
-from revsight.planning.services import team_named
+from revsight.planning.services import team_given
 
 MAX_NAME = 100
 MAX_PRIZE = 200
@@ -108,24 +108,13 @@ def _threshold(raw: Any, rule: str) -> Decimal | None:
     return value
 
 
-def _team(raw: Any) -> Team | None:
-    if isinstance(raw, Team) or raw is None:
-        return raw
-    text = str(raw).strip()
-    if text.isdigit():  # the form sends ids
-        found = Team.objects.filter(pk=int(text)).first()
-        if found is not None:
-            return found
-    return team_named(text)
-
-
 def _teams(raw: Any) -> tuple[Team, ...]:
     if raw is None:
         return ()
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     found: dict[int, Team] = {}
     for item in items:
-        team = _team(item)
+        team = team_given(item)
         if team is not None:
             found[team.pk] = team
     return tuple(sorted(found.values(), key=lambda t: t.name))
@@ -135,7 +124,7 @@ def define(text: Mapping[str, Any]) -> Definition:
     """A contest from what was typed (`FIELDS`), checked field by field."""
     rule = _choice("rule", text.get("rule"), Contest.Rule, Contest.Rule.MOST)
     competing = _choice("competitors", text.get("competitors"), Contest.Competitors, "salespeople")
-    team, teams = _team(text.get("team")), _teams(text.get("teams"))
+    team, teams = team_given(text.get("team")), _teams(text.get("teams"))
     if competing == Contest.Competitors.TEAMS:
         if team is not None:
             raise InvalidInput("team", team.name, "is for salespeople contests: list the teams")

@@ -138,6 +138,19 @@ def team_named(name: str | None) -> Team | None:
     return team
 
 
+def team_given(raw: Any) -> Team | None:
+    """A team as a form sends it (its id), as typed (its name), or already found; None for
+    blank (the company)."""
+    if isinstance(raw, Team) or raw is None:
+        return raw
+    text = str(raw).strip()
+    if text.isdigit():
+        found = Team.objects.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    return team_named(text)
+
+
 def _check(actor: User | None, team: Team | None) -> None:
     if actor is not None and not permissions.may_plan(actor, team):
         whose = f"the team {team.name}" if team else "the company"

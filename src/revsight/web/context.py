@@ -17,7 +17,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         may_import,
         may_open_coaching,
         may_open_forecasts,
-        may_open_planning,
         may_set_targets,
     )
     from revsight.analytics.dashboard_scope import landing_scope
@@ -32,8 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Forecast", reverse("forecast")))
     if may_open_coaching(user):
         items.append(("Coaching", reverse("coaching")))
-    if may_open_planning(user):
-        items.append(("Planning", reverse("planning-capacity")))
+    items.append(("Planning", reverse("planning")))
     items.append(("Contests", reverse("contests")))
     items.append(("Discipline", reverse("discipline")))
     items.append(("Organisation", reverse("organisation")))
@@ -52,8 +50,32 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": [
             {"label": label, "url": url, "active": _is_current(label, url, current)}
             for label, url in items
-        ]
+        ],
+        "planning_tabs": planning_tabs(user, current) if current.startswith("/planning/") else [],
     }
+
+
+def _everyone(user: Any) -> bool:
+    return True
+
+
+def planning_tabs(user: Any, current: str = "") -> list[dict[str, Any]]:
+    """The planning area's parts the user may open, in order; the first is where the
+    Planning link leads."""
+    from revsight.access.permissions import may_open_business_plans, may_open_planning
+
+    parts = [
+        ("Capacity", "planning-capacity", may_open_planning),
+        ("Business plans", "business-plans", may_open_business_plans),
+        ("Training", "training-plans", _everyone),
+        ("Account plans", "account-plans", _everyone),
+    ]
+    tabs = []
+    for label, name, may_open in parts:
+        if may_open(user):
+            url = reverse(name)
+            tabs.append({"label": label, "url": url, "active": current.startswith(url)})
+    return tabs
 
 
 def _is_current(label: str, url: str, current: str) -> bool:

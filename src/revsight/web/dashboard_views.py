@@ -43,6 +43,7 @@ from revsight.jobs.models import State
 from revsight.org.models import TeamTree, User
 from revsight.routine import pages
 from revsight.web import (
+    business_plan_views,
     charts,
     contest_views,
     dashboard_nav,
@@ -248,6 +249,9 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
             "contests": contest_views.dashboard_panel(viewer, scope.user, as_of)
             if scope.kind == "rep" and scope.user
             else [],
+            "business": business_plan_views.dashboard_panel(viewer, scope.user, as_of)
+            if scope.kind == "rep"
+            else None,
             "hints": hints.empty_states(
                 viewer, data, Organisation.current().fiscal_year_start_month
             ),

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from revsight.web import (
+    account_plan_views,
+    business_plan_views,
     coaching_views,
     contest_views,
     dashboard_views,
@@ -10,6 +12,7 @@ from revsight.web import (
     forecast_views,
     imports,
     jobs,
+    org_chart_views,
     passwords,
     person_views,
     planning_views,
@@ -17,6 +20,7 @@ from revsight.web import (
     settings_views,
     setup_views,
     tokens,
+    training_views,
     views,
 )
 
@@ -35,13 +39,50 @@ urlpatterns = [
     path("coaching/", coaching_views.team_page, name="coaching"),
     path("coaching/<int:user_id>/", coaching_views.person_page, name="coaching-person"),
     path("coaching/entries/<int:entry_id>/edit/", coaching_views.edit_page, name="coaching-edit"),
+    path("planning/", training_views.planning_page, name="planning"),
     path("planning/capacity/", planning_views.capacity_page, name="planning-capacity"),
+    path("planning/business/", business_plan_views.board_page, name="business-plans"),
+    path("planning/business/<int:user_id>/", business_plan_views.plan_page, name="business-plan"),
+    path("planning/training/", training_views.plans_page, name="training-plans"),
+    path("planning/training/<int:plan_id>/", training_views.plan_page, name="training-plan"),
+    path("planning/training/<int:plan_id>.ics", training_views.plan_ics, name="training-plan-ics"),
+    path(
+        "planning/training/<int:plan_id>/sessions/<int:session_id>/",
+        training_views.session_page,
+        name="training-session",
+    ),
+    path(
+        "planning/training/people/<int:user_id>.ics",
+        training_views.person_ics,
+        name="training-person-ics",
+    ),
     path(
         "planning/capacity/<int:scenario_id>/",
         planning_views.scenario_page,
         name="planning-scenario",
     ),
     path("planning/capacity/compare/", planning_views.compare_page, name="planning-compare"),
+    path(
+        "planning/capacity/<int:scenario_id>/org-chart/",
+        org_chart_views.org_chart_page,
+        name="planning-org-chart",
+    ),
+    path(
+        "planning/capacity/<int:scenario_id>/org-chart.png",
+        org_chart_views.org_chart_png,
+        name="planning-org-chart-png",
+    ),
+    path(
+        "planning/capacity/<int:scenario_id>/org-chart.pdf",
+        org_chart_views.org_chart_pdf,
+        name="planning-org-chart-pdf",
+    ),
+    path("planning/accounts/", account_plan_views.board_page, name="account-plans"),
+    path(
+        "planning/accounts/<int:account_id>/",
+        account_plan_views.plan_page,
+        name="account-plan",
+    ),
     path("contests/", contest_views.calendar_page, name="contests"),
     path("contests/new/", contest_views.new_contest_page, name="contest-new"),
     path("contests/<int:contest_id>/", contest_views.contest_page, name="contest"),
