@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from revsight.access.visibility import can_see, scope
 from revsight.cadence.models import CoachingEntry, CoachingReply, CoachingTarget
+from revsight.cadence.priorities_models import Priority, WeeklyRecord
 from revsight.core import audit
 from revsight.crm.models import (
     Account,
@@ -88,6 +89,10 @@ EXPECTED = {
     "east_contest": EAST_TEAM_VIEWERS,
     "east_west_contest": EAST_TEAM_VIEWERS | {"west_manager", "west_rep"},
     "business_plan": EAST_REP_CHAIN,
+    "company_week": EXECUTIVES,
+    "east_week": {"president", "admin", "vp", "east_manager"},
+    # A priority is seen with its week, and by its owner.
+    "east_priority": {"president", "admin", "vp", "east_manager", "east_rep"},
     "company_training_plan": EVERYONE,
     # Delivered in part by a salesperson of another team, who sees the plan they present in.
     "east_training_plan": EAST_TEAM_VIEWERS | {"west_rep"},
@@ -122,6 +127,9 @@ def sample_records(cast: Cast) -> dict[str, Model]:
     )
     among.teams.set([cast.east, cast.west])
     plan = {"objectives": "2026-Q2=100000", "quota": "50000"}
+    east_week = WeeklyRecord.objects.create(
+        week="2026-W06", team=cast.east, prepared_at=timezone.now()
+    )
     east_training = TrainingPlan.objects.create(quarter="2026-Q1", team=cast.east)
     session = TrainingSession.objects.create(
         plan=east_training,
@@ -192,6 +200,9 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         "east_contest": contests[1],
         "east_west_contest": among,
         "business_plan": BusinessPlan.objects.create(salesperson=rep, half="2026-H1", ratios={}),
+        "company_week": WeeklyRecord.objects.create(week="2026-W06", prepared_at=timezone.now()),
+        "east_week": east_week,
+        "east_priority": Priority.objects.create(record=east_week, text="Demo", owner=rep),
         "company_training_plan": TrainingPlan.objects.create(quarter="2026-Q1"),
         "east_training_plan": east_training,
         "east_training_session": session,
@@ -219,7 +230,13 @@ def test_every_kind_of_record_has_a_rule_in_the_matrix(cast: Cast) -> None:
     covered = {type(record) for record in sample_records(cast).values()}
     uncovered = {m.__name__ for m in RULES} - {m.__name__ for m in covered}
     # Reference data every logged-in person reads; covered by its own test below.
-    assert uncovered == {"Stage", "ActivityStandard", "Organisation", "CoachingSettings"}
+    assert uncovered == {
+        "Stage",
+        "ActivityStandard",
+        "Organisation",
+        "CoachingSettings",
+        "MeetingSettings",
+    }
 
 
 def test_reference_data_is_visible_to_every_active_person(cast: Cast) -> None:

@@ -41,7 +41,14 @@ def _person(login: str) -> User:
 
 # Links never followed: they end the session, or they are the Django admin's own pages
 # (Django's, crawled by its own tests; its change lists link every record).
-SKIPPED = (re.compile(r"^/logout/"), re.compile(r"^/admin/."), re.compile(r"^/static/"))
+# Files to download (PDF, PNG, Markdown, iCalendar) are read back by their own tests
+# (tests/planning/test_org_chart.py, test_training.py, tests/cadence/test_monday_meeting.py).
+SKIPPED = (
+    re.compile(r"^/logout/"),
+    re.compile(r"^/admin/."),
+    re.compile(r"^/static/"),
+    re.compile(r"^/.*\.(pdf|png|md|ics)$"),
+)
 
 # Refusals on purpose: (login, path pattern, status, why). None: every page a person is shown
 # a link to opens for them (a page they may not open is not linked).
@@ -84,6 +91,13 @@ def _links_of(html: str, base: str) -> list[str]:
 _RECORD_ID = re.compile(r"/\d+(?=/)")
 
 
+# Pages whose links to another period (the half before, the next month of the organisation
+# chart, last year's contests, another week) draw the same page from other numbers; their own
+# tests open those (tests/planning/, tests/cadence/test_weekly_priorities.py and
+# test_monday_meeting.py).
+ANOTHER_PERIOD = ("/planning/", "/contests/", "/priorities/", "/cadence/")
+
+
 def _page_of(link: str) -> str:
     """What makes a link a page of its own. A dashboard computes for 5–15 s the first time:
     its moves in time (period, as-of date, comparison) and its other people and teams are the
@@ -94,12 +108,13 @@ def _page_of(link: str) -> str:
     president is shown 102 deals) and one list of records per set of filters, whatever their
     values (39 pipeline lists behind the president's numbers): deals, coaching pages and
     lists have tests of their own (tests/cadence/test_pages.py, test_coaching_pages.py,
-    tests/web/test_dashboards.py, test_no_server_errors.py). Every other link is its own page."""
+    tests/web/test_dashboards.py, test_no_server_errors.py); and one of each planning page
+    whatever its period (`ANOTHER_PERIOD`). Every other link is its own page."""
     parts = urlsplit(link)
     if parts.path.startswith("/dashboard/"):
         return f"/dashboard/{parts.path.split('/')[2]}/"
     path = _RECORD_ID.sub("/<id>", parts.path)
-    if parts.path.startswith("/records/") and parts.query:
+    if parts.path.startswith(("/records/", *ANOTHER_PERIOD)) and parts.query:
         filters = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&")})
         return f"{path}?{'&'.join(filters)}"
     return path if path != parts.path else link

@@ -28,12 +28,13 @@ def test_everyone_reaches_their_profile_from_the_navigation(cast: Cast) -> None:
 
 def test_unticking_an_email_turns_it_off(cast: Cast) -> None:
     client = logged_in(cast.east_rep)
-    response = client.post("/profile/", {"emails_on": ["freshness", "import_summary"]})
+    others = ["freshness", "import_summary", "weekly_priorities", "monday_meeting"]
+    response = client.post("/profile/", {"emails_on": others})
     assert response.status_code == 302
     assert list(EmailOptOut.objects.values_list("user__email", "kind")) == [
         ("ann@acme.test", "reminder")
     ]
-    client.post("/profile/", {"emails_on": ["reminder", "freshness", "import_summary"]})
+    client.post("/profile/", {"emails_on": ["reminder", *others]})
     assert not EmailOptOut.objects.exists()
 
 
@@ -58,6 +59,12 @@ def schedule_form(**changes: str) -> dict[str, str]:
         "freshness-enabled": "on",
         "freshness-at": "08:00",
         "freshness-days": "7",
+        "priorities-enabled": "on",
+        "priorities-weekday": "4",
+        "priorities-at": "12:00",
+        "monday_meeting-enabled": "on",
+        "monday_meeting-weekday": "0",
+        "monday_meeting-at": "07:00",
     }
     form.update(changes)
     return form
@@ -86,6 +93,8 @@ def test_an_administrator_moves_the_reminders_and_turns_the_snapshot_off(cast: C
         "snapshot": (False, 4, "23:00", None),
         "reminders": (True, 0, "08:15", None),
         "freshness": (True, None, "08:00", 7),
+        "priorities": (True, 4, "12:00", None),
+        "monday_meeting": (True, 0, "07:00", None),
     }
 
 

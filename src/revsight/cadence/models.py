@@ -8,6 +8,8 @@ from revsight.cadence.coaching_models import (
     CoachingTarget,
 )
 from revsight.cadence.discipline_models import DealPause, RuleParameter
+from revsight.cadence.meeting_models import MeetingSettings
+from revsight.cadence.priorities_models import Outcome, Priority, WeeklyRecord
 
 __all__ = [
     "CoachingEntry",
@@ -16,5 +18,9 @@ __all__ = [
     "CoachingSettings",
     "CoachingTarget",
     "DealPause",
+    "MeetingSettings",
+    "Outcome",
+    "Priority",
     "RuleParameter",
+    "WeeklyRecord",
 ]

@@ -15,7 +15,13 @@ from revsight.core.errors import Conflict
 from revsight.core.models import Organisation
 from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import mark_all_changed
-from revsight.demo import account_plans_example, bulk, discipline_cases, planning_example
+from revsight.demo import (
+    account_plans_example,
+    bulk,
+    discipline_cases,
+    planning_example,
+    priorities_example,
+)
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.demo.profiles import PROFILES
 from revsight.demo.records import Records
@@ -27,6 +33,8 @@ DEMO_MODELS = [
     "planning.AccountAction",
     "planning.AccountPlan_opportunities",
     "planning.AccountPlan",
+    "cadence.Priority",
+    "cadence.WeeklyRecord",
     "planning.BusinessPlan",
     "planning.Attendance",
     "planning.TrainingSession",
@@ -176,6 +184,7 @@ def build_demo(
         account_plans_example.plant_account_plans(as_of)
         planning_example.plant_training(as_of)
         planning_example.plant_business_plans(as_of)
+        priorities_example.plant_priorities(as_of)
         mark_all_changed()
         # The demo's settings count as made: its setup checklist is complete.
         audit.record("settings.fiscal_year", "Fiscal year starts in month 1 (the demo's)")

@@ -13,6 +13,8 @@ class EmailKind(models.TextChoices):
     REMINDER = "reminder", "Forecast submission reminders"
     FRESHNESS = "freshness", "Warnings that no import has arrived (administrators)"
     IMPORT_SUMMARY = "import_summary", "Summaries of the watched folder's imports (managers)"
+    WEEKLY_PRIORITIES = "weekly_priorities", "The week's record and priorities (Fridays)"
+    MONDAY_MEETING = "monday_meeting", "The Monday sales meeting's agenda"
 
 
 class EmailOptOut(models.Model):

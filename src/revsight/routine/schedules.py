@@ -45,6 +45,8 @@ DEFINITIONS = {
         Definition("snapshot", "Weekly pipeline snapshot", "pipeline_snapshot", 4, time(23, 0)),
         Definition("reminders", "Forecast submission reminders", "forecast_reminders", 3, time(9)),
         Definition("freshness", "Data-freshness check", "freshness_check", None, time(8), 7),
+        Definition("monday_meeting", "Monday meeting agenda", "monday_meeting", 0, time(7)),
+        Definition("priorities", "Weekly priorities prepared", "weekly_priorities", 4, time(12)),
     )
 }
 

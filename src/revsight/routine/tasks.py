@@ -16,7 +16,16 @@ from revsight.core.progress import Progress
 from revsight.forecasting.snapshots import take_snapshot
 from revsight.importers.tasks import sweep as uploads_sweep
 from revsight.jobs import services
-from revsight.routine import freshness, pages, prewarm, reminders, schedules, watch
+from revsight.routine import (
+    freshness,
+    monday,
+    pages,
+    prewarm,
+    priorities,
+    reminders,
+    schedules,
+    watch,
+)
 
 
 def may_run_schedules(actor: Any) -> bool:
@@ -45,11 +54,21 @@ def _freshness(params: dict[str, Any], actor: Any, progress: Progress) -> dict[s
     return freshness.check(_occurrence(params), int(params.get("days") or 7))
 
 
+def _priorities(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    return priorities.prepare_all(_occurrence(params))
+
+
+def _monday(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    return monday.send(_occurrence(params).date())
+
+
 __all__ = ["pages", "schedules_tick"]  # pages: its kind of job is defined on import
 
 services.define("pipeline_snapshot", "Pipeline snapshot", _snapshot, may_run_schedules)
 services.define("forecast_reminders", "Forecast reminders", _reminders, may_run_schedules)
 services.define("freshness_check", "Data-freshness check", _freshness, may_run_schedules)
+services.define("monday_meeting", "Monday meeting agenda", _monday, may_run_schedules)
+services.define("weekly_priorities", "Weekly priorities", _priorities, may_run_schedules)
 
 
 @db_periodic_task(crontab(minute="*"))

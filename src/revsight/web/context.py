@@ -17,9 +17,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         may_import,
         may_open_coaching,
         may_open_forecasts,
+        may_open_planning,
         may_set_targets,
     )
+    from revsight.access.visibility import is_manager_or_above
     from revsight.analytics.dashboard_scope import landing_scope
+    from revsight.cadence import meeting
     from revsight.web.dashboard_views import dashboard_url
     from revsight.web.jobs import may_open_jobs
 
@@ -31,6 +34,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Forecast", reverse("forecast")))
     if may_open_coaching(user):
         items.append(("Coaching", reverse("coaching")))
+    if is_manager_or_above(user) and meeting.may_open(user):
+        items.append(("Monday meeting", reverse("meeting-monday")))
+    if may_open_planning(user):
+        items.append(("Priorities", reverse("weekly-priorities")))
     items.append(("Planning", reverse("planning")))
     items.append(("Contests", reverse("contests")))
     items.append(("Discipline", reverse("discipline")))
@@ -89,6 +96,10 @@ def _is_current(label: str, url: str, current: str) -> bool:
         return current.startswith("/contests/")
     if label == "Planning":
         return current.startswith("/planning/")
+    if label == "Priorities":
+        return current.startswith("/priorities/")
+    if label == "Monday meeting":
+        return current.startswith("/cadence/monday")
     if label == "Discipline":  # the deals it links to, too
         return current.startswith(("/discipline/", "/deals/"))
     return current == url

@@ -20,7 +20,9 @@ from django.urls import reverse
 from revsight.access import permissions, visibility
 from revsight.analytics.catalogue import BY_ID, METRICS, in_percent
 from revsight.cadence import coaching as coaching_log
+from revsight.cadence import meeting as monday
 from revsight.cadence.coaching_services import set_coaching_settings
+from revsight.cadence.meeting_services import save_settings as save_meeting_settings
 from revsight.core.errors import InvalidInput
 from revsight.core.models import Organisation
 from revsight.core.periods import PACING_BASES, fiscal_year_start
@@ -109,6 +111,7 @@ def _sections(actor: User) -> list[tuple[str, str]]:
             ("Schedules", "settings-schedules"),
             ("Coaching", "settings-coaching"),
             ("CRM discipline", "settings-discipline"),
+            ("Monday meeting", "settings-meeting"),
         ]
     return [(label, reverse(name)) for label, name in found]
 
@@ -448,3 +451,41 @@ def coaching(request: HttpRequest) -> HttpResponse:
         },
         error,
     )
+
+
+@login_required
+def meeting(request: HttpRequest) -> HttpResponse:
+    """The Monday meeting's agenda: its items in order (by the position typed beside each,
+    ties in the current order), each on or off."""
+    actor = _organisation_only(request)
+    current = monday.choices()
+    error = None
+    if request.method == "POST":
+        try:
+            order = _positions(request, [c.id for c in current])
+            on = [c.id for c in current if request.POST.get(f"on-{c.id}")]
+            save_meeting_settings(actor, order, on)
+            return _saved("settings-meeting")
+        except InvalidInput as exc:
+            error = exc
+    rows = [
+        {
+            "choice": choice,
+            "position": request.POST.get(f"position-{choice.id}", str(number)),
+            "on": bool(request.POST.get(f"on-{choice.id}")) if request.POST else choice.on,
+        }
+        for number, choice in enumerate(current, start=1)
+    ]
+    return _render(request, "web/settings/meeting.html", {"rows": rows}, error)
+
+
+def _positions(request: HttpRequest, ids: list[str]) -> list[str]:
+    """The items ordered by the positions typed (whole numbers from 1)."""
+    typed = []
+    for index, item in enumerate(ids):
+        raw = str(request.POST.get(f"position-{item}", "")).strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= len(ids):
+            shown = f"must be a whole number from 1 to {len(ids)}"
+            raise InvalidInput(f"position-{item}", raw, shown)
+        typed.append((int(raw), index, item))
+    return [item for _, _, item in sorted(typed)]
