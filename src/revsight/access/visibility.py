@@ -217,6 +217,12 @@ def register(model: type[Model], rule: Callable[[User, QuerySet], QuerySet]) -> 
     RULES[model] = rule
 
 
+def scope_as(actor: User | None, queryset: QuerySet[M]) -> QuerySet[M]:
+    """`scope` for a service's acting person, where None is the operator at the command line
+    or a scheduled job, who sees everything."""
+    return queryset if actor is None else scope(actor, queryset)
+
+
 def scope(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:
     """Restrict `queryset` to the records `viewer` may see. Unknown models are refused."""
     try:

@@ -29,12 +29,7 @@ class Membership:
 def salespeople_in(period: Period) -> list[User]:
     """Salespeople employed at some point in the period, by name."""
     people = User.objects.filter(role=Role.SALESPERSON).order_by("name", "email")
-    return [
-        p
-        for p in people
-        if (p.hire_date is None or p.hire_date <= period.end)
-        and (p.end_date is None or p.end_date >= period.start)
-    ]
+    return [p for p in people if p.employed_during(period.start, period.end)]
 
 
 def membership(scope: str, period: Period) -> Membership:

@@ -395,11 +395,7 @@ def _forecast(ctx: Context) -> Forecast:
     result = compute(["bookings", "quota"], month, ctx.as_of, ctx.by, members=ctx.members(month))
     latest = latest_submissions("month", month.start, ctx.as_of)
     forecasters = [
-        p
-        for p in ctx.people
-        if p.is_active
-        and (p.hire_date is None or p.hire_date <= month.end)
-        and (p.end_date is None or p.end_date >= month.start)
+        p for p in ctx.people if p.is_active and p.employed_during(month.start, month.end)
     ]
     sums = committed(latest, [p.pk for p in forecasters])
     missing = [p for p in forecasters if (p.pk, "commit") not in latest]
@@ -443,14 +439,7 @@ def _focus(ctx: Context) -> Priorities:
 
 def _above(team: Team | None) -> set[int]:
     """The team and every team above it."""
-    if team is None:
-        return set()
-    tree = TeamTree.load()
-    found, parent = {team.pk}, tree.parents.get(team.pk)
-    while parent is not None and parent not in found:
-        found.add(parent)
-        parent = tree.parents.get(parent)
-    return found
+    return TeamTree.load().above(team.pk) if team is not None else set()
 
 
 def _training(ctx: Context) -> Training:

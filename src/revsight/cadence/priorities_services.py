@@ -93,12 +93,12 @@ def prepared_teams() -> list[Team]:
 
 def record_of(actor: User | None, team: Team | None, week: periods.Period) -> WeeklyRecord | None:
     rows = WeeklyRecord.objects.filter(week=week.id, team=team)
-    return (visibility.scope(actor, rows) if actor is not None else rows).first()
+    return visibility.scope_as(actor, rows).first()
 
 
 def record(actor: User | None, record_id: int) -> WeeklyRecord:
     rows = WeeklyRecord.objects.filter(pk=record_id).select_related("team")
-    found = (visibility.scope(actor, rows) if actor is not None else rows).first()
+    found = visibility.scope_as(actor, rows).first()
     if found is None:
         raise NotFound(f"No weekly record has the id {record_id} (or it is not yours to see).")
     return found
@@ -135,8 +135,7 @@ def week_of(actor: User | None, found: WeeklyRecord) -> Week:
 def search(actor: User | None, words: str, team: Team | None = None) -> list[Priority]:
     """Priorities whose text or outcome note holds the words, newest week first."""
     rows = Priority.objects.select_related("record__team", "owner")
-    if actor is not None:
-        rows = visibility.scope(actor, rows)
+    rows = visibility.scope_as(actor, rows)
     for word in words.split():
         rows = rows.filter(text__icontains=word) | rows.filter(outcome_note__icontains=word)
     if team is not None:
@@ -280,7 +279,7 @@ def add_priority(actor: User | None, record_id: int, text: Mapping[str, Any]) ->
 
 def _priority(actor: User | None, priority_id: int) -> Priority:
     rows = Priority.objects.filter(pk=priority_id).select_related("record__team")
-    found = (visibility.scope(actor, rows) if actor is not None else rows).first()
+    found = visibility.scope_as(actor, rows).first()
     if found is None:
         raise NotFound(f"No priority has the id {priority_id} (or it is not yours to see).")
     _check(actor, found.record.team)

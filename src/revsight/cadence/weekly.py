@@ -27,7 +27,7 @@ from revsight.core.models import Organisation
 from revsight.crm.models import ActivityType, Opportunity
 from revsight.forecasting.movement import movement
 from revsight.forecasting.rollup import latest_submissions
-from revsight.org.models import Role, Team, TeamTree, User
+from revsight.org.models import Role, Team, User
 
 LISTED = 5  # the largest deals shown of each kind; the counts are of all of them
 STANDARDS = [f"activities_vs_standard_{kind.value}" for kind in ActivityType if kind != "other"]
@@ -40,10 +40,8 @@ def _members(team: Team | None, period: periods.Period) -> tuple[str, Membership
 
 
 def _people(team: Team | None) -> list[User]:
-    people = User.objects.filter(role=Role.SALESPERSON).order_by("name", "email")
-    if team is not None:
-        people = people.filter(team_id__in=TeamTree.load().under({team.pk}))
-    return list(people)
+    """The salespeople of the team and those below it (everyone's, for the company)."""
+    return list(coaching.coached_people(None, team.pk if team else None))
 
 
 def _round(value: Any) -> float | None:

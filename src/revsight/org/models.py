@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -78,6 +79,14 @@ class TeamTree:
                     seen.add(child)
                     stack.append(child)
         return seen
+
+    def above(self, team_id: int) -> set[int]:
+        """The team and every team above it."""
+        found, parent = {team_id}, self.parents.get(team_id)
+        while parent is not None and parent not in found:
+            found.add(parent)
+            parent = self.parents.get(parent)
+        return found
 
     def under(self, roots: set[int]) -> set[int]:
         """Every team that is one of `roots` or sits anywhere below one."""
@@ -178,6 +187,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+    def employed_during(self, start: date, end: date) -> bool:
+        """Whether they worked some day from `start` to `end` (hired by the end, not gone
+        before the start); `coaching.employed_in` is the same rule as a query."""
+        return (self.hire_date is None or self.hire_date <= end) and (
+            self.end_date is None or self.end_date >= start
+        )
 
     @property
     def sees_everything(self) -> bool:

@@ -24,7 +24,6 @@ from datetime import date
 from typing import Any
 
 PIPELINE_MULTIPLE = 3.0
-SOURCES = ("own", "team", "company")
 
 
 @dataclass(frozen=True)

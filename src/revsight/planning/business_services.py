@@ -278,7 +278,7 @@ def salesperson_named(actor: User | None, raw: Any) -> User:
 
 def plan_of(actor: User | None, salesperson: User, half: periods.Period) -> BusinessPlan | None:
     plans = BusinessPlan.objects.filter(salesperson=salesperson, half=half.id)
-    return (visibility.scope(actor, plans) if actor is not None else plans).first()
+    return visibility.scope_as(actor, plans).first()
 
 
 def may_manage(actor: User | None, salesperson: User) -> bool:

@@ -170,14 +170,13 @@ def _check(actor: User | None, team: Team | None, teams: tuple[Team, ...]) -> No
 
 def visible_contests(actor: User | None) -> list[Contest]:
     contests = Contest.objects.select_related("team", "created_by").prefetch_related("teams")
-    if actor is not None:
-        contests = visibility.scope(actor, contests)
+    contests = visibility.scope_as(actor, contests)
     return list(contests)
 
 
 def contest(actor: User | None, contest_id: int) -> Contest:
     contests = Contest.objects.filter(pk=contest_id)
-    found = (visibility.scope(actor, contests) if actor is not None else contests).first()
+    found = visibility.scope_as(actor, contests).first()
     if found is None:
         raise NotFound(f"No contest has the id {contest_id} (or it is not yours to see).")
     return found
@@ -185,7 +184,7 @@ def contest(actor: User | None, contest_id: int) -> Contest:
 
 def contest_named(actor: User | None, name: str) -> Contest:
     contests = Contest.objects.filter(name__iexact=name.strip())
-    found = (visibility.scope(actor, contests) if actor is not None else contests).first()
+    found = visibility.scope_as(actor, contests).first()
     if found is not None:
         return found
     raise NotFound(f"No contest is named {name!r} (`revsight contest list` lists them).")

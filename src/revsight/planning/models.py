@@ -194,11 +194,7 @@ def _concerned_teams(viewer: Any) -> set[int]:
     if viewer.team_id is not None:
         teams.add(viewer.team_id)
     for start in list(teams):
-        walked, parent = {start}, tree.parents.get(start)
-        while parent is not None and parent not in walked:  # a cyclic chain ends the walk
-            walked.add(parent)
-            parent = tree.parents.get(parent)
-        teams |= walked
+        teams |= tree.above(start)
     return teams
 
 

@@ -159,8 +159,7 @@ def _check(actor: User | None, team: Team | None) -> None:
 
 def visible_scenarios(actor: User | None) -> list[CapacityScenario]:
     scenarios = CapacityScenario.objects.select_related("team", "created_by")
-    if actor is not None:
-        scenarios = visibility.scope(actor, scenarios)
+    scenarios = visibility.scope_as(actor, scenarios)
     return list(scenarios)
 
 

@@ -71,14 +71,13 @@ def quarter_of(found: TrainingPlan) -> periods.Period:
 
 def visible_plans(actor: User | None) -> list[TrainingPlan]:
     plans = TrainingPlan.objects.select_related("team", "created_by")
-    if actor is not None:
-        plans = visibility.scope(actor, plans)
+    plans = visibility.scope_as(actor, plans)
     return list(plans)
 
 
 def plan(actor: User | None, plan_id: int) -> TrainingPlan:
     plans = TrainingPlan.objects.filter(pk=plan_id).select_related("team")
-    found = (visibility.scope(actor, plans) if actor is not None else plans).first()
+    found = visibility.scope_as(actor, plans).first()
     if found is None:
         raise NotFound(f"No training plan has the id {plan_id} (or it is not yours to see).")
     return found
@@ -91,7 +90,7 @@ def sessions(found: TrainingPlan) -> list[TrainingSession]:
 def session(actor: User | None, session_id: int) -> TrainingSession:
     rows: QuerySet[TrainingSession] = TrainingSession.objects.filter(pk=session_id)
     rows = rows.select_related("plan__team", "presenter")
-    found = (visibility.scope(actor, rows) if actor is not None else rows).first()
+    found = visibility.scope_as(actor, rows).first()
     if found is None:
         raise NotFound(f"No training session has the id {session_id} (or it is not yours to see).")
     return found
@@ -239,12 +238,6 @@ def default_attendees(team: Team | None, day: date) -> list[User]:
     return people
 
 
-def _employed(person: User, period: periods.Period) -> bool:
-    return (person.hire_date is None or person.hire_date <= period.end) and (
-        person.end_date is None or person.end_date >= period.start
-    )
-
-
 def invitable(actor: User | None, team: Team | None, quarter: periods.Period) -> list[User]:
     """Whom the actor may invite to a session of the team's plan: the people of the team and
     its sub-teams (of the company, for its plan) employed in the quarter, whatever their role,
@@ -253,7 +246,7 @@ def invitable(actor: User | None, team: Team | None, quarter: periods.Period) ->
     if team is not None:
         people = people.filter(team_id__in=TeamTree.load().descendants(team.pk))
         people = people.exclude(pk=team.manager_id) if team.manager_id else people
-    chosen = [p for p in people if _employed(p, quarter)]
+    chosen = [p for p in people if p.employed_during(quarter.start, quarter.end)]
     if actor is not None and not actor.sees_everything:
         chosen = [p for p in chosen if permissions.may_target_user(actor, p)]
     return chosen
@@ -545,7 +538,7 @@ def copy_forward(actor: User | None, plan_id: int) -> TrainingPlan:
             still = [
                 a.person
                 for a in old.attendance.all()
-                if a.person.is_active and (a.person.end_date is None or a.person.end_date >= day)
+                if a.person.is_active and a.person.employed_during(day, day)
             ]
             Attendance.objects.bulk_create(Attendance(session=new, person=p) for p in still)
             count += 1
