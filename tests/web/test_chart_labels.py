@@ -15,7 +15,7 @@ from revsight.crm.models import Stage
 from tests.analytics.fixtures import build_sales
 from tests.people import Cast
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.views]
 
 EVIL_STAGE = '<a href="https://evil.example/">x</a>'
 EVIL_NAME = "<b onmouseover=alert(1)>Ann</b>"

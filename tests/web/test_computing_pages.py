@@ -23,7 +23,7 @@ from revsight.jobs.queue import HUEY
 from revsight.org.models import User
 from revsight.routine.pages import KIND
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.views]
 
 TODAY = datetime(2026, 6, 17, 10, 0, tzinfo=UTC)
 

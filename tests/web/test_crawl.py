@@ -91,33 +91,28 @@ def _links_of(html: str, base: str) -> list[str]:
 _RECORD_ID = re.compile(r"/\d+(?=/)")
 
 
-# Pages whose links to another period (the half before, the next month of the organisation
-# chart, last year's contests, another week) draw the same page from other numbers; their own
-# tests open those (tests/planning/, tests/cadence/test_weekly_priorities.py and
-# test_monday_meeting.py).
-ANOTHER_PERIOD = ("/planning/", "/contests/", "/priorities/", "/cadence/")
-
-
 def _page_of(link: str) -> str:
-    """What makes a link a page of its own. A dashboard computes for 5–15 s the first time:
-    its moves in time (period, as-of date, comparison) and its other people and teams are the
-    same page drawn from other numbers (test_dashboard_pacing.py, test_dashboards.py and
-    test_no_server_errors.py open those), so one of each kind of dashboard is visited per
-    role, with the first such link found.
-    Likewise one page of each kind of record (a deal, a coaching page, an entry's form: the
-    president is shown 102 deals) and one list of records per set of filters, whatever their
-    values (39 pipeline lists behind the president's numbers): deals, coaching pages and
-    lists have tests of their own (tests/cadence/test_pages.py, test_coaching_pages.py,
-    tests/web/test_dashboards.py, test_no_server_errors.py); and one of each planning page
-    whatever its period (`ANOTHER_PERIOD`). Every other link is its own page."""
+    """What makes a link a page of its own: its path, with record ids as one, and the names of
+    its query's keys, whatever their values. A dashboard computes for 1–15 s: its moves in time
+    (period, as-of date, comparison, the landing page's own links to another period) and its
+    other people and teams are the same page drawn from other numbers (test_dashboard_pacing.py,
+    test_dashboards.py and test_no_server_errors.py open those), so one of each kind of
+    dashboard is visited per role, with the first such link found. Likewise one page of each
+    kind of record (a deal, a coaching page, an entry's form: the president is shown 102 deals),
+    one Forecast page per set of filters (its teams and periods: tests/web/test_forecast_page.py)
+    and one list of records per set of filters (39 pipeline lists behind the president's
+    numbers: tests/web/test_dashboards.py, test_no_server_errors.py); planning and cadence pages
+    of another period have their own tests (tests/planning/, tests/cadence/)."""
     parts = urlsplit(link)
     if parts.path.startswith("/dashboard/"):
         return f"/dashboard/{parts.path.split('/')[2]}/"
+    if parts.path == "/" and parts.query:
+        return "/dashboard/"
     path = _RECORD_ID.sub("/<id>", parts.path)
-    if parts.path.startswith(("/records/", *ANOTHER_PERIOD)) and parts.query:
-        filters = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&")})
-        return f"{path}?{'&'.join(filters)}"
-    return path if path != parts.path else link
+    if not parts.query:
+        return path
+    keys = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&")})
+    return f"{path}?{'&'.join(keys)}"
 
 
 def _refused_on_purpose(login: str, url: str, status: int) -> bool:

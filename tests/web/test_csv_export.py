@@ -14,7 +14,7 @@ from revsight.crm.models import Account, Opportunity
 from tests.analytics.fixtures import build_sales
 from tests.people import Cast
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.views]
 
 WON_IN_MARCH = "/records/won/?scope=company&period=2026-03&as_of=2026-03-31&format=csv"
 

@@ -15,7 +15,7 @@ from revsight.org import configuration
 from revsight.org.models import User
 from tests.web.clients import logged_in
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.views]
 
 
 def president() -> User:

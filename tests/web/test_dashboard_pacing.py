@@ -13,7 +13,7 @@ from revsight.analytics import compute
 from revsight.org import configuration
 from revsight.org.models import User
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.views]
 
 
 def president() -> User:

@@ -21,7 +21,7 @@ from revsight.crm.models import Opportunity, Stage
 from revsight.org.models import Role, Team, User
 from tests.conftest import DEMO_AS_OF
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.views]
 
 AS_OF = DEMO_AS_OF.isoformat()
 

@@ -16,7 +16,7 @@ from tests.people import Cast
 
 __all__ = ["no_close_dates"]  # the hand-built history, a fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.views]
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from revsight.org.models import Role, Team, User
 from tests.people import Cast
 from tests.web.clients import logged_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.views]
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from revsight.web.templatetags.definitions import definition, prose
 from tests.people import Cast
 from tests.web.clients import logged_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.views]
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from revsight.access.tokens import create_token
 from revsight.core.models import Organisation
 from tests.people import Cast
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.views]
 
 ROLES = ("president", "admin", "east_manager", "east_rep", "consultant")
 NUMBERS = st.one_of(

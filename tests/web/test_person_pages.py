@@ -15,7 +15,7 @@ from revsight.crm.models import Activity, TimeEntry
 from revsight.org.models import Role, Team, User
 from tests.web.clients import logged_in
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.views]
 
 JUNE_1, JUNE_20 = date(2026, 6, 1), date(2026, 6, 20)
 TO_DATE = 15 / 22  # June 2026's selling days gone by on the 20th

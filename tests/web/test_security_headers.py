@@ -12,7 +12,7 @@ from django.test import Client
 
 from tests.people import Cast
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.views]
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "revsight" / "web" / "templates"
 
