@@ -12,6 +12,7 @@ from django.utils import timezone
 from revsight.access.visibility import can_see, scope
 from revsight.cadence.models import CoachingEntry, CoachingReply, CoachingTarget
 from revsight.cadence.priorities_models import Priority, WeeklyRecord
+from revsight.cadence.review_models import Review, ReviewAction
 from revsight.core import audit
 from revsight.crm.models import (
     Account,
@@ -101,6 +102,9 @@ EXPECTED = {
     # whoever sees them) sees it too.
     "account_plan": EAST_REP_CHAIN | CONSULTANT_CHAIN,
     "account_action": EAST_REP_CHAIN | CONSULTANT_CHAIN,
+    # A review is seen by whoever sees its salesperson.
+    "review": EAST_REP_CHAIN,
+    "review_action": EAST_REP_CHAIN,
 }
 
 
@@ -143,6 +147,7 @@ def sample_records(cast: Cast) -> dict[str, Model]:
     )
     account_plan = AccountPlan.objects.create(account=account, goals="Win it", reviewed_on=day)
     given = AccountAction.objects.create(plan=account_plan, what="Demo", owner=consultant, due=day)
+    review = Review.objects.create(salesperson=rep, kind="monthly", period="2026-02")
     return {
         "user": rep,
         "account": account,
@@ -208,6 +213,8 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         "east_training_session": session,
         "account_plan": account_plan,
         "account_action": given,
+        "review": review,
+        "review_action": ReviewAction.objects.create(review=review, text="Two demos a week"),
     }
 
 

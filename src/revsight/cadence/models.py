@@ -10,6 +10,7 @@ from revsight.cadence.coaching_models import (
 from revsight.cadence.discipline_models import DealPause, RuleParameter
 from revsight.cadence.meeting_models import MeetingSettings
 from revsight.cadence.priorities_models import Outcome, Priority, WeeklyRecord
+from revsight.cadence.review_models import Review, ReviewAction, ReviewKind, ReviewStatus
 
 __all__ = [
     "CoachingEntry",
@@ -21,6 +22,10 @@ __all__ = [
     "MeetingSettings",
     "Outcome",
     "Priority",
+    "Review",
+    "ReviewAction",
+    "ReviewKind",
+    "ReviewStatus",
     "RuleParameter",
     "WeeklyRecord",
 ]

@@ -21,6 +21,7 @@ from revsight.demo import (
     discipline_cases,
     planning_example,
     priorities_example,
+    reviews_example,
 )
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.demo.profiles import PROFILES
@@ -33,6 +34,8 @@ DEMO_MODELS = [
     "planning.AccountAction",
     "planning.AccountPlan_opportunities",
     "planning.AccountPlan",
+    "cadence.ReviewAction",
+    "cadence.Review",
     "cadence.Priority",
     "cadence.WeeklyRecord",
     "planning.BusinessPlan",
@@ -185,6 +188,7 @@ def build_demo(
         planning_example.plant_training(as_of)
         planning_example.plant_business_plans(as_of)
         priorities_example.plant_priorities(as_of)
+        reviews_example.plant_reviews(as_of)
         mark_all_changed()
         # The demo's settings count as made: its setup checklist is complete.
         audit.record("settings.fiscal_year", "Fiscal year starts in month 1 (the demo's)")

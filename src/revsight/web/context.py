@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from revsight.access.visibility import is_manager_or_above
     from revsight.analytics.dashboard_scope import landing_scope
     from revsight.cadence import meeting
+    from revsight.cadence.review_services import may_open as may_open_reviews
     from revsight.web.dashboard_views import dashboard_url
     from revsight.web.jobs import may_open_jobs
 
@@ -38,6 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Monday meeting", reverse("meeting-monday")))
     if may_open_planning(user):
         items.append(("Priorities", reverse("weekly-priorities")))
+    if may_open_reviews(user):
+        items.append(("Reviews", reverse("reviews")))
     items.append(("Planning", reverse("planning")))
     items.append(("Contests", reverse("contests")))
     items.append(("Discipline", reverse("discipline")))
@@ -98,6 +101,8 @@ def _is_current(label: str, url: str, current: str) -> bool:
         return current.startswith("/planning/")
     if label == "Priorities":
         return current.startswith("/priorities/")
+    if label == "Reviews":
+        return current.startswith("/reviews/")
     if label == "Monday meeting":
         return current.startswith("/cadence/monday")
     if label == "Discipline":  # the deals it links to, too
