@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
+from revsight.core.errors import NotFound
 from revsight.core.models import AuditEntry, Organisation
 from revsight.crm.models import (
     Account,
@@ -221,6 +222,15 @@ def scope_as(actor: User | None, queryset: QuerySet[M]) -> QuerySet[M]:
     """`scope` for a service's acting person, where None is the operator at the command line
     or a scheduled job, who sees everything."""
     return queryset if actor is None else scope(actor, queryset)
+
+
+def visible_one(actor: User | None, queryset: QuerySet[M], pk: int, what: str) -> M:
+    """The record `pk` of `queryset` when the actor may see it; else `NotFound`, the same as
+    for one that does not exist, so that a refusal does not tell that it exists."""
+    found = scope_as(actor, queryset.filter(pk=pk)).first()
+    if found is None:
+        raise NotFound(f"No {what} has the id {pk} (or it is not yours to see).")
+    return found
 
 
 def scope(viewer: User, queryset: QuerySet[M]) -> QuerySet[M]:

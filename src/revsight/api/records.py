@@ -27,7 +27,6 @@ from revsight.api.schemas import (
     TeamOut,
     Text,
 )
-from revsight.core.errors import NotFound
 from revsight.crm.models import Account, Activity, ActivityType, Opportunity, OpportunityStatus
 from revsight.org.models import Goal, Quota, Role, Team, User
 
@@ -42,10 +41,7 @@ def seen(request: HttpRequest, queryset: QuerySet[M]) -> QuerySet[M]:
 
 
 def one(request: HttpRequest, queryset: QuerySet[M], pk: int, what: str) -> M:
-    found = seen(request, queryset).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"No {what} has the id {pk} (or it is not yours to see).")
-    return found
+    return visibility.visible_one(actor(request), queryset, pk, what)
 
 
 class PeopleFilter(FilterSchema):

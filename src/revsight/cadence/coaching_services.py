@@ -27,7 +27,7 @@ from revsight.cadence.coaching_models import (
     CoachingTarget,
 )
 from revsight.core import audit, clock, periods
-from revsight.core.errors import InvalidInput, NotAllowed, NotFound
+from revsight.core.errors import InvalidInput, NotAllowed
 from revsight.crm.models import Account, Opportunity
 from revsight.org.models import Role, User
 
@@ -197,10 +197,7 @@ def log_entry(actor: User, person: User, data: EntryInput) -> CoachingEntry:
 def visible_entry(actor: User, entry_id: int) -> CoachingEntry:
     """The entry, when the actor may see it (else `NotFound`, as for one that does not exist)."""
     entries = CoachingEntry.objects.select_related("salesperson", "coach")
-    found = visibility.scope(actor, entries.filter(pk=entry_id)).first()
-    if found is None:
-        raise NotFound(f"No coaching entry has the id {entry_id} (or it is not yours to see).")
-    return found
+    return visibility.visible_one(actor, entries, entry_id, "coaching entry")
 
 
 def edit_entry(actor: User, entry_id: int, data: EntryInput) -> CoachingEntry:

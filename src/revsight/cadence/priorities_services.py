@@ -29,7 +29,7 @@ from revsight.access import permissions, visibility
 from revsight.cadence.priorities_models import Outcome, Priority, WeeklyRecord
 from revsight.cadence.weekly import figures
 from revsight.core import audit, clock, periods
-from revsight.core.errors import InvalidInput, NotAllowed, NotFound
+from revsight.core.errors import InvalidInput, NotAllowed
 from revsight.org.models import Role, Team, TeamTree, User
 
 MAX_TEXT, MAX_NOTES = 300, 8000
@@ -97,11 +97,8 @@ def record_of(actor: User | None, team: Team | None, week: periods.Period) -> We
 
 
 def record(actor: User | None, record_id: int) -> WeeklyRecord:
-    rows = WeeklyRecord.objects.filter(pk=record_id).select_related("team")
-    found = visibility.scope_as(actor, rows).first()
-    if found is None:
-        raise NotFound(f"No weekly record has the id {record_id} (or it is not yours to see).")
-    return found
+    rows = WeeklyRecord.objects.select_related("team")
+    return visibility.visible_one(actor, rows, record_id, "weekly record")
 
 
 def agreed_for(actor: User | None, team: Team | None, week: periods.Period) -> list[Priority]:
@@ -278,10 +275,8 @@ def add_priority(actor: User | None, record_id: int, text: Mapping[str, Any]) ->
 
 
 def _priority(actor: User | None, priority_id: int) -> Priority:
-    rows = Priority.objects.filter(pk=priority_id).select_related("record__team")
-    found = visibility.scope_as(actor, rows).first()
-    if found is None:
-        raise NotFound(f"No priority has the id {priority_id} (or it is not yours to see).")
+    rows = Priority.objects.select_related("record__team")
+    found = visibility.visible_one(actor, rows, priority_id, "priority")
     _check(actor, found.record.team)
     return found
 

@@ -126,11 +126,8 @@ def reviews(actor: User | None, salesperson: User | None = None) -> list[Review]
 
 
 def review(actor: User | None, review_id: int) -> Review:
-    rows = Review.objects.filter(pk=review_id).select_related("salesperson__team", "held_by")
-    found = visibility.scope_as(actor, rows).first()
-    if found is None:
-        raise NotFound(f"No review has the id {review_id} (or it is not yours to see).")
-    return found
+    rows = Review.objects.select_related("salesperson__team", "held_by")
+    return visibility.visible_one(actor, rows, review_id, "review")
 
 
 def review_of(
@@ -407,11 +404,8 @@ def add_action(actor: User | None, review_id: int, data: Mapping[str, Any]) -> R
 
 
 def _action(actor: User | None, action_id: int) -> ReviewAction:
-    rows = ReviewAction.objects.filter(pk=action_id).select_related("review__salesperson")
-    found = visibility.scope_as(actor, rows).first()
-    if found is None:
-        raise NotFound(f"No review action has the id {action_id} (or it is not yours to see).")
-    return found
+    rows = ReviewAction.objects.select_related("review__salesperson")
+    return visibility.visible_one(actor, rows, action_id, "review action")
 
 
 def change_action(actor: User | None, action_id: int, data: Mapping[str, Any]) -> ReviewAction:

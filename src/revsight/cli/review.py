@@ -26,13 +26,15 @@ def _number(value: Any, unit: str, metric: str = "") -> str:
 def _metric_lines(packet: dict[str, Any]) -> list[str]:
     from revsight.analytics.output import format_gap
 
-    lines = [f"{'':40} {'value':>12} {'goal':>12} {'gap':>12}"]
-    for line in [*packet["metrics"], *packet["activities"]]:
+    rows = [*packet["metrics"], *packet["activities"]]
+    width = max((len(line["name"]) for line in rows), default=0)
+    lines = [f"{'':{width}} {'value':>12} {'goal':>12} {'gap':>12}"]
+    for line in rows:
         unit, metric, gap = line["unit"], line["id"], line["gap"]
         shown = "" if gap is None else format_gap(gap, unit, metric)
         lines.append(
-            f"{line['name'][:40]:40} {_number(line['value'], unit, metric):>12} "
-            f"{_number(line['goal'], unit, metric):>12} {shown:>12}"
+            f"{line['name']:{width}} {_number(line['value'], unit, metric):>12} "
+            f"{_number(line['goal'], unit, metric):>12} {shown:>12}".rstrip()
         )
     return lines
 

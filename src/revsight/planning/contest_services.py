@@ -175,11 +175,7 @@ def visible_contests(actor: User | None) -> list[Contest]:
 
 
 def contest(actor: User | None, contest_id: int) -> Contest:
-    contests = Contest.objects.filter(pk=contest_id)
-    found = visibility.scope_as(actor, contests).first()
-    if found is None:
-        raise NotFound(f"No contest has the id {contest_id} (or it is not yours to see).")
-    return found
+    return visibility.visible_one(actor, Contest.objects.all(), contest_id, "contest")
 
 
 def contest_named(actor: User | None, name: str) -> Contest:

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from revsight.access import permissions, visibility
@@ -76,11 +76,8 @@ def visible_plans(actor: User | None) -> list[TrainingPlan]:
 
 
 def plan(actor: User | None, plan_id: int) -> TrainingPlan:
-    plans = TrainingPlan.objects.filter(pk=plan_id).select_related("team")
-    found = visibility.scope_as(actor, plans).first()
-    if found is None:
-        raise NotFound(f"No training plan has the id {plan_id} (or it is not yours to see).")
-    return found
+    plans = TrainingPlan.objects.select_related("team")
+    return visibility.visible_one(actor, plans, plan_id, "training plan")
 
 
 def sessions(found: TrainingPlan) -> list[TrainingSession]:
@@ -88,12 +85,8 @@ def sessions(found: TrainingPlan) -> list[TrainingSession]:
 
 
 def session(actor: User | None, session_id: int) -> TrainingSession:
-    rows: QuerySet[TrainingSession] = TrainingSession.objects.filter(pk=session_id)
-    rows = rows.select_related("plan__team", "presenter")
-    found = visibility.scope_as(actor, rows).first()
-    if found is None:
-        raise NotFound(f"No training session has the id {session_id} (or it is not yours to see).")
-    return found
+    rows = TrainingSession.objects.select_related("plan__team", "presenter")
+    return visibility.visible_one(actor, rows, session_id, "training session")
 
 
 def sessions_of(person: User) -> list[TrainingSession]:
