@@ -33,10 +33,14 @@ class Row:
 
     @property
     def gap(self) -> float | None:
-        """How far the value is above (+) or below (−) its goal."""
-        if self.value is None or self.goal is None:
-            return None
-        return round(self.value - self.goal, DECIMALS[self.unit])
+        return gap(self.value, self.goal, self.unit)
+
+
+def gap(value: float | int | None, goal: float | None, unit: str) -> float | None:
+    """How far a value is above (+) or below (−) its goal, to its unit's decimals."""
+    if value is None or goal is None:
+        return None
+    return round(value - goal, DECIMALS[unit])
 
 
 @dataclass

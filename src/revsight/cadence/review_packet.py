@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from revsight.analytics.computation import DECIMALS, Result, Row, compute
+from revsight.analytics.computation import Result, Row, compute, gap
 from revsight.analytics.kept import kept
 from revsight.analytics.scopes import person
 from revsight.cadence import coaching, review_quarter
@@ -80,12 +80,6 @@ def month_of(kind: str, period: periods.Period, as_of: date) -> periods.Period:
 # -- metrics against goals -------------------------------------------------------------------
 
 
-def _gap(value: float | int | None, goal: float | None, unit: str) -> float | None:
-    if value is None or goal is None:
-        return None
-    return round(float(value) - goal, DECIMALS[unit])
-
-
 def _goals(rep: User, metrics: list[str], ids: list[str]) -> dict[tuple[str, str], float]:
     """The salesperson's own goals of those metrics in those months."""
     rows = Goal.objects.filter(scope="user", user=rep, metric__in=metrics, period__in=ids)
@@ -100,7 +94,7 @@ def _line(row: Row, ids: list[str], goals: list[float | None], name: str) -> dic
         "unit": row.unit,
         "value": row.value,
         "goal": goals[-1],
-        "gap": _gap(row.value, goals[-1], row.unit),
+        "gap": gap(row.value, goals[-1], row.unit),
         "trend": [
             {"period": p, "value": v, "goal": g} for p, v, g in zip(ids, values, goals, strict=True)
         ],
