@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "revsight.jobs",
     "revsight.cadence",
     "revsight.planning",
+    "revsight.assessments",
     "revsight.routine",
     "revsight.web",
     "axes",
