@@ -37,6 +37,9 @@ def test_charts_forecast_and_forms_work_under_the_policy(live_server: Any, page:
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector('[data-figure="fig-stages"].drawn')
     assert page.locator(".js-plotly-plot .main-svg").count() >= 4
+    # The chart may sit below the fold (the tiles above it wrap): the mouse only reaches what
+    # is in the viewport.
+    page.locator('[data-figure="fig-stages"]').scroll_into_view_if_needed()
     bars = page.locator('[data-figure="fig-stages"] .point path')
     boxes = [box for box in (bars.nth(i).bounding_box() for i in range(bars.count())) if box]
     tallest = max(boxes, key=lambda box: box["height"])

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from bench.big_export import write_export
 
+from revsight.routine import schedules
 from tests.importers import exports
 from tests.serving import REVSIGHT, environment, revsight
 
@@ -37,9 +38,19 @@ def _wait_for(check: Callable[[], bool], seconds: float = 120) -> None:
         time.sleep(0.5)
 
 
-# The worker's own bookkeeping: its job rows, and the schedules it fires on the real clock
-# while the test runs (a slot such as the hourly freshness check may fall in it).
-BOOKKEEPING = ('"jobs_job"', "'jobs_job'", '"routine_schedulerun"', "'routine_schedulerun'")
+# The worker's own bookkeeping: its job rows.
+BOOKKEEPING = ('"jobs_job"', "'jobs_job'")
+
+
+def _without_schedules(database: Path) -> None:
+    """Turn every schedule off, so that none fires on the real clock while the test runs (the
+    Friday priorities write a week's record) and the import is the only writer."""
+    with sqlite3.connect(database) as connection:
+        connection.executemany(
+            "INSERT INTO routine_schedule (name, enabled, weekday, at, days)"
+            " VALUES (?, 0, ?, ?, ?)",
+            [(d.name, d.weekday, d.at.isoformat(), d.days) for d in schedules.DEFINITIONS.values()],
+        )
 
 
 def _data(database: Path) -> list[str]:
@@ -56,6 +67,7 @@ def _data(database: Path) -> list[str]:
 def worker_env(tmp_path: Path) -> dict[str, str]:
     env = environment(tmp_path / "home", REVSIGHT_WORKER_HEARTBEAT="1")
     revsight(env, "init")
+    _without_schedules(Path(env["REVSIGHT_HOME"]) / "revsight.sqlite3")
     return env
 
 

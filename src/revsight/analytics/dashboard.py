@@ -73,6 +73,9 @@ PER_REP = [
     "win_rate",
     "win_rate_value",
     *[f"activities_vs_standard_{kind}" for kind in STANDARD_TYPES],
+    # What the standards expect by the as-of day: early in a period a share of less than one
+    # expected activity is noise (one demo on the 1st is "564%"), shown as a count instead.
+    *[f"activities_expected_{kind}" for kind in STANDARD_TYPES],
 ]
 
 Value = float | int | None

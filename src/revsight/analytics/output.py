@@ -125,10 +125,17 @@ def format_gap(value: float | int | None, unit: str, metric: str = "") -> str:
     two ratios in percentage points (+4.2 pp), never in per cent."""
     if value is None:
         return "—"
-    sign = "+" if value >= 0 else "−"
     if unit == "ratio" and metric not in MULTIPLES:
-        return f"{sign}{abs(value) * 100:.1f} pp"
-    return sign + format_value(abs(value), unit, metric)
+        return with_sign(value, f"{abs(value) * 100:.1f} pp")
+    return with_sign(value, format_value(abs(value), unit, metric))
+
+
+def with_sign(value: float | int, magnitude: str) -> str:
+    """`magnitude` (the difference as shown) with the sign of `value`; a difference that
+    rounds to nothing is ±0, never −0.0 pp beside a goal met to the decimal."""
+    if not any(digit in magnitude for digit in "123456789"):
+        return "±" + magnitude
+    return ("+" if value >= 0 else "−") + magnitude
 
 
 def grid(headings: list[str], rows: list[list[str]], text_columns: int = 1) -> str:

@@ -88,28 +88,41 @@ def _team_and_parents(world: World, team: int) -> list[int]:
     return chain
 
 
+# The goals each sales team has for itself each month, beside its bookings goal (its quota).
+TEAM_GOALS = (
+    "win_rate",
+    "average_order_value",
+    "sales_cycle_days_median",
+    "pipeline_coverage",
+    "forecast_accuracy",
+)
+
+
 def goals(world: World, quota_table: Table) -> Table:
-    """Company goals for each month, quarter and year; a win-rate goal for each sales team; each
-    consultant's utilisation, realisation and backlog goals for each month."""
+    """Company goals for each month, quarter and year; each team's bookings goal (its quota) for
+    each month, quarter and year and its rate goals for each month; each consultant's
+    utilisation, realisation and backlog goals for each month."""
     h = world.history
     month0 = int(d.month_index(np.array([h.start]))[0])
     months = np.arange(month0, int(d.month_index(np.array([world.as_of]))[0]) + 4)
     deals = h.deals
     won = deals.won & (deals.close <= world.as_of)
     median_deal = float(np.median(deals.amount[won])) / 100 if won.any() else 0.0
-    company_quota: dict[str, int] = {}
-    for user, month, amount in zip(
+    # Bookings goals are the quotas: the company's the sum of everyone's, a team's its own
+    # (with its sub-teams'), for each month, quarter and year.
+    bookings: dict[tuple[int | None, str], int] = {}
+    for user, team, month, amount in zip(
         quota_table.columns["user_id"],
+        quota_table.columns["team_id"],
         quota_table.columns["month"],
         quota_table.columns["amount"],
         strict=True,
     ):
-        if user is None:
-            continue
         when = d.to_date(month)
         quarter = f"{when.year}-Q{(when.month - 1) // 3 + 1}"
+        owner = None if user is not None else team
         for key in (f"{when:%Y-%m}", quarter, str(when.year)):
-            company_quota[key] = company_quota.get(key, 0) + amount
+            bookings[owner, key] = bookings.get((owner, key), 0) + amount
     fixed = {
         "win_rate": "0.33",
         "average_order_value": f"{round(median_deal * 1.1, -2):.0f}",
@@ -140,22 +153,27 @@ def goals(world: World, quota_table: Table) -> Table:
         rows["period"].append(period)
         rows["target"].append(Decimal(target))
 
+    teams = sorted({team for team, _ in bookings if team is not None})
     periods: list[str] = []
     for m in months:
         when = d.to_date(int(d.month_start(np.array([m]))[0]))
         periods.append(f"{when:%Y-%m}")
         for metric, target in fixed.items():
             add(metric, "company", None, f"{when:%Y-%m}", target)
-        for team in {int(t) for t in h.reps.team}:
-            add("win_rate", "team", team, f"{when:%Y-%m}", "0.33")
+        for team in teams:
+            for metric in TEAM_GOALS:
+                add(metric, "team", team, f"{when:%Y-%m}", fixed[metric])
         for consultant in h.org.consultant_ids:
             for metric, target in CONSULTANT_GOALS.items():
                 add(metric, "user", None, f"{when:%Y-%m}", target, consultant)
-    for period, amount in sorted(company_quota.items()):
+    for (team, period), amount in sorted(
+        bookings.items(), key=lambda item: (item[0][0] or 0, item[0][1])
+    ):
         is_month = period[5:].isdigit()
         if is_month and period not in periods:
             continue
-        add("bookings", "company", None, period, f"{amount / 100:.2f}")
+        scope = "company" if team is None else "team"
+        add("bookings", scope, team, period, f"{amount / 100:.2f}")
     return Table(org.Goal, rows)
 
 

@@ -67,6 +67,14 @@ class JobProgress:
         self.state["note"] = text
         self._save()
 
+    def complete(self) -> None:
+        """The work is done: an estimated total above what was done (a file's lines, where a
+        deal's stage history is many lines and one record) becomes what was done, so a
+        finished job never reads as stopped short of its end."""
+        if self.state["total"] is not None:
+            self.state["total"] = self.state["done"]
+            self._save()
+
     def tally(self, counts: Mapping[str, int]) -> None:
         self.state["counts"] = dict(counts)
         self._save()

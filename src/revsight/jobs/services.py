@@ -142,6 +142,7 @@ def execute(job_id: int) -> Job | None:
         log.exception("Job %s (%s) failed", job.pk, job.kind)
         _finish(job, State.FAILED, progress, error=f"{type(exc).__name__}: {exc}")
     else:
+        progress.complete()
         _finish(job, State.DONE, progress, result=result or {})
     return job
 

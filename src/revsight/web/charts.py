@@ -286,19 +286,46 @@ def forecast_bias(reps: list[RepRow]) -> dict[str, Any]:
     )
 
 
+# Below one expected activity by the as-of day (as shown, to a tenth), a share of the
+# standard says nothing yet.
+TOO_EARLY = 1.0
+
+
 def activity_heatmap(
     reps: list[RepRow], types: list[str], labels: dict[str, str], links: list[list[str]]
 ) -> dict[str, Any]:
-    z = [[r[f"activities_vs_standard_{t}"] for t in types] for r in reps]
-    text = [[f"{v:.0%}" if v is not None else "—" for v in row] for row in z]
+    """Each salesperson's activities of each type against the standard to date; a cell whose
+    standard expects less than one activity so far is grey and shows the count."""
+    shares: list[list[float | None]] = []
+    early: list[list[float | None]] = []
+    share_text: list[list[str]] = []
+    early_text: list[list[str]] = []
+    for rep in reps:
+        for rows in (shares, early, share_text, early_text):
+            rows.append([])
+        for kind in types:
+            share = rep[f"activities_vs_standard_{kind}"]
+            expected = rep[f"activities_expected_{kind}"]
+            if share is not None and expected is not None and round(expected, 1) < TOO_EARLY:
+                shares[-1].append(None)
+                share_text[-1].append("")
+                early[-1].append(0.0)
+                early_text[-1].append(f"{round(share * expected)} of {expected:.1f}")
+            else:
+                shares[-1].append(share)
+                share_text[-1].append(f"{share:.0%}" if share is not None else "—")
+                early[-1].append(None)
+                early_text[-1].append("")
+    x = [ACTIVITY_SHORT.get(ActivityType(t), labels[t]) for t in types]
+    y = [r.name for r in reps]
     return figure(
         data=[
             {
                 "type": "heatmap",
-                "x": [ACTIVITY_SHORT.get(ActivityType(t), labels[t]) for t in types],
-                "y": [r.name for r in reps],
-                "z": z,
-                "text": text,
+                "x": x,
+                "y": y,
+                "z": shares,
+                "text": share_text,
                 "texttemplate": "%{text}",
                 "zmin": 0,
                 "zmax": 2,
@@ -319,7 +346,22 @@ def activity_heatmap(
                 "hovertemplate": "%{y}<br>%{x}: %{text} of standard<extra></extra>",
                 "xgap": 2,
                 "ygap": 2,
-            }
+            },
+            {
+                "type": "heatmap",
+                "x": x,
+                "y": y,
+                "z": early,
+                "text": early_text,
+                "texttemplate": "%{text}",
+                "colorscale": [[0, "#e5e7eb"], [1, "#e5e7eb"]],
+                "showscale": False,
+                "customdata": links,
+                "hovertemplate": "%{y}<br>%{x}: %{text} expected so far; too early to compare"
+                "<extra></extra>",
+                "xgap": 2,
+                "ygap": 2,
+            },
         ],
         layout=layout(
             height=max(240, 34 * len(reps) + 110),

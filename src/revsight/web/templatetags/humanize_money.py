@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from revsight.analytics.catalogue import BY_ID
-from revsight.analytics.output import format_gap, format_value
+from revsight.analytics.output import format_gap, format_value, with_sign
 
 register = template.Library()
 
@@ -35,8 +35,7 @@ def signed(value: float | int | None, unit: str) -> str:
     """A difference with its sign: +12.5% · −3,400 · +2 d."""
     if value is None:
         return ""
-    text = metric(abs(value), unit)
-    return ("+" if value >= 0 else "−") + text
+    return with_sign(value, metric(abs(value), unit))
 
 
 @register.filter
