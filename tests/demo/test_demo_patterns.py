@@ -246,6 +246,20 @@ def test_quotas_and_goals_reach_five_quarters_ahead() -> None:
     assert Goal.objects.filter(metric="bookings", period="2026-Q2").exists()
 
 
+def test_each_sales_team_has_its_quota_as_its_bookings_goal() -> None:
+    month = DEMO_AS_OF.replace(day=1)
+    teams = Team.objects.filter(pk__in=Quota.objects.filter(team__isnull=False).values("team"))
+    assert teams.count() >= 3
+    for team in teams:
+        quota = Quota.objects.get(team=team, user__isnull=True, month=month).amount
+        goal = Goal.objects.get(metric="bookings", scope="team", team=team, period=f"{month:%Y-%m}")
+        assert goal.target == quota, team.name
+        rate_goals = Goal.objects.filter(scope="team", team=team, period=f"{month:%Y-%m}")
+        assert {"win_rate", "pipeline_coverage", "forecast_accuracy"} <= set(
+            rate_goals.values_list("metric", flat=True)
+        )
+
+
 def test_one_salesperson_works_well_below_the_activity_standard() -> None:
     weekly = activities_by_rep_month("new_prospect_call", HISTORY_START, FULL_MONTHS)
     per_week = weekly.sum(axis=1) / (FULL_MONTHS * 52 / 12)
@@ -253,3 +267,17 @@ def test_one_salesperson_works_well_below_the_activity_standard() -> None:
     ramped = per_week[4:-3]  # everyone but the characters and the recent hires
     assert low < 0.7 * 20  # the standard is 20 new-prospect calls a week
     assert low < ramped.min()
+
+
+def test_the_president_assessed_the_four_quarters_before_this_one() -> None:
+    from revsight.assessments import self_services as assessments
+    from revsight.assessments.self_models import SelfAssessment
+
+    president = User.objects.get(email=DEMO_LOGINS[Role.EXECUTIVE])
+    kept = assessments.history(president, None)
+    assert [a.quarter for a in kept] == ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
+    totals = [t.total for a in kept if (t := assessments.totals(a))]
+    assert totals == [27, 31, 36, 41]  # improving, from "take multiple actions"
+    assert all(a.assessed_by == president and a.team is None for a in kept)
+    # This quarter's is left to start from the data's suggestions.
+    assert not SelfAssessment.objects.filter(quarter="2026-Q2").exists()

@@ -10,6 +10,17 @@ from django.db.models import Model
 from django.utils import timezone
 
 from revsight.access.visibility import can_see, scope
+from revsight.assessments.models import (
+    AnnualPlan,
+    Candidate,
+    CategoryScore,
+    Criterion,
+    CriterionScore,
+    Position,
+    Scorecard,
+    SelfAssessment,
+    StageEvent,
+)
 from revsight.cadence.models import CoachingEntry, CoachingReply, CoachingTarget
 from revsight.cadence.priorities_models import Priority, WeeklyRecord
 from revsight.cadence.review_models import Review, ReviewAction
@@ -105,6 +116,20 @@ EXPECTED = {
     # A review is seen by whoever sees its salesperson.
     "review": EAST_REP_CHAIN,
     "review_action": EAST_REP_CHAIN,
+    # A self-assessment is seen by its author and whoever manages the team it assesses.
+    "company_self_assessment": EXECUTIVES,
+    "east_self_assessment": {"president", "admin", "vp", "east_manager"},
+    "east_category_score": {"president", "admin", "vp", "east_manager"},
+    # A position is seen by its hiring team (its hiring manager and interviewers, of any team).
+    "position": {"president", "admin", "east_manager", "east_rep", "west_manager"},
+    "criterion": {"president", "admin", "east_manager", "east_rep", "west_manager"},
+    "candidate": {"president", "admin", "east_manager", "east_rep", "west_manager"},
+    "stage_event": {"president", "admin", "east_manager", "east_rep", "west_manager"},
+    # A submitted scorecard is hidden from an interviewer who has not submitted their own.
+    "submitted_scorecard": {"president", "admin", "east_manager", "west_manager"},
+    "criterion_score": {"president", "admin", "east_manager", "west_manager"},
+    "draft_scorecard": {"east_rep"},
+    "annual_plan": MANAGERS_AND_ABOVE,
 }
 
 
@@ -148,6 +173,18 @@ def sample_records(cast: Cast) -> dict[str, Model]:
     account_plan = AccountPlan.objects.create(account=account, goals="Win it", reviewed_on=day)
     given = AccountAction.objects.create(plan=account_plan, what="Demo", owner=consultant, due=day)
     review = Review.objects.create(salesperson=rep, kind="monthly", period="2026-02")
+    east_assessment = SelfAssessment.objects.create(
+        assessed_by=cast.east_manager, team=cast.east, quarter="2026-Q1", as_of=day
+    )
+    position = Position.objects.create(
+        title="Account executive", team=cast.east, hiring_manager=cast.east_manager, opened_on=day
+    )
+    position.interviewers.set([cast.east_rep, cast.west_manager])
+    criterion = Criterion.objects.create(position=position, name="Curiosity", kind="trait")
+    candidate = Candidate.objects.create(position=position, name="Dana Candidate")
+    submitted = Scorecard.objects.create(
+        candidate=candidate, interviewer=cast.west_manager, submitted_at=timezone.now()
+    )
     return {
         "user": rep,
         "account": account,
@@ -215,6 +252,23 @@ def sample_records(cast: Cast) -> dict[str, Model]:
         "account_action": given,
         "review": review,
         "review_action": ReviewAction.objects.create(review=review, text="Two demos a week"),
+        "company_self_assessment": SelfAssessment.objects.create(
+            assessed_by=cast.president, quarter="2026-Q1", as_of=day
+        ),
+        "east_self_assessment": east_assessment,
+        "east_category_score": CategoryScore.objects.create(
+            assessment=east_assessment, number=1, suggested=3, reason="", figures={}
+        ),
+        "position": position,
+        "criterion": criterion,
+        "candidate": candidate,
+        "stage_event": StageEvent.objects.create(candidate=candidate, stage="screen", on=day),
+        "submitted_scorecard": submitted,
+        "criterion_score": CriterionScore.objects.create(
+            scorecard=submitted, criterion=criterion, score=4
+        ),
+        "draft_scorecard": Scorecard.objects.create(candidate=candidate, interviewer=cast.east_rep),
+        "annual_plan": AnnualPlan.objects.create(year=2026, written_by=cast.president),
     }
 
 

@@ -28,7 +28,13 @@ def test_everyone_reaches_their_profile_from_the_navigation(cast: Cast) -> None:
 
 def test_unticking_an_email_turns_it_off(cast: Cast) -> None:
     client = logged_in(cast.east_rep)
-    others = ["freshness", "import_summary", "weekly_priorities", "monday_meeting"]
+    others = [
+        "freshness",
+        "import_summary",
+        "weekly_priorities",
+        "monday_meeting",
+        "self_assessment",
+    ]
     response = client.post("/profile/", {"emails_on": others})
     assert response.status_code == 302
     assert list(EmailOptOut.objects.values_list("user__email", "kind")) == [
@@ -65,6 +71,9 @@ def schedule_form(**changes: str) -> dict[str, str]:
         "monday_meeting-enabled": "on",
         "monday_meeting-weekday": "0",
         "monday_meeting-at": "07:00",
+        "self_assessment-enabled": "on",
+        "self_assessment-weekday": "0",
+        "self_assessment-at": "09:00",
     }
     form.update(changes)
     return form
@@ -95,6 +104,7 @@ def test_an_administrator_moves_the_reminders_and_turns_the_snapshot_off(cast: C
         "freshness": (True, None, "08:00", 7),
         "priorities": (True, 4, "12:00", None),
         "monday_meeting": (True, 0, "07:00", None),
+        "self_assessment": (True, 0, "09:00", None),
     }
 
 

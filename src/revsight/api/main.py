@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from revsight.api import batches, coaching, discipline, errors, figures, forecasts, records
+from revsight.api import (
+    batches,
+    coaching,
+    discipline,
+    errors,
+    figures,
+    forecasts,
+    records,
+    recruiting,
+)
 from revsight.api.auth import TokenAuth, TokenThrottle
 
 DESCRIPTION = """Other programs act as one person with that person's token (`Authorization:
@@ -32,5 +41,6 @@ for router in (
     figures.router,
     coaching.router,
     discipline.router,
+    recruiting.router,
 ):
     api.add_router("", router)

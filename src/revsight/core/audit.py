@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import models as dj_models
@@ -25,4 +26,15 @@ def record(
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         details=details or {},
+    )
+
+
+def last_import() -> datetime | None:
+    """When the last import (a file, an upload or an API push) was kept: how fresh the CRM's
+    copy here is (the freshness warning, the self-assessment's CRM category)."""
+    return (
+        AuditEntry.objects.filter(action="import")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
     )

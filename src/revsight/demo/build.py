@@ -17,10 +17,13 @@ from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import mark_all_changed
 from revsight.demo import (
     account_plans_example,
+    annual_plan_example,
+    assessments_example,
     bulk,
     discipline_cases,
     planning_example,
     priorities_example,
+    recruiting_example,
     reviews_example,
 )
 from revsight.demo.organisation import DEMO_LOGINS
@@ -31,6 +34,17 @@ from revsight.org.models import User
 
 # Tables the demo fills, children first, so they can be emptied in this order.
 DEMO_MODELS = [
+    "assessments.AnnualPlan_goals",
+    "assessments.AnnualPlan",
+    "assessments.CriterionScore",
+    "assessments.Scorecard",
+    "assessments.StageEvent",
+    "assessments.Candidate",
+    "assessments.Criterion",
+    "assessments.Position_interviewers",
+    "assessments.Position",
+    "assessments.CategoryScore",
+    "assessments.SelfAssessment",
     "planning.AccountAction",
     "planning.AccountPlan_opportunities",
     "planning.AccountPlan",
@@ -189,6 +203,9 @@ def build_demo(
         planning_example.plant_business_plans(as_of)
         priorities_example.plant_priorities(as_of)
         reviews_example.plant_reviews(as_of)
+        assessments_example.plant_assessments(as_of)
+        recruiting_example.plant_recruiting(as_of)
+        annual_plan_example.plant_annual_plan(as_of)
         mark_all_changed()
         # The demo's settings count as made: its setup checklist is complete.
         audit.record("settings.fiscal_year", "Fiscal year starts in month 1 (the demo's)")

@@ -6,20 +6,10 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from revsight.core.models import AuditEntry
+from revsight.core.audit import last_import
 from revsight.org.models import Role, User
 from revsight.routine.mailing import notify
 from revsight.routine.models import EmailKind
-
-
-def last_import() -> datetime | None:
-    """When the last import (a file, an upload or an API push) was kept."""
-    return (
-        AuditEntry.objects.filter(action="import")
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
 
 
 def check(now: datetime, days: int) -> dict[str, object]:

@@ -15,6 +15,7 @@ class EmailKind(models.TextChoices):
     IMPORT_SUMMARY = "import_summary", "Summaries of the watched folder's imports (managers)"
     WEEKLY_PRIORITIES = "weekly_priorities", "The week's record and priorities (Fridays)"
     MONDAY_MEETING = "monday_meeting", "The Monday sales meeting's agenda"
+    SELF_ASSESSMENT = "self_assessment", "Reminders to assess sales management each quarter"
 
 
 class EmailOptOut(models.Model):

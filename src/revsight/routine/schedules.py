@@ -47,6 +47,14 @@ DEFINITIONS = {
         Definition("freshness", "Data-freshness check", "freshness_check", None, time(8), 7),
         Definition("monday_meeting", "Monday meeting agenda", "monday_meeting", 0, time(7)),
         Definition("priorities", "Weekly priorities prepared", "weekly_priorities", 4, time(12)),
+        # Every Monday; it emails only in the last month of a fiscal quarter.
+        Definition(
+            "self_assessment",
+            "Self-assessment reminders (last month of each quarter)",
+            "self_assessment_reminders",
+            0,
+            time(9),
+        ),
     )
 }
 

@@ -17,6 +17,7 @@ from revsight.forecasting.snapshots import take_snapshot
 from revsight.importers.tasks import sweep as uploads_sweep
 from revsight.jobs import services
 from revsight.routine import (
+    assessment_reminders,
     freshness,
     monday,
     pages,
@@ -58,6 +59,10 @@ def _priorities(params: dict[str, Any], actor: Any, progress: Progress) -> dict[
     return priorities.prepare_all(_occurrence(params))
 
 
+def _assessments(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    return assessment_reminders.remind(_occurrence(params).date())
+
+
 def _monday(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
     return monday.send(_occurrence(params).date())
 
@@ -69,6 +74,9 @@ services.define("forecast_reminders", "Forecast reminders", _reminders, may_run_
 services.define("freshness_check", "Data-freshness check", _freshness, may_run_schedules)
 services.define("monday_meeting", "Monday meeting agenda", _monday, may_run_schedules)
 services.define("weekly_priorities", "Weekly priorities", _priorities, may_run_schedules)
+services.define(
+    "self_assessment_reminders", "Self-assessment reminders", _assessments, may_run_schedules
+)
 
 
 @db_periodic_task(crontab(minute="*"))

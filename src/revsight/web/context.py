@@ -42,6 +42,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if may_open_reviews(user):
         items.append(("Reviews", reverse("reviews")))
     items.append(("Planning", reverse("planning")))
+    assessment_parts = assessment_tabs(user)
+    if assessment_parts:
+        items.append(("Assessments", assessment_parts[0]["url"]))
     items.append(("Contests", reverse("contests")))
     items.append(("Discipline", reverse("discipline")))
     items.append(("Organisation", reverse("organisation")))
@@ -62,6 +65,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             for label, url in items
         ],
         "planning_tabs": planning_tabs(user, current) if current.startswith("/planning/") else [],
+        "assessment_tabs": (
+            assessment_tabs(user, current) if current.startswith("/assessments/") else []
+        ),
     }
 
 
@@ -88,6 +94,30 @@ def planning_tabs(user: Any, current: str = "") -> list[dict[str, Any]]:
     return tabs
 
 
+def assessment_tabs(user: Any, current: str = "") -> list[dict[str, Any]]:
+    """The assessments' parts the user may open: the self-assessment and the annual plan for
+    those who manage, recruiting for them and for anyone on a hiring team."""
+    from revsight.assessments import annual_plan_services, recruiting_services, self_services
+
+    parts = [
+        ("Self-assessment", "assessments", self_services.may_open),
+        ("Recruiting", "recruiting", recruiting_services.may_open),
+        ("Annual plan", "annual-plans", annual_plan_services.may_read),
+    ]
+    tabs = []
+    for label, name, may_open in parts:
+        if may_open(user):
+            url = reverse(name)
+            # The self-assessment's pages are /assessments/ and /assessments/<id>/.
+            active = (
+                current.startswith(url)
+                if name != "assessments"
+                else current == url or current[len(url) :].split("/")[0].isdigit()
+            )
+            tabs.append({"label": label, "url": url, "active": active})
+    return tabs
+
+
 def _is_current(label: str, url: str, current: str) -> bool:
     if label == "Dashboard":  # any dashboard or list of records behind one
         return current.startswith(("/dashboard/", "/records/"))
@@ -103,6 +133,8 @@ def _is_current(label: str, url: str, current: str) -> bool:
         return current.startswith("/priorities/")
     if label == "Reviews":
         return current.startswith("/reviews/")
+    if label == "Assessments":
+        return current.startswith("/assessments/")
     if label == "Monday meeting":
         return current.startswith("/cadence/monday")
     if label == "Discipline":  # the deals it links to, too

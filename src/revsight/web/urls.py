@@ -3,6 +3,8 @@ from django.urls import path
 
 from revsight.web import (
     account_plan_views,
+    annual_plan_views,
+    assessment_views,
     business_plan_views,
     coaching_views,
     contest_views,
@@ -19,6 +21,7 @@ from revsight.web import (
     planning_views,
     priorities_views,
     profile,
+    recruiting_views,
     review_views,
     settings_views,
     setup_views,
@@ -112,6 +115,30 @@ urlpatterns = [
     path("reviews/", review_views.list_page, name="reviews"),
     path("reviews/<int:review_id>/", review_views.review_page, name="review"),
     path("reviews/<int:review_id>.pdf", review_views.review_pdf, name="review-pdf"),
+    path("assessments/", assessment_views.list_page, name="assessments"),
+    path(
+        "assessments/<int:assessment_id>/",
+        assessment_views.assessment_page,
+        name="self-assessment",
+    ),
+    path("assessments/recruiting/", recruiting_views.positions_page, name="recruiting"),
+    path(
+        "assessments/recruiting/<int:position_id>/",
+        recruiting_views.position_page,
+        name="recruiting-position",
+    ),
+    path(
+        "assessments/recruiting/candidates/<int:candidate_id>/",
+        recruiting_views.candidate_page,
+        name="recruiting-candidate",
+    ),
+    path("assessments/annual-plan/", annual_plan_views.list_page, name="annual-plans"),
+    path("assessments/annual-plan/<int:year>/", annual_plan_views.plan_page, name="annual-plan"),
+    path(
+        "assessments/annual-plan/<int:year>.pdf",
+        annual_plan_views.plan_pdf,
+        name="annual-plan-pdf",
+    ),
     path("discipline/", discipline_views.discipline_page, name="discipline"),
     path("deals/<int:deal_id>/", discipline_views.deal_page, name="deal"),
     path("profile/", profile.profile_page, name="profile"),

@@ -45,3 +45,10 @@ def definition(metric_id: str) -> SafeString:
         prose(metric.definition),
         anchor(metric_id),
     )
+
+
+@register.filter
+def metric_name(metric_id: str) -> str:
+    """The catalogue's name of a metric (a goal's, a record's), or its id when unknown."""
+    metric = BY_ID.get(metric_id)
+    return metric.name if metric is not None else metric_id
