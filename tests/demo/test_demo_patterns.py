@@ -281,3 +281,35 @@ def test_the_president_assessed_the_four_quarters_before_this_one() -> None:
     assert all(a.assessed_by == president and a.team is None for a in kept)
     # This quarter's is left to start from the data's suggestions.
     assert not SelfAssessment.objects.filter(quarter="2026-Q2").exists()
+
+
+def test_an_open_position_has_three_candidates_scored_by_its_three_interviewers() -> None:
+    from revsight.assessments import recruiting_services as recruiting
+    from revsight.assessments.recruiting_models import Position, Scorecard
+
+    [position] = Position.objects.filter(status="open")
+    assert position.interviewers.count() == 3
+    submitted = Scorecard.objects.filter(candidate__position=position, submitted_at__isnull=False)
+    fully_scored = [
+        c for c in position.candidates.all() if submitted.filter(candidate=c).count() == 3
+    ]
+    assert len(fully_scored) == 3
+    # The president, on no panel, reads the ranked comparison at once.
+    president = User.objects.get(email=DEMO_LOGINS[Role.EXECUTIVE])
+    ranked = recruiting.comparison(president, position)
+    totals = [r.result.total for r in ranked if r.result and r.result.total is not None]
+    assert totals == sorted(totals, reverse=True)
+    assert len(totals) == 4
+    # The salesperson's draft keeps the fourth candidate's scores hidden from them.
+    rep = User.objects.get(email=DEMO_LOGINS[Role.SALESPERSON])
+    assert [r.blind for r in recruiting.comparison(rep, position)] == [False, False, False, True]
+
+
+def test_last_years_annual_plan_is_written_and_linked_to_its_goals() -> None:
+    from revsight.assessments.annual_plan_models import AnnualPlan
+
+    [plan] = AnnualPlan.objects.all()
+    assert plan.year == DEMO_AS_OF.year
+    assert plan.answers["went_well"]
+    assert plan.answers["capability_assumptions_holds"] == "no"
+    assert set(plan.goals.values_list("period", flat=True)) >= {f"{DEMO_AS_OF.year}-Q1"}

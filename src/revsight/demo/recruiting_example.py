@@ -1,10 +1,8 @@
 """The demo's recruiting: an account executive's position open on the demo manager's team,
-with four candidates at different stages scored by three interviewers (the manager, the
-presales engineer and the president), and a position filled earlier in the year whose hire
-only the manager scored, the habit the president's self-assessment notes.
-
-The president interviews for the open position and has scored nobody yet: logged in as the
-president, the blind rule shows (the others' scores stay hidden until the president submits)."""
+three candidates scored by its three interviewers (the manager, the presales engineer and the
+team's salesperson rep@example.com) and a fourth still being scored, and a position filled
+earlier in the year whose hire only the manager scored, the habit the president's
+self-assessment notes. The president, on no panel, reads every submitted scorecard."""
 
 from __future__ import annotations
 
@@ -24,23 +22,47 @@ CRITERIA = (
     ("Case study: the stalled proposal", "case_study", 2),
 )
 # candidate -> stages reached (days after the position opened), then each interviewer's scores
-# in the order of CRITERIA; None: not scored yet.
-Scores = tuple[int, ...] | None
+# in the order of CRITERIA; 0: not scored yet (the scorecard stays a draft).
+Scores = tuple[int, ...]
 CANDIDATES: tuple[tuple[str, tuple[tuple[str, int], ...], dict[str, Scores], str], ...] = (
     (
         "Alex Moreau",
         (("interviews", 9), ("case_study", 16), ("references", 23)),
-        {"manager": (4, 5, 4, 4, 4, 5), "presales": (4, 4, 5, 3, 4, 4), "president": None},
+        {
+            "manager": (4, 5, 4, 4, 4, 5),
+            "presales": (4, 4, 5, 3, 4, 4),
+            "rep": (5, 4, 4, 4, 3, 5),
+        },
         "Rewrote the stalled proposal around the buyer's deadline; asked for the decision.",
     ),
     (
         "Sam Okafor",
         (("interviews", 12), ("case_study", 20)),
-        {"manager": (5, 3, 4, 3, 2, 3), "presales": (3, 3, 2, 3, 4, 3), "president": None},
+        {
+            "manager": (5, 3, 4, 3, 2, 3),
+            "presales": (3, 3, 2, 3, 4, 3),
+            "rep": (4, 2, 3, 3, 3, 2),
+        },
         "Discounted at the first objection.",
     ),
-    ("Priya Raman", (("interviews", 26),), {"manager": (3, 4, 3, 3, 3, 0)}, ""),
-    ("Jordan Lee", (), {}, ""),
+    (
+        "Priya Raman",
+        (("interviews", 19), ("case_study", 25)),
+        {
+            "manager": (3, 4, 3, 3, 3, 4),
+            "presales": (4, 4, 3, 2, 3, 3),
+            "rep": (3, 4, 4, 3, 3, 3),
+        },
+        "A clear plan to restart the deal; no question to the buyer about the budget.",
+    ),
+    # The salesperson's scorecard is a draft: logged in as rep@example.com, the others'
+    # scores of this candidate stay hidden until it is submitted.
+    (
+        "Jordan Lee",
+        (("interviews", 27),),
+        {"manager": (3, 3, 4, 2, 4, 3), "presales": (3, 2, 4, 3, 3, 3), "rep": (4, 3, 0, 0, 0, 0)},
+        "",
+    ),
 )
 
 
@@ -49,14 +71,14 @@ def _person(role: Role) -> User | None:
 
 
 def plant_recruiting(as_of: date) -> None:
-    manager, presales, president = (
+    manager, presales, rep = (
         _person(Role.MANAGER),
         _person(Role.PRESALES),
-        _person(Role.EXECUTIVE),
+        _person(Role.SALESPERSON),
     )
-    if manager is None or presales is None or president is None:
+    if manager is None or presales is None or rep is None:
         return
-    interviewers = {"manager": manager, "presales": presales, "president": president}
+    interviewers = {"manager": manager, "presales": presales, "rep": rep}
     _filled_position(manager, as_of)
     opened = as_of - timedelta(days=30)
     position = recruiting.open_position(
@@ -81,8 +103,6 @@ def plant_recruiting(as_of: date) -> None:
         # Scored the evening of the candidate's last stage so far.
         scored = opened + timedelta(stages[-1][1] if stages else 3)
         for who, given in scores.items():
-            if given is None:
-                continue
             recruiting.save_scorecard(
                 interviewers[who],
                 candidate.pk,
