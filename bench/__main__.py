@@ -164,7 +164,7 @@ def bench_forecast() -> None:
         )
         report("forecast page, computed afresh", median_seconds(cold, 3), "login page", login)
     report(
-        "backtest: 6 methods x 4 horizons x 12 origins",
+        "backtest: 7 methods x 4 horizons x 12 origins",
         median_seconds(lambda: backtest(AS_OF), 1),
         "all metrics by rep for a quarter",
         median_seconds(lambda: compute(None, "2026-Q2", AS_OF, "rep"), 3),

@@ -50,6 +50,7 @@ def test_the_json_contract() -> None:
     assert {(m["method"], m["horizon"]) for m in document["methods"]} == {
         (method, horizon)
         for method in (
+            "combined",
             "statistical",
             "leading_indicators",
             "rep_commit",
@@ -67,6 +68,11 @@ def test_the_json_contract() -> None:
     assert 0 <= month["statistical"]["p10_p90_coverage"] <= 1
     assert 0 < month["statistical"]["brier"] < 0.25
     assert month["rep_commit"]["p10_p90_coverage"] is None
+    # The combined forecast forecasts wherever a method does, with the statistical band
+    # until it has errors of its own; it has no deal probabilities of its own.
+    assert month["combined"]["n"] == 3
+    assert 0 <= month["combined"]["p10_p90_coverage"] <= 1
+    assert month["combined"]["brier"] is None
 
 
 def test_the_trailing_mean_is_the_mean_of_the_three_months_before() -> None:

@@ -12,7 +12,9 @@ A method that cannot forecast at an origin says why (`Skip`): the backtest lists
 with the reason instead of scoring them. Origins before the first won deal are not scored at all,
 nor learnt from: there is nothing yet to forecast from.
 
-Methods so far are the baselines every better method must beat:
+`combined` is the number Revsight recommends: the methods that forecast at an origin, weighted
+by how they did on the origins already over (combined.py). The others are the statistical
+model, the leading indicators, and the baselines every better method must beat:
 - `trailing_mean`: the mean monthly bookings of the three months before the origin;
 - `rep_commit`: the forecasters' latest commits for the target made by the origin's first day;
 - `weighted_pipeline`: the pipeline expected to close in the target × each stage's probability;
@@ -32,7 +34,7 @@ from revsight.core import periods
 from revsight.core.models import Organisation
 from revsight.core.periods import Period, add_months
 from revsight.core.progress import SILENT, Progress
-from revsight.forecasting import indicators
+from revsight.forecasting import combined, indicators
 from revsight.forecasting.history import History, open_deals
 from revsight.forecasting.rollup import latest_submissions
 from revsight.forecasting.scores import Distribution, Forecast, Score, Skip
@@ -47,6 +49,7 @@ HORIZONS: dict[str, tuple[int, int]] = {  # months after the origin, length in m
     "quarter": (0, 3),
 }
 METHODS = (
+    "combined",
     "statistical",
     "leading_indicators",
     "rep_commit",
@@ -273,11 +276,33 @@ def backtest(
             actual = history.bookings(target.start, target.end)
             # Earlier origins count as history only once their own target is over.
             earlier = [o for o in scored_origins if target_of(o, horizon).end < origin]
-            for method, outcome in forecasts_at(history, origin, horizon, earlier).items():
+            outcomes = forecasts_at(history, origin, horizon, earlier)
+            outcomes["combined"] = _combined(scores, horizon, origin, outcomes)
+            for method, outcome in outcomes.items():
                 _record(scores[(method, horizon)], origin, outcome, actual)
             progress.advance(1)
         used |= set(kept)
     return sorted(used), list(scores.values())
+
+
+def _combined(
+    scores: dict[tuple[str, str], Score], horizon: str, origin: date, outcomes: dict[str, Outcome]
+) -> Outcome:
+    """The combined forecast at the origin, weighted by what each method did on the origins
+    whose targets were over by then (never on this origin's or a later one's)."""
+    first = next(iter(outcomes.values()), None)
+    if isinstance(first, Skip) and all(o == first for o in outcomes.values()):
+        return first  # before the first won deal: the same reason as every method
+
+    def over(method: str) -> list[Forecast]:
+        return [
+            f
+            for f in scores[(method, horizon)].forecasts
+            if target_of(f.origin, horizon).end < origin
+        ]
+
+    past = {method: combined.Past(over(method)) for method in outcomes}
+    return combined.combine(outcomes, past, over("combined"))
 
 
 def _kept_name(as_of: date) -> str:

@@ -201,6 +201,7 @@ def scope_choices(viewer: User) -> list[ScopeChoice]:
 
 # The backtest's methods and horizons as a sales leader says them; the ids stay in the details.
 METHOD_NAMES = {
+    "combined": "Combined: the methods below, weighted by their record",
     "statistical": "Revsight's forecast (deal by deal, from what such deals did)",
     "leading_indicators": "From activity levels (calls, meetings, demos)",
     "rep_commit": "Salespeople's commit",

@@ -1,0 +1,96 @@
+"""The combined forecast: the number Revsight recommends, a weighted mean of the methods that
+forecast at an origin, with weights learnt out of time.
+
+At each origin, each method that can forecast there is weighted by how well it did on the
+earlier origins whose targets were over by then (the inverse of its squared WAPE on them), and
+that weighted mean is shrunk toward the median of the methods while the history is short:
+with k earlier forecasts of every method in the mix, the fit counts k / (k + SHRINK). The
+median, not the plain mean, because one method far off (a pipeline with few close dates) must
+not move the number before its record is known. A method that says nothing at an origin (no
+submissions, no close dates) drops out there.
+
+Its P10–P90 band comes from its own earlier errors once it has MIN_ERRORS of them (the
+forecast × the 10th and 90th percentiles of actual ÷ forecast); before that, from the
+statistical forecast's band around its median, when that forecast has one; else it is a point
+forecast alone.
+
+Pure arithmetic over the methods' outcomes: no database, nothing after the origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from revsight.forecasting.scores import Distribution, Forecast, Skip
+
+SHRINK = 4
+MIN_ERRORS = 6
+# A method that was exactly right on every earlier origin would otherwise take all the weight.
+FLOOR_WAPE = 0.02
+NOTHING = "no method forecast at this origin"
+
+
+@dataclass(frozen=True)
+class Past:
+    """What a method forecast at the earlier origins whose targets were over by this one."""
+
+    forecasts: Sequence[Forecast]
+
+    @property
+    def wape(self) -> float | None:
+        actual = sum(f.actual for f in self.forecasts)
+        if not self.forecasts or actual <= 0:
+            return None
+        return sum(abs(f.value - f.actual) for f in self.forecasts) / actual
+
+
+def fit(available: Sequence[str], past: Mapping[str, Past]) -> tuple[float, dict[str, float]]:
+    """How far the fitted weights are trusted (0 to 1: the length of the shortest history
+    among the methods, k / (k + SHRINK)), and each available method's fitted weight (summing
+    to 1; the inverse of its squared WAPE on the earlier origins)."""
+    errors = {m: past[m].wape if m in past else None for m in available}
+    known = {m: max(e, FLOOR_WAPE) for m, e in errors.items() if e is not None}
+    if not known:
+        return 0.0, dict.fromkeys(available, 1 / len(available))
+    inverse = {m: 1 / e**2 for m, e in known.items()}
+    total = sum(inverse.values())
+    # A method with no history of its own is not fitted, and the trust is then nil.
+    history = min(len(past[m].forecasts) if m in known else 0 for m in available)
+    return history / (history + SHRINK), {m: inverse.get(m, 0.0) / total for m in available}
+
+
+def combine(
+    outcomes: Mapping[str, float | Distribution | Skip],
+    past: Mapping[str, Past],
+    own_past: Sequence[Forecast],
+) -> float | Distribution | Skip:
+    """The combined forecast at one origin from the methods' outcomes there: a distribution
+    when a band can be given, else the point forecast alone."""
+    points = {
+        method: outcome.p50 if isinstance(outcome, Distribution) else outcome
+        for method, outcome in outcomes.items()
+        if not isinstance(outcome, Skip)
+    }
+    if not points:
+        return Skip(NOTHING)
+    trust, fitted = fit(sorted(points), past)
+    # Shrunk toward the median of the methods, which one method far off cannot move.
+    middle = float(np.median(list(points.values())))
+    p50 = trust * sum(fitted[m] * value for m, value in points.items()) + (1 - trust) * middle
+    band = _band(p50, outcomes.get("statistical"), own_past)
+    return p50 if band is None else Distribution(band[0], p50, band[1], [])
+
+
+def _band(
+    p50: float, statistical: float | Distribution | Skip | None, own_past: Sequence[Forecast]
+) -> tuple[float, float] | None:
+    ratios = [f.actual / f.value for f in own_past if f.value > 0]
+    if len(ratios) >= MIN_ERRORS:
+        low, high = np.quantile(np.array(ratios), [0.1, 0.9])
+        return p50 * float(low), p50 * float(high)
+    if isinstance(statistical, Distribution) and statistical.p50 > 0:
+        return p50 * statistical.p10 / statistical.p50, p50 * statistical.p90 / statistical.p50
+    return None
