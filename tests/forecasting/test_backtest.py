@@ -67,6 +67,10 @@ def test_the_json_contract() -> None:
     # Only the statistical forecast has a band and deal probabilities.
     assert 0 <= month["statistical"]["p10_p90_coverage"] <= 1
     assert 0 < month["statistical"]["brier"] < 0.25
+    # Against the CRM's stage probabilities on the same deals (0 unless expected to close in
+    # the month), which it must beat to be worth its chances.
+    assert month["statistical"]["brier"] < month["statistical"]["brier_stage_probability"]
+    assert month["trailing_mean"]["brier_stage_probability"] is None
     assert month["rep_commit"]["p10_p90_coverage"] is None
     # The combined forecast forecasts wherever a method does, with the statistical band
     # until it has errors of its own; it has no deal probabilities of its own.

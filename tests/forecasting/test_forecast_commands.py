@@ -175,3 +175,15 @@ def test_movement_json_has_every_bucket(cast: Cast) -> None:
     )
     assert code == 2
     assert "--to '2026-02-01' must not be before --from" in output
+
+
+@pytest.mark.parametrize(
+    ("bias", "shown"),
+    [(0.0524, "+5%"), (-0.2399, "−24%"), (-0.0008, "±0%"), (0.004, "±0%"), (None, "—")],
+)
+def test_a_bias_in_the_tables_has_its_sign_and_never_reads_minus_zero(
+    bias: float | None, shown: str
+) -> None:
+    from revsight.cli.forecast import _signed_share
+
+    assert _signed_share(bias) == shown

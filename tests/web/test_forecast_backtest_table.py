@@ -46,3 +46,51 @@ def test_the_table_shows_each_method_s_months_not_forecast_and_why(no_close_date
         "4 months (2026-03, 2026-04, 2026-05, 2026-06): no forecast submissions for this month "
         "before this origin" in html
     )
+
+
+def test_the_calibration_chart_shows_the_chances_against_the_share_won(
+    no_close_dates: Cast,
+) -> None:
+    from datetime import date
+
+    from revsight.forecasting.scores import Forecast, Score
+
+    origins, scores = backtest(AS_OF, 6, DatabaseEngine())
+    # The statistical forecast's month as scored: four deals given 80% (three won) and four
+    # given 10% (none won), which the stage probabilities put at 50% each.
+    deals = [(0.8, True)] * 3 + [(0.8, False)] + [(0.1, False)] * 4
+    statistical = Score(
+        "statistical",
+        "month",
+        [
+            Forecast(
+                date(2026, 6, 1),
+                "month",
+                "statistical",
+                100.0,
+                90.0,
+                deals=deals,
+                baseline=[0.5] * 8,
+            )
+        ],
+    )
+    kept = [s for s in scores if (s.method, s.horizon) != ("statistical", "month")]
+    remember(AS_OF, origins, [*kept, statistical])
+    client = Client()
+    client.force_login(no_close_dates.president)
+    page = client.get("/forecast/")
+    found = page.context["calibration"]
+    assert found["n"] == 8
+    assert [(b["predicted"], b["observed"], b["n"]) for b in found["reliability"]] == [
+        (0.1, 0.0, 4),
+        (0.8, 0.75, 4),
+    ]
+    # Brier: (3 × 0.04 + 0.64 + 4 × 0.01) / 8 = 0.1; the stage probabilities': 0.25.
+    assert found["brier"] == 0.1
+    assert found["baseline"] == 0.25
+    chart = page.context["calibration_chart"]
+    assert chart["data"][1]["x"] == [0.1, 0.8]
+    assert chart["data"][1]["y"] == [0.0, 0.75]
+    html = page.content.decode()
+    assert 'data-figure="fig-calibration"' in html
+    assert "Brier score 0.100, against 0.250 for the CRM's stage probabilities" in html

@@ -79,6 +79,13 @@ def _share(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
+def _signed_share(value: float | None) -> str:
+    """A bias as a signed share: +5%, −24%, and ±0% for one that rounds to nothing."""
+    from revsight.analytics.output import with_sign
+
+    return "—" if value is None else with_sign(value, f"{abs(value):.0%}")
+
+
 def _times(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}×"
 
@@ -115,9 +122,9 @@ def accuracy_command(by: str, months: int, as_of: date | None, fmt: str) -> None
     lines = [
         [
             record.name,
-            *(f"{bias:+.0%}" if bias is not None else "—" for _, _, bias in record.months),
+            *(_signed_share(bias) for _, _, bias in record.months),
             f"{record.rolling_accuracy:.0%}" if record.rolling_accuracy is not None else "—",
-            f"{record.rolling_bias:+.0%}" if record.rolling_bias is not None else "—",
+            _signed_share(record.rolling_bias),
             record.label,
         ]
         for record in records
@@ -158,7 +165,7 @@ def backtest_command(months: int, as_of: date | None, fmt: str) -> None:
             row["horizon"],
             str(row["n"]),
             _share(row["wape"]),
-            "—" if row["bias"] is None else f"{row['bias']:+.0%}",
+            _signed_share(row["bias"]),
             _share(row["within_10pct"]),
             _share(row["p10_p90_coverage"]),
             str(len(row["skipped"])),

@@ -174,6 +174,12 @@ def _statistical(
         prediction.p50,
         prediction.p90,
         [(p, d.id in won) for p, d in zip(prediction.probabilities, deals, strict=True)],
+        [
+            history.probability.get(d.stage_id, 0.0)
+            if d.close is not None and target.start <= d.close <= target.end
+            else 0.0
+            for d in deals
+        ],
     )
 
 
@@ -245,6 +251,7 @@ def _record(score: Score, origin: date, outcome: Outcome, actual: float) -> None
                 outcome.p10,
                 outcome.p90,
                 outcome.deals,
+                outcome.baseline,
             )
         )
     else:

@@ -201,7 +201,7 @@ def scope_choices(viewer: User) -> list[ScopeChoice]:
 
 # The backtest's methods and horizons as a sales leader says them; the ids stay in the details.
 METHOD_NAMES = {
-    "combined": "Combined: the methods below, weighted by their record",
+    "combined": "Combined: every method, weighted by its record",
     "statistical": "Revsight's forecast (deal by deal, from what such deals did)",
     "leading_indicators": "From activity levels (calls, meetings, demos)",
     "rep_commit": "Salespeople's commit",
@@ -240,6 +240,23 @@ def backtest_rows(backtest: dict[str, Any] | None) -> list[dict[str, Any]]:
             row["wape"] or 0,
         ),
     )
+
+
+def calibration(backtest: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The statistical forecast's deal chances at the month horizon as the backtest scored
+    them: the reliability bands, its Brier score and the stage probabilities' on the same
+    deals; None before a backtest, or when it gave no chance to any deal."""
+    if backtest is None:
+        return None
+    for row in backtest["rows"]:
+        if row["method"] == "statistical" and row["horizon"] == "month" and row["reliability"]:
+            return {
+                "reliability": row["reliability"],
+                "brier": row["brier"],
+                "baseline": row.get("brier_stage_probability"),
+                "n": sum(band["n"] for band in row["reliability"]),
+            }
+    return None
 
 
 def not_forecast(skipped: list[dict[str, str]]) -> list[str]:

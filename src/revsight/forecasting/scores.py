@@ -31,6 +31,8 @@ class Forecast:
     p90: float | None = None
     # (probability, won within the horizon) of each open deal, for the Brier score.
     deals: list[tuple[float, bool]] = field(default_factory=list)
+    # The same deals' chance by the CRM's stage probabilities, the baseline of that score.
+    baseline: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -39,6 +41,17 @@ class Distribution:
     p50: float
     p90: float
     deals: list[tuple[float, bool]]
+    # Each deal's stage probability if it is expected to close in the target, else 0.
+    baseline: list[float] = field(default_factory=list)
+
+
+def brier(chances: list[float], outcomes: list[bool]) -> float | None:
+    """The mean of (chance − outcome)², lower is better; None without deals."""
+    if not chances:
+        return None
+    return round(
+        sum((p - float(y)) ** 2 for p, y in zip(chances, outcomes, strict=True)) / len(chances), 4
+    )
 
 
 RELIABILITY_BINS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
@@ -94,6 +107,7 @@ class Score:
         ]
         covered = sum(1 for low, real, high in banded if low <= real <= high)
         deals = [pair for f in self.forecasts for pair in f.deals]
+        baseline = [p for f in self.forecasts for p in f.baseline]
 
         def mean_pinball(quantile: float, pick: Callable[[Forecast], float | None]) -> Any:
             values = [pick(f) for f in self.forecasts]
@@ -121,8 +135,11 @@ class Score:
             "pinball_p10": mean_pinball(0.1, lambda f: f.p10),
             "pinball_p50": mean_pinball(0.5, lambda f: f.value),
             "pinball_p90": mean_pinball(0.9, lambda f: f.p90),
-            "brier": round(sum((p - float(y)) ** 2 for p, y in deals) / len(deals), 4)
-            if deals
+            "brier": brier([p for p, _ in deals], [y for _, y in deals]),
+            # The same deals given the CRM's stage probabilities (0 unless expected to close
+            # in the target): what the model's chances must beat.
+            "brier_stage_probability": brier(baseline, [y for _, y in deals])
+            if len(baseline) == len(deals)
             else None,
             "reliability": reliability(deals) if deals else None,
             "skipped": [

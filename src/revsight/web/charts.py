@@ -507,3 +507,55 @@ def distribution(outlook: Any) -> dict[str, Any]:
             ],
         ),
     )
+
+
+def calibration(bands: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reliability of the deal chances: for each band of chance given, the mean chance
+    against the share of those deals won, each point sized by its deals, beside the diagonal
+    where honest chances lie."""
+    sizes = [band["n"] for band in bands]
+    largest = max(sizes, default=1) or 1
+    return figure(
+        data=[
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [0, 1],
+                "y": [0, 1],
+                "line": {"color": MUTED, "dash": "dot", "width": 1},
+                "hoverinfo": "skip",
+                "name": "Honest chances",
+            },
+            {
+                "type": "scatter",
+                "mode": "markers+lines",
+                "x": [band["predicted"] for band in bands],
+                "y": [band["observed"] for band in bands],
+                "customdata": sizes,
+                "marker": {
+                    "color": BRAND,
+                    "size": [8 + 16 * (n / largest) ** 0.5 for n in sizes],
+                },
+                "line": {"color": BRAND, "width": 1},
+                "hovertemplate": "Chance given %{x:.0%}: %{y:.0%} won"
+                " (%{customdata:,} deals)<extra></extra>",
+                "name": "Deals of the forecast",
+            },
+        ],
+        layout=layout(
+            height=300,
+            showlegend=False,
+            xaxis={
+                "range": [0, 1],
+                "tickformat": ".0%",
+                "gridcolor": GRID,
+                "title": {"text": "Chance given"},
+            },
+            yaxis={
+                "range": [0, 1],
+                "tickformat": ".0%",
+                "gridcolor": GRID,
+                "title": {"text": "Share won"},
+            },
+        ),
+    )

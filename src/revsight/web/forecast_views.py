@@ -69,6 +69,11 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         context["team_query"] = f"team={team_id}" if team_id is not None else ""
         if found is not None:
             context["backtest_rows"] = page.backtest_rows(found.backtest)
+            context["calibration"] = page.calibration(found.backtest)
+            if context["calibration"] is not None:
+                context["calibration_chart"] = charts.calibration(
+                    context["calibration"]["reliability"]
+                )
             viewed.seen("forecast", found.scope.path, found.chosen_period.id, today)
             context.update(_fields(found))
             if found.outlook.p50 is not None:
