@@ -94,3 +94,4 @@ def test_the_calibration_chart_shows_the_chances_against_the_share_won(
     html = page.content.decode()
     assert 'data-figure="fig-calibration"' in html
     assert "Brier score 0.100, against 0.250 for the CRM's stage probabilities" in html
+    assert "Honest chances lie on the dotted line" in html
