@@ -155,6 +155,10 @@ class Scorecard(models.Model):
     def submitted(self) -> bool:
         return self.submitted_at is not None
 
+    def given(self) -> dict[int, int]:
+        """The scores given, by criterion id (read through `scores`, prefetched or not)."""
+        return {s.criterion_id: s.score for s in self.scores.all()}
+
 
 class CriterionScore(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores")

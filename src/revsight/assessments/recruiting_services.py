@@ -458,23 +458,14 @@ class Ranked:
 def comparison(actor: User | None, found: Position) -> list[Ranked]:
     """The position's candidates (not erased), best weighted total first; those the viewer may
     not compare yet last."""
-    criteria = list(found.criteria.all())
-    weighted = _weighted(criteria)
+    weighted = _weighted(list(found.criteria.all()))
     rows = []
     interviewer = actor is not None and interviews(actor, found)
     for person in found.candidates.filter(erased_at__isnull=True).order_by("pk"):
         submitted = Scorecard.objects.filter(candidate=person, submitted_at__isnull=False)
         own = actor is not None and submitted.filter(interviewer=actor).exists()
         blind = interviewer and not own
-        cards = (
-            []
-            if blind
-            else [
-                {s.criterion_id: s.score for s in card.scores.all()}
-                for card in visibility.scope_as(actor, submitted).prefetch_related("scores")
-            ]
-        )
-        result = None if blind else scorecard.result(weighted, cards)
+        result = None if blind else _result(weighted, visibility.scope_as(actor, submitted))
         rows.append(
             Ranked(
                 person,
@@ -492,16 +483,14 @@ def comparison(actor: User | None, found: Position) -> list[Ranked]:
     return sorted(rows, key=rank)
 
 
+def _result(weighted: list[scorecard.Weighted], cards: QuerySet[Scorecard]) -> scorecard.Result:
+    return scorecard.result(weighted, [card.given() for card in cards.prefetch_related("scores")])
+
+
 def statistics_of(person: Candidate) -> scorecard.Result:
     """A candidate's figures from every submitted scorecard (the operator's view)."""
     cards = Scorecard.objects.filter(candidate=person, submitted_at__isnull=False)
-    return scorecard.result(
-        _weighted(list(person.position.criteria.all())),
-        [
-            {s.criterion_id: s.score for s in c.scores.all()}
-            for c in cards.prefetch_related("scores")
-        ],
-    )
+    return _result(_weighted(list(person.position.criteria.all())), cards)
 
 
 def statistics(actor: User | None, found: Position) -> scorecard.Result:
@@ -511,13 +500,7 @@ def statistics(actor: User | None, found: Position) -> scorecard.Result:
     cards = visibility.scope_as(
         actor, Scorecard.objects.filter(candidate__position=found, submitted_at__isnull=False)
     )
-    return scorecard.result(
-        _weighted(list(found.criteria.all())),
-        [
-            {s.criterion_id: s.score for s in card.scores.all()}
-            for card in cards.prefetch_related("scores")
-        ],
-    )
+    return _result(_weighted(list(found.criteria.all())), cards)
 
 
 # -- erasure ---------------------------------------------------------------------------------

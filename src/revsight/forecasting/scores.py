@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
+from revsight.forecasting import statistical
+
 
 @dataclass(frozen=True)
 class Skip:
@@ -46,12 +50,10 @@ class Distribution:
 
 
 def brier(chances: list[float], outcomes: list[bool]) -> float | None:
-    """The mean of (chance − outcome)², lower is better; None without deals."""
+    """The Brier score (`statistical.brier`) to four places; None without deals."""
     if not chances:
         return None
-    return round(
-        sum((p - float(y)) ** 2 for p, y in zip(chances, outcomes, strict=True)) / len(chances), 4
-    )
+    return round(statistical.brier(np.array(chances), np.array(outcomes, dtype=float)), 4)
 
 
 RELIABILITY_BINS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)

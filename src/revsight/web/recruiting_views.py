@@ -166,7 +166,7 @@ def _typed_score(raw: str | None) -> int | None:
 
 
 def _in_order(card: Any, criteria: list[Criterion]) -> list[int | None]:
-    given = {s.criterion_id: s.score for s in card.scores.all()}
+    given = card.given()
     return [given.get(c.pk) for c in criteria]
 
 
@@ -210,9 +210,7 @@ def candidate_page(request: HttpRequest, candidate_id: int) -> HttpResponse:
     position = found.position
     criteria = list(position.criteria.all())
     own = recruiting.own_scorecard(viewer, found)
-    own_scores: dict[int, int | None] = (
-        {s.criterion_id: s.score for s in own.scores.all()} if own else {}
-    )
+    own_scores: dict[int, int | None] = dict(own.given()) if own else {}
     if error is not None:
         # What was typed, shown again.
         own_scores = {c.pk: _typed_score(request.POST.get(f"score_{c.pk}")) for c in criteria}
