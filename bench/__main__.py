@@ -1,9 +1,14 @@
 """`make bench`: each benchmark prints its figure and the ratio to a baseline measured in the
-same run, because these machines are small and noisy: compare ratios, not seconds."""
+same run, because these machines are small and noisy: compare ratios, not seconds.
+
+Every figure is also kept in `bench/results/latest.json` with the machine it ran on, and the
+table between the markers of `docs/performance.md` is rewritten from it."""
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import shutil
 import statistics
 import sys
@@ -13,6 +18,9 @@ from datetime import date
 from pathlib import Path
 
 AS_OF = date(2026, 6, 30)
+RESULTS = Path(__file__).parent / "results" / "latest.json"
+PERFORMANCE = Path(__file__).parent.parent / "docs" / "performance.md"
+FIGURES: list[dict[str, object]] = []
 
 
 def median_seconds(work: Callable[[], object], repeat: int) -> float:
@@ -28,6 +36,70 @@ def report(name: str, seconds: float, baseline_name: str, baseline: float) -> No
     print(f"{name:<48} {seconds * 1000:>10.1f} ms")
     ratio = seconds / baseline
     print(f"  baseline: {baseline_name:<38} {baseline * 1000:>10.1f} ms   ratio {ratio:6.2f}")
+    FIGURES.append(
+        {
+            "name": name.strip(),
+            "seconds": round(seconds, 4),
+            "baseline": baseline_name,
+            "baseline_seconds": round(baseline, 4),
+            "ratio": round(ratio, 2),
+        }
+    )
+
+
+def figure(name: str, value: float, unit: str, line: str) -> None:
+    """A figure without a baseline of its own (a build's length, a peak of memory)."""
+    print(line)
+    FIGURES.append({"name": name, "value": round(value, 4), "unit": unit})
+
+
+def machine() -> dict[str, object]:
+    return {
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "processor": platform.machine(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+    }
+
+
+def save(ran_on: dict[str, object]) -> None:
+    """`bench/results/latest.json`, and its table in docs/performance.md."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    document = {"date": date.today().isoformat(), "machine": ran_on, "figures": FIGURES}
+    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
+    if PERFORMANCE.exists():
+        text = PERFORMANCE.read_text()
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        if start in text and end in text:
+            head, _, rest = text.partition(start)
+            _, _, tail = rest.partition(end)
+            PERFORMANCE.write_text(f"{head}{start}\n{table(document)}{end}{tail}")
+
+
+def table(document: dict) -> str:
+    ran_on = document["machine"]
+    lines = [
+        f"Measured {document['date']} on {ran_on['cores']} cores ({ran_on['processor']}), "
+        f"Python {ran_on['python']}, load average {ran_on['load_average'][0]} at the end.",
+        "",
+        "| figure | measured | baseline | baseline measured | ratio |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for item in document["figures"]:
+        if "ratio" in item:
+            lines.append(
+                f"| {item['name']} | {_seconds(item['seconds'])} | {item['baseline']} "
+                f"| {_seconds(item['baseline_seconds'])} | {item['ratio']:.2f} |"
+            )
+        else:
+            shown = _seconds(item["value"]) if item["unit"] == "s" else f"{item['value']:,.0f} MB"
+            lines.append(f"| {item['name']} | {shown} | — | — | — |")
+    return "\n".join(lines) + "\n"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.1f} ms"
 
 
 def bench_demo_writer() -> None:
@@ -46,9 +118,12 @@ def bench_demo_writer() -> None:
     result = build_demo(seed=1, as_of=AS_OF)
     total = time.perf_counter() - started
     rows = sum(result.counts.values())
-    print(
+    figure(
+        f"demo build, small ({rows:,} rows)",
+        total,
+        "s",
         f"demo build, small ({rows:,} rows)               {total:>10.2f} s   "
-        f"{rows / total:,.0f} rows/s"
+        f"{rows / total:,.0f} rows/s",
     )
 
     table = activities(World(simulate(SMALL, 1, AS_OF)))
@@ -187,9 +262,13 @@ def bench_metrics() -> None:
 
     started = time.perf_counter()
     status = rebuild_replica()
-    print(
-        f"replica rebuild ({sum(status.rows.values()):,} rows) "
-        f"{(time.perf_counter() - started) * 1000:>24.1f} ms"
+    seconds = time.perf_counter() - started
+    rows = sum(status.rows.values())
+    figure(
+        f"replica rebuild ({rows:,} rows)",
+        seconds,
+        "s",
+        f"replica rebuild ({rows:,} rows) {seconds * 1000:>24.1f} ms",
     )
     duck, database = DuckDBEngine(), DatabaseEngine()
     report(
@@ -248,8 +327,8 @@ def bench_limit() -> None:
 
 def bench_import() -> None:
     """A Salesforce export of 20,000 deals through the importer (a dry run: the whole import,
-    rolled back), against only reading the same file with the csv module."""
-    import csv
+    rolled back), against the floor: every file of the same export read with the csv module
+    and inserted with sqlite3's executemany, one table per file, in one transaction."""
     import tempfile
 
     from bench.big_export import write_export
@@ -258,18 +337,57 @@ def bench_import() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         export = write_export(Path(scratch) / "export", 20_000)
-
-        def read_only() -> None:
-            with (export / "Opportunity.csv").open(newline="") as handle:
-                for _ in csv.reader(handle):
-                    pass
-
         report(
             "import 20,000 Salesforce deals (dry run)",
             median_seconds(lambda: run_import(get("salesforce"), export, dry_run=True), 3),
-            "csv.reader over the same file",
-            median_seconds(read_only, 3),
+            "csv + sqlite3 executemany (the floor)",
+            median_seconds(lambda: import_floor(export, Path(scratch) / "floor.db"), 3),
         )
+
+
+def import_floor(export: Path, database: Path) -> None:
+    """Each CSV file of `export` into a table of its own, as text, in one transaction."""
+    import csv
+    import sqlite3
+
+    database.unlink(missing_ok=True)
+    connection = sqlite3.connect(database)
+    try:
+        with connection:
+            for path in sorted(export.glob("*.csv")):
+                with path.open(newline="") as handle:
+                    rows = csv.reader(handle)
+                    header = next(rows)
+                    columns = ", ".join(f'"{name}"' for name in header)
+                    marks = ", ".join("?" for _ in header)
+                    connection.execute(f'create table "{path.stem}" ({columns})')
+                    connection.executemany(f'insert into "{path.stem}" values ({marks})', rows)
+    finally:
+        connection.close()
+
+
+def bench_start_up() -> None:
+    """`revsight metrics --metric bookings` on the demo as a whole process, start-up included,
+    against starting the interpreter alone."""
+    import subprocess
+
+    def metrics() -> None:
+        subprocess.run(
+            [str(Path(sys.executable).parent / "revsight"), "metrics", "--metric", "bookings"],
+            check=True,
+            capture_output=True,
+        )
+
+    def interpreter() -> None:
+        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True)
+
+    metrics()  # the replica is up to date before timing, as it is after any first command
+    report(
+        "revsight metrics --metric bookings, whole process",
+        median_seconds(metrics, 5),
+        "python -c pass",
+        median_seconds(interpreter, 5),
+    )
 
 
 def bench_import_memory() -> None:
@@ -307,6 +425,12 @@ def bench_import_memory() -> None:
                 f"import {rows:>7,} deals, whole process {seconds:>8.1f} s   "
                 f"peak {peaks[rows]:7.0f} MB"
             )
+            FIGURES.append(
+                {"name": f"import {rows:,} deals, whole process", "value": seconds, "unit": "s"}
+            )
+            FIGURES.append(
+                {"name": f"import {rows:,} deals, peak memory", "value": peaks[rows], "unit": "MB"}
+            )
     print(f"  10x the rows: peak memory ratio {peaks[200_000] / peaks[20_000]:6.2f}")
 
 
@@ -320,16 +444,20 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    print(f"Revsight benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    ran_on = machine()
+    print(f"Revsight benchmarks on {ran_on['cores']} cores, Python {ran_on['python']}\n")
     bench_import()  # first: an installation holding the demo refuses imports
     bench_demo_writer()
     bench_organisation_page()
     bench_metrics()
     bench_limit()
+    bench_start_up()
     bench_dashboard()
     bench_forecast()
     bench_import_memory()
-    print("\nThe large demo (`revsight demo --scale large`) is timed by hand; see docs/demo.md.")
+    ran_on["load_average"] = [round(load, 2) for load in os.getloadavg()]
+    save(ran_on)
+    print(f"\nKept in {RESULTS} and docs/performance.md.")
 
 
 if __name__ == "__main__":

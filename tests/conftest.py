@@ -15,6 +15,10 @@ from tests.people import Cast, build_cast
 
 DEMO_AS_OF = date(2026, 6, 30)
 
+# Every measure run from a query kept for its shape is compiled again and compared with it, so
+# a shape that leaves out something a measure depends on fails a test (`analytics.compiled`).
+os.environ.setdefault("REVSIGHT_CHECK_COMPILED", "1")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _worker_data_home(worker_id: str) -> Iterator[None]:

@@ -61,7 +61,7 @@ def test_eight_readers_after_a_change_each_get_the_new_figure(monkeypatch: Any) 
             copies.append(copied)
         return copied
 
-    monkeypatch.setattr("revsight.analytics.engines.replica.refresh_replica", counted)
+    monkeypatch.setattr("revsight.analytics.replica.refresh_replica", counted)
     results, errors = _in_threads(
         lambda: compute(["bookings"], "2026-03", date(2026, 3, 31)).value("bookings")
     )

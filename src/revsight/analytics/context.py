@@ -3,7 +3,12 @@ the scope's members.
 
 A context may carry earlier periods beside its own (a trend): measures then compute every period
 in one query, grouped by `span` (0 for the period itself, 1… for the earlier ones in order), so
-a twelve-month trend is compiled and run once instead of twelve times."""
+a twelve-month trend is compiled and run once instead of twelve times.
+
+What a measure reads of its context besides the facts, the periods, the as-of moment and the
+members, comes through the tables and values here. A context that is `compiling` names them
+instead of holding them (`PARAMETERS`), so the query compiled from it holds no value and serves
+every later context of the same shape (`analytics.compiled`)."""
 
 from __future__ import annotations
 
@@ -35,6 +40,34 @@ SPAN_SCHEMA = {
     "span_workdays": "int64",
     "span_year_before": "date",
 }
+MEMBER_SCHEMA = {"member_id": "int64", "key": "string"}
+SHARE_SCHEMA = {"span": "int64", "weight_month": "date", "weight": "float64"}
+VALUE_SCHEMA = {"as_of": "date", "boundary": "timestamp"}
+
+# The tables a compiling context names, and their columns: what a compiled query is run with.
+# The span table of a compiled query also holds each span's commit cutoff (`measures.forecast`):
+# in memory, a timestamp column is one that SQLite's Ibis backend cannot load.
+PARAMETERS = {
+    "_rs_spans": {**SPAN_SCHEMA, "span_cutoff": "timestamp"},
+    "_rs_members": MEMBER_SCHEMA,
+    "_rs_shares": SHARE_SCHEMA,
+    "_rs_values": VALUE_SCHEMA,
+}
+
+Columns = dict[str, list[Any]]
+
+
+def quota_fractions(start: date, end: date) -> dict[date, float]:
+    """Share of each month's quota that falls in [start, end], prorated by days."""
+    fractions: dict[date, float] = {}
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + timedelta(days=32)).replace(day=1)
+        month_end = following - timedelta(days=1)
+        overlap = (min(end, month_end) - max(start, month)).days + 1
+        fractions[month] = overlap / month_end.day
+        month = following
+    return fractions
 
 
 @dataclass
@@ -49,6 +82,7 @@ class Context:
     pacing: str = "selling"  # how a standard is spread over a period (`Organisation.pacing`)
     others: tuple[Period, ...] = ()  # earlier periods computed in the same queries
     cache: dict[str, Any] = field(default_factory=dict)
+    compiling: bool = False  # name the parameters instead of holding them (`PARAMETERS`)
 
     @classmethod
     def for_organisation(
@@ -87,35 +121,78 @@ class Context:
             return period.end
         return min(period.end, self.as_of)
 
+    def parameter_columns(self) -> dict[str, Columns]:
+        """The data of each table in `PARAMETERS`, column by column, for this context."""
+        spans: Columns = {name: [] for name in PARAMETERS["_rs_spans"]}
+        shares: Columns = {name: [] for name in SHARE_SCHEMA}
+        for number, period in enumerate(self.spans):
+            last = self.last_day_of(period)
+            row = {
+                "span": number,
+                "span_start": period.start,
+                "span_end": period.end,
+                "span_last": last,
+                "span_days": (last - period.start).days + 1,
+                "span_workdays": selling_days(period.start, last),
+                "span_year_before": last - timedelta(days=365),
+                "span_cutoff": end_of_day_utc(period.start, self.time_zone),
+            }
+            for name, value in row.items():
+                spans[name].append(value)
+            for month, weight in quota_fractions(period.start, period.end).items():
+                shares["span"].append(number)
+                shares["weight_month"].append(month)
+                shares["weight"].append(weight)
+        pairs = self.members.pairs or [(-1, "")]
+        return {
+            "_rs_spans": spans,
+            "_rs_members": {"member_id": [p[0] for p in pairs], "key": [p[1] for p in pairs]},
+            "_rs_shares": shares,
+            "_rs_values": {"as_of": [self.as_of], "boundary": [self.as_of_boundary]},
+        }
+
+    def _parameter(self, name: str) -> ir.Table:
+        """One of `PARAMETERS`: named when compiling, else in memory (made once)."""
+        if self.compiling:
+            return ibis.table(PARAMETERS[name], name=name)
+        if name not in self.cache:
+            if "_columns" not in self.cache:
+                self.cache["_columns"] = self.parameter_columns()
+            schema = SPAN_SCHEMA if name == "_rs_spans" else PARAMETERS[name]
+            columns = {column: self.cache["_columns"][name][column] for column in schema}
+            self.cache[name] = ibis.memtable(columns, schema=schema)
+        table: ir.Table = self.cache[name]
+        return table
+
     def span_table(self) -> ir.Table:
         """One row per span: its number, first and last day, the last day events count to,
-        the days and selling days counted, and the day a year before the last."""
-        if "_spans" not in self.cache:
-            rows = []
-            for number, period in enumerate(self.spans):
-                last = self.last_day_of(period)
-                rows.append(
-                    {
-                        "span": number,
-                        "span_start": period.start,
-                        "span_end": period.end,
-                        "span_last": last,
-                        "span_days": (last - period.start).days + 1,
-                        "span_workdays": selling_days(period.start, last),
-                        "span_year_before": last - timedelta(days=365),
-                    }
-                )
-            self.cache["_spans"] = ibis.memtable(
-                {name: [row[name] for row in rows] for name in SPAN_SCHEMA},
-                schema=SPAN_SCHEMA,
-            )
-        spans: ir.Table = self.cache["_spans"]
-        return spans
+        the days and selling days counted, the day a year before the last; when compiling,
+        also the end of its first day in the organisation's time zone (as naive UTC)."""
+        return self._parameter("_rs_spans")
+
+    def share_table(self) -> ir.Table:
+        """The share of each month that falls in each span (`weight_month`, `weight`)."""
+        return self._parameter("_rs_shares")
+
+    def value(self, name: str) -> ir.Value:
+        """`as_of` (a date) or `boundary` (the end of the as-of date, a naive UTC timestamp):
+        a literal, or when compiling a scalar read from the named values."""
+        if self.compiling:
+            return self._parameter("_rs_values")[name].as_scalar()
+        if name == "as_of":
+            return ibis.literal(self.as_of, "date")
+        return ibis.timestamp(self.as_of_boundary)
 
     def within(self, table: ir.Table, column: str, until: str = "last") -> ir.Table:
         """The rows of `table` whose `column` falls in a span, from its first day to its last
         counted day (`until="last"`) or to its end (`"end"`), numbered by `span`. A row falls
         in every span it belongs to (periods of a trend do not overlap)."""
+        if self.compiling and not self.others:
+            spans = self.span_table()
+            end_value = spans.span_last if until == "last" else spans.span_end
+            start, end = spans.span_start.as_scalar(), end_value.as_scalar()
+            inside = table.filter((table[column] >= start) & (table[column] <= end))
+            return inside.mutate(span=ibis.literal(0, "int64"))
         if not self.others:
             end = self.last_day if until == "last" else self.period.end
             inside = table.filter((table[column] >= self.period.start) & (table[column] <= end))
@@ -133,14 +210,7 @@ class Context:
 
     def member_table(self) -> ir.Table:
         """The scope's (user id, key) pairs, made once per context: every measure joins it."""
-        if "_members" not in self.cache:
-            pairs = self.members.pairs or [(-1, "")]
-            self.cache["_members"] = ibis.memtable(
-                {"member_id": [p[0] for p in pairs], "key": [p[1] for p in pairs]},
-                schema={"member_id": "int64", "key": "string"},
-            )
-        members: ir.Table = self.cache["_members"]
-        return members
+        return self._parameter("_rs_members")
 
     def by_member(self, table: ir.Table, user_column: str) -> ir.Table:
         """`table` joined to the scope's members, so it can be grouped by `key`."""

@@ -9,13 +9,13 @@ rules. Each measure runs at most once per computation (cached on the context).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 from ibis import _
 
+from revsight.analytics import compiled
 from revsight.analytics.context import Context, end_of_day_utc
 from revsight.analytics.staffing import staffing
 from revsight.crm.models import ActivityType
@@ -79,7 +79,11 @@ def _cycle_of(ctx: Context, status: str) -> ir.Table:
     deals = ctx.by_member(decided_in_period(ctx, status), "owner_id")
     deals = deals.mutate(days=deals.close_date.delta(deals.created_date, unit="day"))
     keys = ["span", "key"]
-    mean = deals.group_by(keys).aggregate(cycle_mean=deals.days.cast("float64").mean())
+    days = deals.days.cast("float64")
+    if ctx.engine.name == "duckdb":
+        # DuckDB's median is the same middle value (or mean of the middle two), in one pass.
+        return deals.group_by(keys).aggregate(cycle_mean=days.mean(), cycle_median=days.median())
+    mean = deals.group_by(keys).aggregate(cycle_mean=days.mean())
     median = median_by(deals, "days", "cycle_median", keys)
     return mean.join(median, keys)
 
@@ -95,9 +99,9 @@ def lost_cycle(ctx: Context) -> ir.Table:
 def pipeline_state(ctx: Context) -> ir.Table:
     """Each opportunity as it stood at the end of the as-of date: its last recorded change up
     to then, or its current fields when it has no history."""
-    deals = ctx.fact("opportunities").filter(_.created_date <= ctx.as_of)
+    deals = ctx.fact("opportunities").filter(_.created_date <= ctx.value("as_of"))
     changes = ctx.fact("stage_changes")
-    changes = changes.filter(changes.changed_at < ibis.timestamp(ctx.as_of_boundary))
+    changes = changes.filter(changes.changed_at < ctx.value("boundary"))
     latest = changes.mutate(
         position=ibis.row_number().over(
             group_by="opportunity_id", order_by=[changes.changed_at.desc(), changes.id.desc()]
@@ -133,7 +137,7 @@ def deal_history(ctx: Context, deals: ir.Column | None = None) -> ir.Table:
     (a column of opportunity ids) limits it to those deals, so the history of the rest is not
     read."""
     changes = ctx.fact("stage_changes")
-    changes = changes.filter(changes.changed_at < ibis.timestamp(ctx.as_of_boundary))
+    changes = changes.filter(changes.changed_at < ctx.value("boundary"))
     if deals is not None:
         changes = changes.filter(changes.opportunity_id.isin(deals))
     order = ibis.window(group_by="opportunity_id", order_by=["changed_at", "id"])
@@ -166,34 +170,10 @@ def pipeline(ctx: Context) -> ir.Table:
     )
 
 
-def quota_fractions(start: date, end: date) -> dict[date, float]:
-    """Share of each month's quota that falls in [start, end], prorated by days."""
-    fractions: dict[date, float] = {}
-    month = start.replace(day=1)
-    while month <= end:
-        following = (month + timedelta(days=32)).replace(day=1)
-        month_end = following - timedelta(days=1)
-        overlap = (min(end, month_end) - max(start, month)).days + 1
-        fractions[month] = overlap / month_end.day
-        month = following
-    return fractions
-
-
 def prorated(ctx: Context, table: ir.Table, month_column: str) -> ir.Table:
     """Monthly rows with the share of each month that falls in each span, as `weight`, and
     the span's number."""
-    spans: list[int] = []
-    months: list[date] = []
-    weights: list[float] = []
-    for number, period in enumerate(ctx.spans):
-        for month, weight in quota_fractions(period.start, period.end).items():
-            spans.append(number)
-            months.append(month)
-            weights.append(weight)
-    shares = ibis.memtable(
-        {"span": spans, "weight_month": months, "weight": weights},
-        schema={"span": "int64", "weight_month": "date", "weight": "float64"},
-    )
+    shares = ctx.share_table()
     joined = table.join(shares, table[month_column] == shares.weight_month)
     return joined.select(*table.columns, "span", "weight")
 
@@ -282,7 +262,7 @@ def marketing(ctx: Context) -> ir.Table:
     """Leads created and marketing spend in the period: company-wide, since spend belongs to a
     lead source rather than to a person; by lead source when split by it."""
     if ctx.members.scope != "company":
-        return _empty(leads="int64", spend="float64")
+        return _empty(ctx, leads="int64", spend="float64")
     group = ["span", "key", *(["lead_source"] if ctx.split == "lead_source" else [])]
     leads = ctx.within(ctx.fact("leads"), "created_date")
     counted = leads.mutate(key=ibis.literal("company")).group_by(group)
@@ -313,16 +293,24 @@ def customers(ctx: Context) -> ir.Table:
     )
 
 
-def _empty(**columns: str) -> ir.Table:
-    schema = {"span": "int64", "key": "string", **columns}
-    return ibis.memtable({name: [] for name in schema}, schema=schema)
+def _empty(ctx: Context, **columns: str) -> ir.Table:
+    """No rows, with the span, the key and `columns` (name: type): a measure that does not apply
+    to the context. Made from the span table rather than in memory, so a compiled query of it
+    names no table of its own."""
+    spans = ctx.span_table()
+    nothing = spans.filter(ibis.literal(False))
+    return nothing.select(
+        span=nothing.span,
+        key=ibis.null("string"),
+        **{name: ibis.null(kind) for name, kind in columns.items()},
+    )
 
 
 def account_mix(ctx: Context) -> ir.Table:
     """Won amount in the period split by whether the account had won before."""
     deals = ctx.fact("opportunities")
     first_wins = (
-        deals.filter((deals.status == "won") & (deals.close_date <= ctx.as_of))
+        deals.filter((deals.status == "won") & (deals.close_date <= ctx.value("as_of")))
         .group_by("account_id")
         .aggregate(first_win=_.close_date.min())
     )
@@ -372,21 +360,12 @@ def forecast(ctx: Context) -> ir.Table:
     """Each forecaster's latest commit made on or before the period's first day (F), beside what
     they then booked in the period (A), pooled per key over the people who forecast."""
     if ctx.period.kind not in ("month", "quarter"):
-        return ibis.memtable(
-            {"span": [], "key": [], "forecast": [], "actual": [], "forecasters": []},
-            schema={
-                "span": "int64",
-                "key": "string",
-                "forecast": "float64",
-                "actual": "float64",
-                "forecasters": "int64",
-            },
-        )
+        return _empty(ctx, forecast="float64", actual="float64", forecasters="int64")
     subs = ctx.fact("forecasts")
     subs = subs.filter((subs.period_type == ctx.period.kind) & (subs.category == "commit"))
-    starts = ctx.span_table().select("span", "span_start")
+    starts = ctx.span_table().select("span", "span_start", *(["span_cutoff"] * ctx.compiling))
     subs = subs.join(starts, subs.period_start == starts.span_start)
-    subs = subs.filter(subs.submitted_at < _cutoff(ctx, subs.span))
+    subs = subs.filter(subs.submitted_at < _cutoff(ctx, subs))
     latest = subs.mutate(
         position=ibis.row_number().over(
             group_by=["span", "user_id"], order_by=subs.submitted_at.desc()
@@ -404,14 +383,18 @@ def forecast(ctx: Context) -> ir.Table:
     )
 
 
-def _cutoff(ctx: Context, span: ir.IntegerColumn) -> ir.TimestampValue:
+def _cutoff(ctx: Context, subs: ir.Table) -> ir.TimestampValue:
     """The end of each span's first day in the organisation's time zone: a commit counts for
-    a period only when made by then. Literals rather than a table, so that every engine
-    compares timestamps as it compares its own."""
+    a period only when made by then. Literals rather than the span table's column, so that
+    every engine compares timestamps as it compares its own; a compiled query (DuckDB's
+    alone) reads the column, as it must hold no value."""
+    if ctx.compiling:
+        cutoff: ir.TimestampValue = subs.span_cutoff
+        return cutoff
     ends = [ibis.timestamp(end_of_day_utc(p.start, ctx.time_zone)) for p in ctx.spans]
     if len(ends) == 1:
         return ends[0]
-    return ibis.cases(*((span == number, end) for number, end in enumerate(ends)))
+    return ibis.cases(*((subs.span == number, end) for number, end in enumerate(ends)))
 
 
 MEASURES: dict[str, Callable[[Context], Any]] = {
@@ -448,23 +431,28 @@ def measure(ctx: Context, name: str) -> dict[Cell, dict[str, Any]]:
     if name not in ctx.cache:
         base, _, window = name.partition("@")
         run_on = ctx.window(int(window)) if window else ctx
-        produced = MEASURES[base](run_on)
-        if not isinstance(produced, dict):
-            produced = {
-                (int(row["span"]), split_key(row["key"], row.get("split"))): {
-                    k: _plain(v) for k, v in row.items() if k not in ("span", "key", "split")
-                }
-                for row in produced.execute().to_dict("records")
-            }
+        components = _components(compiled.run(run_on, name, MEASURES[base]))
         if window:
-            produced = {
-                (number, key): components
-                for (_, key), components in produced.items()
+            components = {
+                (number, key): values
+                for (_, key), values in components.items()
                 for number in range(len(ctx.spans))
             }
-        ctx.cache[name] = produced
+        ctx.cache[name] = components
     result: dict[Cell, dict[str, Any]] = ctx.cache[name]
     return result
+
+
+def _components(produced: Any) -> dict[Cell, dict[str, Any]]:
+    """A measure's rows (or the dict a measure computed in Python gives) per span and key."""
+    if isinstance(produced, dict):
+        return produced
+    return {
+        (int(row["span"]), split_key(row["key"], row.get("split"))): {
+            k: _plain(v) for k, v in row.items() if k not in ("span", "key", "split")
+        }
+        for row in produced
+    }
 
 
 def split_key(key: str, split: str | None) -> str:

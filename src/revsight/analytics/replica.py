@@ -92,15 +92,18 @@ def source_state() -> SourceState:
 
 
 def _read_meta(con: Any) -> tuple[dict[str, Any], dict[str, TableState]] | None:
-    listed = con.raw_sql("SELECT table_name FROM information_schema.tables").fetchall()
+    # Plain DuckDB rather than Ibis expressions: this runs before every computation, and
+    # compiling two queries cost more than reading them.
+    raw = con.con
+    listed = raw.execute("SELECT table_name FROM information_schema.tables").fetchall()
     present = {row[0] for row in listed}  # (ibis' list_tables calls a method DuckDB 2 removed)
     if not {META, TABLES, *FACTS} <= present:
         return None
-    meta = con.table(META).execute().iloc[0].to_dict()
-    tables = {
-        row["fact"]: (int(row["version"]), int(row["max_id"]))
-        for row in con.table(TABLES).execute().to_dict("records")
-    }
+    cursor = raw.execute(f"SELECT * FROM {META} LIMIT 1")
+    names = [column[0] for column in cursor.description]
+    meta = dict(zip(names, cursor.fetchone(), strict=True))
+    rows = raw.execute(f"SELECT fact, version, max_id FROM {TABLES}").fetchall()
+    tables = {fact: (int(version), int(max_id)) for fact, version, max_id in rows}
     return meta, tables
 
 
@@ -133,6 +136,24 @@ def stale_tables(state: SourceState) -> list[str]:
     return _stale(state, *found) if found else list(FACTS)
 
 
+def open_current() -> Any:
+    """A read-only connection to the replica, brought up to date first when it is not. When it
+    is current (the usual case) the connection that read its bookkeeping is the one returned,
+    so an engine opens the file once."""
+    if replica_path().exists():
+        con = connect(replica_file())
+        try:
+            found = _read_meta(con)
+        except BaseException:
+            con.disconnect()
+            raise
+        if found is not None and not _stale(source_state(), *found):
+            return con
+        con.disconnect()
+    refresh_replica()
+    return connect(replica_file())
+
+
 def replica_status(state: SourceState | None = None) -> ReplicaStatus:
     """Freshness, last refresh and row counts, for `revsight analytics status`."""
     path = replica_path()
@@ -151,7 +172,7 @@ def replica_status(state: SourceState | None = None) -> ReplicaStatus:
     return ReplicaStatus(
         path,
         True,
-        built_at=meta["built_at"].to_pydatetime().replace(tzinfo=UTC),
+        built_at=meta["built_at"].replace(tzinfo=UTC),
         seconds=float(meta["seconds"]),
         rows=rows,
         stale=_stale(state, meta, tables),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from revsight.analytics.replica import rebuild_replica
 from revsight.core.progress import Progress
 from revsight.jobs import services
 from revsight.jobs.models import Job
@@ -22,6 +21,8 @@ def queue_rebuild(actor: Any = None) -> Job:
 
 
 def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    from revsight.analytics.replica import rebuild_replica  # Ibis, only when the job runs
+
     status = rebuild_replica(progress)
     return {"seconds": round(status.seconds or 0.0, 1), "rows": dict(status.rows)}
 

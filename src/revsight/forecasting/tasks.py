@@ -6,9 +6,7 @@ from datetime import date
 from typing import Any
 
 from revsight.access import visibility
-from revsight.analytics.session import session
 from revsight.core.progress import Progress
-from revsight.forecasting.backtest import backtest, remember
 from revsight.jobs import services
 from revsight.jobs.models import Job
 
@@ -35,6 +33,11 @@ def latest_backtest(actor: Any, as_of: date) -> Job | None:
 
 
 def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    # Imported when the job runs: every command and page loads this module at start-up (the
+    # jobs app finds each `tasks` module), and the backtest brings the statistical libraries.
+    from revsight.analytics.session import session
+    from revsight.forecasting.backtest import backtest, remember
+
     as_of = date.fromisoformat(params["as_of"])
     with session():
         origins, scores = backtest(as_of, MONTHS, progress=progress)

@@ -18,7 +18,6 @@ from revsight.importers import uploads
 from revsight.importers.mapping import MappingError, load
 from revsight.importers.registry import IMPORTERS, get
 from revsight.importers.report import Problem, Report
-from revsight.importers.run import run_import
 from revsight.importers.sources.spreadsheet import Spreadsheet
 from revsight.jobs import services
 from revsight.jobs.models import RETRYABLE, Job, State
@@ -92,6 +91,8 @@ def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, An
         report = Report(source, dry_run)
         report.error(Problem(label, None, "", "", "does not exist"))
         return report.as_json()
+    from revsight.importers.run import run_import  # the writers and the analytics they notify
+
     report = run_import(
         importer, path, dry_run=dry_run, actor=actor, file_label=label, progress=progress
     )

@@ -13,20 +13,12 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from revsight.core.progress import Progress
-from revsight.forecasting.snapshots import take_snapshot
 from revsight.importers.tasks import sweep as uploads_sweep
 from revsight.jobs import services
-from revsight.routine import (
-    assessment_reminders,
-    freshness,
-    monday,
-    pages,
-    prewarm,
-    priorities,
-    reminders,
-    schedules,
-    watch,
-)
+from revsight.routine import pages, prewarm, schedules, watch
+
+# The jobs' own modules (the cadence, the forecasts, the statistical libraries under them) are
+# imported when a job runs: every command and page loads this module at start-up.
 
 
 def may_run_schedules(actor: Any) -> bool:
@@ -41,6 +33,8 @@ def _occurrence(params: dict[str, Any]) -> datetime:
 
 
 def _snapshot(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    from revsight.forecasting.snapshots import take_snapshot
+
     day = _occurrence(params).date()
     progress.start(None, unit="deals", note=f"The open pipeline at the end of {day}")
     taken = take_snapshot(day)
@@ -48,22 +42,32 @@ def _snapshot(params: dict[str, Any], actor: Any, progress: Progress) -> dict[st
 
 
 def _reminders(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    from revsight.routine import reminders
+
     return reminders.remind(_occurrence(params).date())
 
 
 def _freshness(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    from revsight.routine import freshness
+
     return freshness.check(_occurrence(params), int(params.get("days") or 7))
 
 
 def _priorities(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    from revsight.routine import priorities
+
     return priorities.prepare_all(_occurrence(params))
 
 
 def _assessments(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    from revsight.routine import assessment_reminders
+
     return assessment_reminders.remind(_occurrence(params).date())
 
 
 def _monday(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    from revsight.routine import monday
+
     return monday.send(_occurrence(params).date())
 
 

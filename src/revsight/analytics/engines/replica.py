@@ -9,16 +9,17 @@ import ibis.expr.types as ir
 
 from revsight.analytics.engines.base import FactTables
 from revsight.analytics.facts import FACTS
-from revsight.analytics.replica import connect, refresh_replica, replica_file
+from revsight.analytics.replica import open_current
 
 
 class DuckDBEngine(FactTables):
     name = "duckdb"
+    registered: object | None = None  # whose parameters the connection holds (`compiled`)
+    parameter_suffix = ""  # the names of its parameter tables end with it (`compiled`)
 
     def __init__(self) -> None:
         super().__init__()
-        refresh_replica()
-        self.backend = connect(replica_file())
+        self.backend = open_current()
 
     def read(self, fact: str) -> ir.Table:
         return self.backend.table(fact)
