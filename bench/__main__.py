@@ -47,9 +47,10 @@ def report(name: str, seconds: float, baseline_name: str, baseline: float) -> No
     )
 
 
-def figure(name: str, value: float, unit: str, line: str) -> None:
+def figure(name: str, value: float, unit: str) -> None:
     """A figure without a baseline of its own (a build's length, a peak of memory)."""
-    print(line)
+    shown = f"{value:>10.2f} s" if unit == "s" else f"{value:>10.0f} MB"
+    print(f"{name:<48} {shown}")
     FIGURES.append({"name": name, "value": round(value, 4), "unit": unit})
 
 
@@ -116,14 +117,10 @@ def bench_demo_writer() -> None:
 
     started = time.perf_counter()
     result = build_demo(seed=1, as_of=AS_OF)
-    total = time.perf_counter() - started
-    rows = sum(result.counts.values())
     figure(
-        f"demo build, small ({rows:,} rows)",
-        total,
+        f"demo build, small ({sum(result.counts.values()):,} rows)",
+        time.perf_counter() - started,
         "s",
-        f"demo build, small ({rows:,} rows)               {total:>10.2f} s   "
-        f"{rows / total:,.0f} rows/s",
     )
 
     table = activities(World(simulate(SMALL, 1, AS_OF)))
@@ -262,13 +259,8 @@ def bench_metrics() -> None:
 
     started = time.perf_counter()
     status = rebuild_replica()
-    seconds = time.perf_counter() - started
-    rows = sum(status.rows.values())
     figure(
-        f"replica rebuild ({rows:,} rows)",
-        seconds,
-        "s",
-        f"replica rebuild ({rows:,} rows) {seconds * 1000:>24.1f} ms",
+        f"replica rebuild ({sum(status.rows.values()):,} rows)", time.perf_counter() - started, "s"
     )
     duck, database = DuckDBEngine(), DatabaseEngine()
     report(
@@ -421,16 +413,8 @@ def bench_import_memory() -> None:
             )
             seconds = time.perf_counter() - started
             peaks[rows] = int(done.stderr.strip().splitlines()[-1]) / 1024
-            print(
-                f"import {rows:>7,} deals, whole process {seconds:>8.1f} s   "
-                f"peak {peaks[rows]:7.0f} MB"
-            )
-            FIGURES.append(
-                {"name": f"import {rows:,} deals, whole process", "value": seconds, "unit": "s"}
-            )
-            FIGURES.append(
-                {"name": f"import {rows:,} deals, peak memory", "value": peaks[rows], "unit": "MB"}
-            )
+            figure(f"import {rows:,} deals, whole process", seconds, "s")
+            figure(f"import {rows:,} deals, peak memory", peaks[rows], "MB")
     print(f"  10x the rows: peak memory ratio {peaks[200_000] / peaks[20_000]:6.2f}")
 
 
