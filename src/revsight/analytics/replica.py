@@ -115,11 +115,21 @@ def _stale(
     return [fact for fact, current in state.tables.items() if tables.get(fact) != current]
 
 
+# Connections are opened one at a time. The first connection to a database file creates its
+# DuckDB instance and registers the Python scan functions in it; a second thread connecting in
+# that moment was handed the instance before the registration was visible to it, and its first
+# query over a registered Arrow table failed ("python_arrow_scan does not exist"): seen with
+# eight requests arriving just after a refresh. Opening takes milliseconds, reading does not
+# wait on this.
+_OPENING = threading.Lock()
+
+
 def connect(path: Path, *, read_only: bool = True) -> Any:
     """A DuckDB connection to a replica build, with the configured number of threads."""
     threads = settings.REVSIGHT_ANALYTICS_THREADS
     config = {"threads": threads} if threads else {}
-    return ibis.duckdb.connect(str(path), read_only=read_only, **config)
+    with _OPENING:
+        return ibis.duckdb.connect(str(path), read_only=read_only, **config)
 
 
 def stale_tables(state: SourceState) -> list[str]:
