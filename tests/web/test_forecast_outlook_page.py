@@ -17,6 +17,7 @@ from revsight.core.periods import parse
 from revsight.forecasting.backtest import remembered
 from revsight.forecasting.outlook import outlook
 from revsight.org.models import User
+from revsight.web.templatetags.humanize_money import money
 
 pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
 
@@ -44,6 +45,18 @@ def test_a_manager_sees_where_the_team_s_month_is_heading() -> None:
     assert page.context["scope"].key == "Enterprise"
     assert (result.p10, result.p50, result.p90) == (expected.p10, expected.p50, expected.p90)
     html = page.content.decode()
+    # The page leads with Revsight's forecast, its range, and how it is made.
+    recommended = result.recommended
+    assert recommended is not None
+    assert recommended.p50 == expected.recommended.p50
+    lead = re.search(r'<div class="tile tile-lead" id="recommended">(.*?)</div>', html, re.S)
+    assert lead is not None
+    assert money(recommended.p50) in lead.group(1)
+    assert f"between {money(recommended.p10)} and {money(recommended.p90)}" in lead.group(1)
+    assert html.index('id="recommended"') < html.index("Deal by deal")
+    shares = page.context["recommended_parts"]
+    assert [part["weight"] for part in shares] == [p.weight for p in recommended.parts]
+    assert "Salespeople&#x27;s commit" in html.split("How Revsight's forecast is made")[1]
     assert "Where 2026-06 is heading — Enterprise" in html
     figure = json.loads(json.dumps(page.context["distribution"]))
     assert [shape["x0"] for shape in figure["layout"]["shapes"]][:3] == [
@@ -112,7 +125,8 @@ def test_the_backtest_is_run_from_the_page_by_managers_only() -> None:
         "How often right in the past (within ±10%)",
         "Salespeople&#x27;s commit",
         "How sure of reaching quota",
-        "Most likely",
+        "Revsight&#x27;s forecast",
+        "Deal by deal",
     ):
         assert words in plain, words
 

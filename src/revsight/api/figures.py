@@ -135,6 +135,11 @@ class OutlookQuery(Schema):
 class OutlookDocument(Schema):
     period: PeriodOut
     as_of: date
+    combined: dict[str, Any] | None = Field(
+        description="the recommended forecast: p10, p50, p90, the backtest horizon and the "
+        "number of earlier origins its weights come from, and each method's forecast and "
+        "weight (or why it said nothing); null when no method forecast"
+    )
     quota: float | None
     closed: float | None
     commit: float | None

@@ -250,9 +250,16 @@ def outlook_command(period_id: str | None, team: str | None, as_of: date | None,
         click.echo(json.dumps(result.as_json(), default=str))
         return
     click.echo(f"{period.id} for {team or 'the company'}, as known at the end of {day}\n")
+    combined = result.recommended
     rows = [
         ["Quota", _money(result.quota)],
         ["Closed so far", _money(result.closed)],
+        [
+            "Recommended (combined) P10 / P50 / P90",
+            "—"
+            if combined is None
+            else " / ".join(_money(v) for v in (combined.p10, combined.p50, combined.p90)),
+        ],
         [
             "Statistical P10 / P50 / P90",
             " / ".join(_money(v) for v in (result.p10, result.p50, result.p90)),
@@ -262,6 +269,8 @@ def outlook_command(period_id: str | None, team: str | None, as_of: date | None,
         ["CRM-weighted pipeline", _money(result.weighted_pipeline)],
     ]
     click.echo(grid(["Figure", "Amount"], rows))
+    if combined is not None:
+        _echo_weights(combined)
     if result.model:
         click.echo(f"\nModel: {result.model}, learnt from {result.lessons} earlier periods.")
     if result.deals:
@@ -283,6 +292,25 @@ def outlook_command(period_id: str | None, team: str | None, as_of: date | None,
             f"\nLeading indicators, {item.month}: {_money(item.forecast)} against quota "
             f"{_money(item.quota)} ({item.model}){note}"
         )
+
+
+def _echo_weights(combined: Any) -> None:
+    """Each method's figure and the share of the recommended forecast it carries."""
+    from revsight.analytics.output import grid
+
+    if combined.origins:
+        how = (
+            f"weighed by each method's record at the {combined.horizon} horizon "
+            f"over {combined.origins} earlier months"
+        )
+    else:
+        how = "the methods' median: no record of them to weigh them by yet"
+    click.echo(f"\nThe recommended forecast, {how}\n")
+    lines = [
+        [part.method, _money(part.forecast), f"{part.weight:.0%}", part.skipped or ""]
+        for part in combined.parts
+    ]
+    click.echo(grid(["Method", "Forecast", "Weight", "Not forecast because"], lines, 2))
 
 
 @forecast_group.command("math")

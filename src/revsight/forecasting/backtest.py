@@ -24,12 +24,12 @@ model, the leading indicators, and the baselines every better method must beat:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from revsight.analytics.engine import Engine, get_engine
-from revsight.analytics.kept import keep, kept_already
+from revsight.analytics.kept import keep, kept, kept_already
 from revsight.core import periods
 from revsight.core.models import Organisation
 from revsight.core.periods import Period, add_months
@@ -99,7 +99,7 @@ def _rep_commit(history: History, origin: date, horizon: str, _: list[date]) -> 
     return sum(commits)
 
 
-def _pipeline_gap(history: History, as_of: date) -> Skip | None:
+def pipeline_gap(history: History, as_of: date) -> Skip | None:
     """Why the pipeline says nothing on that day: no deal open, or none with a close date."""
     deals = history.open_deals(as_of)
     if not deals:
@@ -111,7 +111,7 @@ def _pipeline_gap(history: History, as_of: date) -> Skip | None:
 
 def _weighted_pipeline(history: History, origin: date, horizon: str, _: list[date]) -> float | Skip:
     as_of = origin - timedelta(days=1)
-    gap = _pipeline_gap(history, as_of)
+    gap = pipeline_gap(history, as_of)
     if gap is not None:
         return gap
     return history.weighted_pipeline(as_of, target_of(origin, horizon))
@@ -122,7 +122,7 @@ def _pipeline_conversion(
 ) -> float | Skip:
     """Start pipeline × the share of start pipeline won in earlier scored periods of the same
     shape, plus what deals created inside such a period went on to close in it."""
-    gap = _pipeline_gap(history, origin - timedelta(days=1))
+    gap = pipeline_gap(history, origin - timedelta(days=1))
     if gap is not None:
         return gap
     used = earlier[-CONVERSION_HISTORY:]
@@ -263,18 +263,19 @@ def backtest(
     months: int = 12,
     engine: Engine | None = None,
     progress: Progress = SILENT,
+    horizons: Sequence[str] = tuple(HORIZONS),
 ) -> tuple[list[date], list[Score]]:
-    """Scores of every method and horizon over the last `months` monthly origins whose
+    """Scores of every method at each horizon over the last `months` monthly origins whose
     target periods are over by the as-of date. `progress` hears each origin of each horizon
     (`months` × 4 of them at most)."""
     history = History(engine or get_engine(), as_of)
     current = as_of.replace(day=1)
     # Earlier origins are kept as training history for the methods that learn from it.
     candidates = [add_months(current, -n) for n in range(months + TRAINING_MONTHS, 0, -1)]
-    scores = {(m, h): Score(m, h) for h in HORIZONS for m in METHODS}
+    scores = {(m, h): Score(m, h) for h in horizons for m in METHODS}
     used: set[date] = set()
-    progress.start(len(HORIZONS) * months, unit="origins", note="Backtesting the forecast methods")
-    for horizon in HORIZONS:
+    progress.start(len(horizons) * months, unit="origins", note="Backtesting the forecast methods")
+    for horizon in horizons:
         scored_origins = [o for o in candidates if target_of(o, horizon).end < current]
         kept = scored_origins[-months:]
         # Only the kept origins are forecast; the earlier ones are what the methods learn from.
@@ -316,12 +317,53 @@ def _kept_name(as_of: date) -> str:
     return f"backtest:{as_of}"
 
 
+RecordJson = dict[str, list[tuple[str, float, float]]]  # method -> (origin, forecast, actual)
+
+
+def _record_json(scores: list[Score]) -> dict[str, RecordJson]:
+    """Each horizon's forecasts of every method, oldest origin first: what the combination of
+    today's forecasts weighs the methods by."""
+    found: dict[str, RecordJson] = {}
+    for score in scores:
+        found.setdefault(score.horizon, {})[score.method] = [
+            (f.origin.isoformat(), f.value, f.actual) for f in score.forecasts
+        ]
+    return found
+
+
 def remember(as_of: date, origins: list[date], scores: list[Score]) -> None:
     """Keep the default backtest of the current data for the Forecast page."""
-    keep(_kept_name(as_of), {"origins": origins, "rows": [score.as_json() for score in scores]})
+    keep(
+        _kept_name(as_of),
+        {
+            "origins": origins,
+            "rows": [score.as_json() for score in scores],
+            "record": _record_json(scores),
+        },
+    )
 
 
 def remembered(as_of: date) -> dict[str, Any] | None:
     """The backtest kept for the current data as of that day, if one was run."""
     found: dict[str, Any] | None = kept_already(_kept_name(as_of))
     return found
+
+
+def record(as_of: date, horizon: str, engine: Engine | None = None) -> dict[str, combined.Past]:
+    """What each method forecast at the horizon from the last twelve origins, on the whole
+    organisation: from the backtest kept for the current data when there is one, else from a
+    backtest of that horizon alone, kept for the data's version."""
+    found = remembered(as_of)
+    if found is not None and horizon in found.get("record", {}):
+        rows: RecordJson = found["record"][horizon]
+    else:
+        rows = kept(
+            f"forecast-record:{horizon}:{as_of}",
+            lambda: _record_json(backtest(as_of, engine=engine, horizons=(horizon,))[1])[horizon],
+        )
+    return {
+        method: combined.Past(
+            [Forecast(date.fromisoformat(o), horizon, method, v, a) for o, v, a in forecasts]
+        )
+        for method, forecasts in rows.items()
+    }

@@ -62,6 +62,29 @@ def fit(available: Sequence[str], past: Mapping[str, Past]) -> tuple[float, dict
     return history / (history + SHRINK), {m: inverse.get(m, 0.0) / total for m in available}
 
 
+def weights(points: Mapping[str, float], past: Mapping[str, Past]) -> dict[str, float]:
+    """The share of the combined forecast each method's figure carries (summing to 1): its
+    fitted weight times the trust, and the rest on the median's method (the two middle ones,
+    halved, for an even number of methods)."""
+    trust, fitted = fit(sorted(points), past)
+    ranked = sorted(points, key=lambda m: (points[m], m))
+    middle = len(ranked) // 2
+    central = ranked[middle : middle + 1] if len(ranked) % 2 else ranked[middle - 1 : middle + 1]
+    return {
+        m: trust * fitted[m] + (1 - trust) * (1 / len(central) if m in central else 0.0)
+        for m in sorted(points)
+    }
+
+
+def points_of(outcomes: Mapping[str, float | Distribution | Skip]) -> dict[str, float]:
+    """Each method's point forecast (a distribution's median); those that said nothing left out."""
+    return {
+        method: outcome.p50 if isinstance(outcome, Distribution) else outcome
+        for method, outcome in outcomes.items()
+        if not isinstance(outcome, Skip)
+    }
+
+
 def combine(
     outcomes: Mapping[str, float | Distribution | Skip],
     past: Mapping[str, Past],
@@ -69,17 +92,12 @@ def combine(
 ) -> float | Distribution | Skip:
     """The combined forecast at one origin from the methods' outcomes there: a distribution
     when a band can be given, else the point forecast alone."""
-    points = {
-        method: outcome.p50 if isinstance(outcome, Distribution) else outcome
-        for method, outcome in outcomes.items()
-        if not isinstance(outcome, Skip)
-    }
+    points = points_of(outcomes)
     if not points:
         return Skip(NOTHING)
-    trust, fitted = fit(sorted(points), past)
     # Shrunk toward the median of the methods, which one method far off cannot move.
-    middle = float(np.median(list(points.values())))
-    p50 = trust * sum(fitted[m] * value for m, value in points.items()) + (1 - trust) * middle
+    shares = weights(points, past)
+    p50 = sum(shares[m] * value for m, value in points.items())
     band = _band(p50, outcomes.get("statistical"), own_past)
     return p50 if band is None else Distribution(band[0], p50, band[1], [])
 

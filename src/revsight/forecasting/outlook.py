@@ -23,8 +23,16 @@ from revsight.analytics.scopes import Membership
 from revsight.core.periods import Period, add_months, months_spanned, shift
 from revsight.crm.models import Opportunity, Stage
 from revsight.forecasting import indicators
-from revsight.forecasting.backtest import MIN_LESSONS, History
+from revsight.forecasting.backtest import MIN_LESSONS, History, record
+from revsight.forecasting.recommended import (
+    Known,
+    Recommendation,
+    horizon_of,
+    methods_now,
+    recommend,
+)
 from revsight.forecasting.rollup import committed, latest_submissions
+from revsight.forecasting.scores import Distribution
 from revsight.forecasting.statistical import Lesson, forecast
 from revsight.org.models import User
 
@@ -116,6 +124,8 @@ class Outlook:
     histogram: tuple[list[float], list[int]] = ([], [])
     leading: list[LeadingForecast] = field(default_factory=list)
     leads: dict[str, tuple[int, float]] = field(default_factory=dict)
+    # The number Revsight recommends: every method's figure, weighed by its record.
+    recommended: Recommendation | None = None
 
     def as_json(self) -> dict[str, Any]:
         def money(value: float | None) -> float | None:
@@ -124,6 +134,7 @@ class Outlook:
         return {
             "period": {"id": self.period.id, "start": self.period.start, "end": self.period.end},
             "as_of": self.as_of,
+            "combined": None if self.recommended is None else self.recommended.as_json(),
             "quota": money(self.quota),
             "closed": money(self.closed),
             "commit": money(self.commit),
@@ -197,14 +208,37 @@ def outlook(
         weighted_pipeline=closed + history.weighted_pipeline(as_of, target),
         open_pipeline=sum(amount for amount, _ in history.pipeline(as_of, target).values()),
     )
+    lessons = lessons_for(history, period, as_of) if target.start <= target.end else []
     if target.start <= target.end:
-        _statistical(result, history, target)
+        _statistical(result, history, target, lessons)
     _leading(result, history, members)
+    _recommend(result, history, lessons)
     return result
 
 
-def _statistical(result: Outlook, history: History, target: Period) -> None:
-    lessons = lessons_for(history, result.period, result.as_of)
+def _recommend(result: Outlook, history: History, lessons: list[Lesson]) -> None:
+    """The combined forecast of every method's figure for the period, weighed by the methods'
+    record at the matching horizon (recommended.py)."""
+    statistical = (
+        None
+        if result.p10 is None or result.p50 is None or result.p90 is None
+        else Distribution(result.p10, result.p50, result.p90, [])
+    )
+    known = Known(
+        result.period,
+        result.as_of,
+        result.closed,
+        statistical,
+        result.commit,
+        result.weighted_pipeline,
+        lessons,
+    )
+    horizon = horizon_of(result.period, result.as_of)
+    past = record(result.as_of, horizon, history.engine) if horizon is not None else {}
+    result.recommended = recommend(methods_now(history, known), horizon, past)
+
+
+def _statistical(result: Outlook, history: History, target: Period, lessons: list[Lesson]) -> None:
     if len(lessons) < MIN_LESSONS:
         return
     deals = history.open_deals(result.as_of)

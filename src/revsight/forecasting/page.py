@@ -201,8 +201,8 @@ def scope_choices(viewer: User) -> list[ScopeChoice]:
 
 # The backtest's methods and horizons as a sales leader says them; the ids stay in the details.
 METHOD_NAMES = {
-    "combined": "Combined: every method, weighted by its record",
-    "statistical": "Revsight's forecast (deal by deal, from what such deals did)",
+    "combined": "Revsight's forecast: every method, weighed by its record",
+    "statistical": "Deal by deal (from what such deals did)",
     "leading_indicators": "From activity levels (calls, meetings, demos)",
     "rep_commit": "Salespeople's commit",
     "weighted_pipeline": "Pipeline × stage probability",
@@ -240,6 +240,22 @@ def backtest_rows(backtest: dict[str, Any] | None) -> list[dict[str, Any]]:
             row["wape"] or 0,
         ),
     )
+
+
+def recommended_parts(outlook: Outlook) -> list[dict[str, Any]]:
+    """How the recommended forecast is made, in words: each method's figure and its share of
+    it, then the methods that said nothing and why."""
+    if outlook.recommended is None:
+        return []
+    return [
+        {
+            "name": METHOD_NAMES.get(part.method, part.method),
+            "forecast": part.forecast,
+            "weight": part.weight,
+            "skipped": part.skipped,
+        }
+        for part in outlook.recommended.parts
+    ]
 
 
 def calibration(backtest: dict[str, Any] | None) -> dict[str, Any] | None:

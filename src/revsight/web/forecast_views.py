@@ -76,6 +76,10 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
                 )
             viewed.seen("forecast", found.scope.path, found.chosen_period.id, today)
             context.update(_fields(found))
+            context["recommended_parts"] = page.recommended_parts(found.outlook)
+            if found.outlook.recommended is not None:
+                horizon = found.outlook.recommended.horizon
+                context["recommended_horizon"] = page.HORIZON_NAMES.get(horizon or "")
             if found.outlook.p50 is not None:
                 context["distribution"] = charts.distribution(found.outlook)
             if found.backtest is None:
