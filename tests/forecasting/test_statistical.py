@@ -219,3 +219,52 @@ def test_a_large_history_is_learnt_from_an_even_sample() -> None:
     again = statistical._examples(lessons, describer, cap=200)
     assert 150 < len(sample) < 250  # a quarter of the 800 deals
     assert [e.amount for e in sample] == [e.amount for e in again]
+
+
+def test_a_quarter_s_last_month_that_closes_more_gets_a_higher_chance() -> None:
+    # The same deals won one time in five in the first month of a quarter and one in two in
+    # its last: the table learns each month's place in the quarter against what it expected.
+    march = Period("2026-03", "month", date(2026, 3, 1), date(2026, 3, 31))
+    january = Period("2026-01", "month", date(2026, 1, 1), date(2026, 1, 31))
+    assert (statistical.season(january, 1), statistical.season(march, 1)) == (1, 3)
+    assert statistical.season(march, 2) == 2  # a fiscal year from February
+    assert statistical.season(Period("q", "window", date(2026, 1, 1), date(2026, 3, 31)), 1) == 0
+
+    def examples(target: Period, every: int) -> list[Example]:
+        day = target.start - timedelta(days=1)
+        return [
+            Example(
+                DESCRIBE.profile(deal(n, 1, close=target.end), day, target), 100.0, n % every == 0
+            )
+            for n in range(300)
+        ]
+
+    table = WinTable()
+    table.fit(examples(january, 5) + examples(march, 2))
+    first = table.probability(
+        DESCRIBE.profile(deal(1, 1, close=date(2026, 4, 30)), date(2026, 3, 31), APRIL)
+    )
+    last = table.probability(
+        DESCRIBE.profile(
+            deal(2, 1, close=date(2026, 6, 30)),
+            date(2026, 5, 31),
+            Period("2026-06", "month", date(2026, 6, 1), date(2026, 6, 30)),
+        )
+    )
+    assert first == pytest.approx(0.2, abs=0.02)
+    assert last == pytest.approx(0.5, abs=0.02)
+    # A month in second place has no record: the table's rate alone.
+    assert table.season_factor(2) == 1.0
+
+
+def test_a_calibration_is_kept_only_when_it_improves_the_newest_period() -> None:
+    rng = np.random.default_rng(5)
+    truth = rng.uniform(0.05, 0.6, 3000)
+    outcomes = (rng.random(3000) < truth).astype(float)
+    overconfident = np.clip(truth * 1.5, 0, 0.99)
+    # Overconfident throughout: the correction learnt on the earlier deals helps the newest.
+    assert statistical._calibration(overconfident, outcomes, 1000) != Calibration()
+    # Overconfident on the earlier deals only: learnt there, it would spoil the newest period,
+    # whose chances were right.
+    shifted = np.concatenate([overconfident[:2000], truth[2000:]])
+    assert statistical._calibration(shifted, outcomes, 1000) == Calibration()

@@ -167,6 +167,7 @@ def _statistical(
         seed,
         history.stage_rank,
         residuals=history.residuals,
+        fiscal_start=history.fiscal_start,
     )
     won = history.won_in(target)
     return Distribution(

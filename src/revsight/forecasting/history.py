@@ -19,6 +19,7 @@ from revsight.analytics.records import number
 from revsight.analytics.scopes import Membership, membership
 from revsight.analytics.weighting import weighted_total
 from revsight.core import clock
+from revsight.core.models import Organisation
 from revsight.core.periods import Period
 from revsight.crm.models import Stage
 from revsight.forecasting import indicators
@@ -57,6 +58,7 @@ class History:
             ),
             key=lambda row: (row[1], row[0]),
         )
+        self.fiscal_start = Organisation.current().fiscal_year_start_month
         stages = list(Stage.objects.values_list("pk", "probability"))  # in stage order
         self.probability = {pk: float(p) for pk, p in stages}
         self.stage_rank = {pk: rank for rank, (pk, _) in enumerate(stages)}

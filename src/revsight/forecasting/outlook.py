@@ -252,6 +252,7 @@ def _statistical(result: Outlook, history: History, target: Period, lessons: lis
         stage_rank=history.stage_rank,
         quota=still_needed if still_needed and still_needed > 0 else None,
         residuals=history.residuals,
+        fiscal_start=history.fiscal_start,
     )
     totals = prediction.totals + result.closed
     result.p10 = prediction.p10 + result.closed

@@ -9,13 +9,15 @@ its owner, and whether it was won in the target. Two models learn from the lesso
   shrunk toward its parent cell (the same without the last feature) with the weight of 20 deals,
   so a thin cell borrows from its parents instead of swinging wildly; then each owner's record
   against what the table expected of their deals (shrunk with the weight of 8 expected wins)
-  scales the probability;
+  scales the probability, and so does the record of the target month's place in the fiscal
+  quarter (many teams close more in a quarter's last month than in its first);
 - a **gradient-boosting** challenger on the same facts as numbers.
 
 Both are trained on the older lessons and scored on the newest ones they did not see (out of
 time); the challenger is used only when its Brier score there is lower. The chosen model's
 out-of-time probabilities also calibrate it (a logistic fit of the outcome on the logit of the
-probability), and it is then refitted on every lesson.
+probability) when that proves itself out of time too: fitted without the newest period, the
+correction must lower that period's Brier score. The model is then refitted on every lesson.
 
 Deals not yet created contribute the run-rate of deals created and won within earlier target
 periods. The simulation draws each deal as won or not, with one shared factor per draw for the
@@ -30,7 +32,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -42,12 +44,19 @@ from revsight.core.periods import Period
 
 PRIOR_WEIGHT = 20.0
 OWNER_WEIGHT = 8.0
+SEASON_WEIGHT = 8.0
 SIMULATIONS = 4000
 SIMULATION_CELLS = 2_000_000  # simulated periods × deals drawn at once
 STAGE_AGE_BANDS = (14, 45)  # days in the current stage: fresh, settled, stuck
 STAGE_AGE_NAMES = ("in stage under 2 weeks", "in stage 2–6 weeks", "in stage over 6 weeks")
 SIZE_NAMES = ("small", "mid-sized", "large")
 TIMINGS = ("no close date", "close date passed", "closing in the period", "closing after it")
+SEASONS = (
+    "",
+    "the first month of a quarter",
+    "the second month of a quarter",
+    "a quarter's last month",
+)
 MIN_HOLDOUT_DEALS = 100
 MAX_EXAMPLES = 100_000
 
@@ -74,6 +83,17 @@ class Profile:
     stage_age: int  # index into STAGE_AGE_NAMES
     owner_id: int
     numbers: tuple[float, ...]  # the same facts as numbers, for the boosted model
+    # The target month's place in the fiscal quarter (1–3; index into SEASONS); 0 when the
+    # target is not one month. Deals close more in some months than others (a quarter's last).
+    season: int = 0
+
+
+def season(target: Period, fiscal_start: int) -> int:
+    """The target month's place in the fiscal quarter, 1 to 3; 0 for a target of several
+    months."""
+    if (target.start.year, target.start.month) != (target.end.year, target.end.month):
+        return 0
+    return (target.start.month - fiscal_start) % 3 + 1
 
 
 def timing(deal: OpenDeal, target: Period) -> int:
@@ -90,18 +110,22 @@ class Describer:
 
     size_edges: tuple[float, ...]
     stage_rank: dict[int, int]
+    fiscal_start: int = 1  # the fiscal year's first month, for the season
 
     @classmethod
-    def learn(cls, lessons: Sequence[Lesson], stage_rank: dict[int, int]) -> Describer:
+    def learn(
+        cls, lessons: Sequence[Lesson], stage_rank: dict[int, int], fiscal_start: int = 1
+    ) -> Describer:
         amounts = [deal.amount for lesson in lessons for deal in lesson.deals]
         edges = tuple(float(e) for e in np.quantile(amounts, [1 / 3, 2 / 3])) if amounts else ()
-        return cls(edges, stage_rank)
+        return cls(edges, stage_rank, fiscal_start)
 
     def profile(self, deal: OpenDeal, as_of: date, target: Period) -> Profile:
         in_stage = (as_of - (deal.stage_entered or deal.created)).days
         rank = self.stage_rank.get(deal.stage_id, 0)
         to_close = (deal.close - as_of).days if deal.close else 999
         when = timing(deal, target)
+        place = season(target, self.fiscal_start)
         return Profile(
             timing=when,
             stage_id=deal.stage_id,
@@ -117,7 +141,9 @@ class Describer:
                 float(in_stage),
                 math.log1p(max(deal.amount, 0.0)),
                 float(deal.pushes),
+                float(place),
             ),
+            season=place,
         )
 
 
@@ -149,6 +175,7 @@ class WinTable:
         default_factory=lambda: defaultdict(lambda: [0.0, 0.0])
     )
     owners: dict[int, float] = field(default_factory=dict)
+    seasons: dict[int, float] = field(default_factory=dict)
 
     def learn(self, profile: Profile, won: bool) -> None:
         for cell in cells(profile):
@@ -173,25 +200,42 @@ class WinTable:
     def fit(self, examples: Sequence[Example]) -> None:
         for example in examples:
             self.learn(example.profile, example.won)
-        wins: dict[int, float] = defaultdict(float)
-        expected: dict[int, float] = defaultdict(float)
-        for example in examples:
-            wins[example.profile.owner_id] += float(example.won)
-            expected[example.profile.owner_id] += self.cell_rate(example.profile)[0]
-        self.owners = {
-            owner: (wins[owner] + OWNER_WEIGHT) / (expected[owner] + OWNER_WEIGHT)
-            for owner in expected
-        }
+        rates = [self.cell_rate(example.profile)[0] for example in examples]
+        self.owners = _factors(examples, rates, lambda p: p.owner_id, OWNER_WEIGHT)
+        self.seasons = _factors(examples, rates, lambda p: p.season, SEASON_WEIGHT)
 
     def owner_factor(self, owner_id: int) -> float:
         return self.owners.get(owner_id, 1.0)
 
+    def season_factor(self, place: int) -> float:
+        return self.seasons.get(place, 1.0)
+
     def probability(self, profile: Profile) -> float:
-        rate = self.cell_rate(profile)[0] * self.owner_factor(profile.owner_id)
+        rate = (
+            self.cell_rate(profile)[0]
+            * self.owner_factor(profile.owner_id)
+            * self.season_factor(profile.season)
+        )
         return min(max(rate, 0.0), 0.99)
 
     def predict(self, profiles: Sequence[Profile]) -> npt.NDArray[np.float64]:
         return np.array([self.probability(p) for p in profiles], dtype=float)
+
+
+def _factors(
+    examples: Sequence[Example],
+    rates: Sequence[float],
+    key: Callable[[Profile], int],
+    weight: float,
+) -> dict[int, float]:
+    """Per value of `key` (an owner, a season), deals won against what the cells expected of
+    them, shrunk toward 1 with the weight of `weight` expected wins."""
+    wins: dict[int, float] = defaultdict(float)
+    expected: dict[int, float] = defaultdict(float)
+    for example, rate in zip(examples, rates, strict=True):
+        wins[key(example.profile)] += float(example.won)
+        expected[key(example.profile)] += rate
+    return {value: (wins[value] + weight) / (expected[value] + weight) for value in expected}
 
 
 @dataclass
@@ -339,9 +383,13 @@ class Fitted:
         )
         raw = float(self.model.predict([profile])[0])
         if self.model is self.table:
-            factor = self.table.owner_factor(deal.owner_id)
-            if round(factor, 2) != 1:
-                steps.append(f"× {factor:.2f} for the owner's record = {raw:.1%}")
+            factors = [
+                (self.table.owner_factor(deal.owner_id), "the owner's record"),
+                (self.table.season_factor(profile.season), SEASONS[profile.season]),
+            ]
+            shown = [f"× {f:.2f} for {why}" for f, why in factors if round(f, 2) != 1]
+            if shown:
+                steps.append(f"{' '.join(shown)} = {raw:.1%}")
         else:
             steps.append(
                 f"the model that also weighs days to close, time open and pushes says {raw:.1%}"
@@ -359,6 +407,7 @@ def _spread(
     lessons: Sequence[Lesson],
     stage_rank: dict[int, int],
     residuals: Residuals,
+    fiscal_start: int = 1,
 ) -> float:
     """Standard deviation of log(actual / expected) at origins the table had not learnt from:
     each lesson is forecast by a table of the lessons before it. `residuals` keeps them, as
@@ -367,7 +416,7 @@ def _spread(
     for i in range(2, len(lessons)):
         key = tuple((x.as_of, x.target.start, x.target.end) for x in lessons[: i + 1])
         if key not in residuals:
-            residuals[key] = _residual(lessons[:i], lessons[i], stage_rank)
+            residuals[key] = _residual(lessons[:i], lessons[i], stage_rank, fiscal_start)
         ratio = residuals[key]
         if ratio is not None:
             ratios.append(ratio)
@@ -375,9 +424,9 @@ def _spread(
 
 
 def _residual(
-    training: Sequence[Lesson], lesson: Lesson, stage_rank: dict[int, int]
+    training: Sequence[Lesson], lesson: Lesson, stage_rank: dict[int, int], fiscal_start: int = 1
 ) -> float | None:
-    describer = Describer.learn(training, stage_rank)
+    describer = Describer.learn(training, stage_rank, fiscal_start)
     table = WinTable()
     # A smaller sample than the model's own: only the period's total is asked of this table.
     table.fit(_examples(training, describer, MAX_EXAMPLES // 4))
@@ -389,8 +438,29 @@ def _residual(
     return math.log(lesson.actual / expected) if expected > 0 and lesson.actual > 0 else None
 
 
+def _calibration(
+    predicted: npt.NDArray[np.float64], outcomes: npt.NDArray[np.float64], newest: int
+) -> Calibration:
+    """The calibration of the held-out chances, kept only when it proves itself out of time:
+    fitted on all but the newest held-out period (its last `newest` deals), it must lower the
+    Brier score of that period. A correction learnt from one good or bad month would otherwise
+    carry that month's luck into the next, the wrong way round when months alternate (a
+    quarter's last month closing more than its first)."""
+    earlier = len(predicted) - newest
+    trial = Calibration.fit(predicted[:earlier], outcomes[:earlier])
+    if trial == Calibration():
+        return trial
+    last, real = predicted[earlier:], outcomes[earlier:]
+    if brier(trial.apply(last), real) >= brier(last, real):
+        return Calibration()
+    return Calibration.fit(predicted, outcomes)
+
+
 def fit(
-    lessons: Sequence[Lesson], stage_rank: dict[int, int], residuals: Residuals | None = None
+    lessons: Sequence[Lesson],
+    stage_rank: dict[int, int],
+    residuals: Residuals | None = None,
+    fiscal_start: int = 1,
 ) -> Fitted:
     """Choose between the table and the challenger out of time, calibrate, refit on all."""
     lessons = sorted(lessons, key=lambda lesson: lesson.as_of)
@@ -400,8 +470,9 @@ def fit(
     chosen: type[WinTable] | type[Boosted] = WinTable
     calibration = Calibration()
     scores: dict[str, float] = {}
-    describer = Describer.learn(older, stage_rank)
-    train, test = _examples(older, describer), _examples(newer, describer)
+    describer = Describer.learn(older, stage_rank, fiscal_start)
+    test_lessons = [(lesson, _examples([lesson], describer)) for lesson in newer]
+    train, test = _examples(older, describer), [e for _, found in test_lessons for e in found]
     if len(older) >= 2 and train and test:
         outcomes = np.array([e.won for e in test], dtype=float)
         profiles = [e.profile for e in test]
@@ -413,8 +484,8 @@ def fit(
             scores[candidate.name] = round(brier(held_out[kind], outcomes), 5)
         if scores[Boosted.name] < scores[WinTable.name]:
             chosen = Boosted
-        calibration = Calibration.fit(held_out[chosen], outcomes)
-    describer = Describer.learn(lessons, stage_rank)
+        calibration = _calibration(held_out[chosen], outcomes, len(test_lessons[-1][1]))
+    describer = Describer.learn(lessons, stage_rank, fiscal_start)
     examples = _examples(lessons, describer)
     table = WinTable()
     table.fit(examples)
@@ -428,7 +499,7 @@ def fit(
         describer,
         calibration,
         run_rate,
-        _spread(lessons, stage_rank, {} if residuals is None else residuals),
+        _spread(lessons, stage_rank, {} if residuals is None else residuals, fiscal_start),
         scores,
     )
 
@@ -453,9 +524,10 @@ def forecast(
     stage_rank: dict[int, int] | None = None,
     quota: float | None = None,
     residuals: Residuals | None = None,
+    fiscal_start: int = 1,
 ) -> Prediction:
     """The distribution of bookings in the target and each deal's probability."""
-    fitted = fit(lessons, stage_rank or {}, residuals)
+    fitted = fit(lessons, stage_rank or {}, residuals, fiscal_start)
     chances = fitted.probabilities(deals, as_of, target)
     amounts = np.array([deal.amount for deal in deals], dtype=float)
     rng = np.random.default_rng(seed)
