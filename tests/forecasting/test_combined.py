@@ -57,11 +57,11 @@ def test_a_method_with_no_record_yet_leaves_the_median_in_charge() -> None:
     assert weights == {"a": 1.0, "b": 0.0}
 
 
-def test_the_band_is_the_statistical_ones_until_there_are_errors_of_its_own() -> None:
-    outcomes = {"statistical": Distribution(80.0, 100.0, 130.0, []), "b": 100.0}
+def test_the_band_is_the_wider_of_its_own_errors_and_the_statistical_one() -> None:
+    outcomes = {"statistical": Distribution(90.0, 100.0, 110.0, []), "b": 100.0}
     found = combine(outcomes, {}, [])
     assert isinstance(found, Distribution)
-    assert (found.p10, found.p50, found.p90) == pytest.approx((80.0, 100.0, 130.0))
+    assert (found.p10, found.p50, found.p90) == pytest.approx((90.0, 100.0, 110.0))
     # Six earlier errors of its own: actual ÷ forecast from 0.8 to 1.3.
     own = [
         Forecast(date(2026, n, 1), "month", "combined", 100.0, actual)
@@ -71,3 +71,10 @@ def test_the_band_is_the_statistical_ones_until_there_are_errors_of_its_own() ->
     assert isinstance(found, Distribution)
     assert found.p10 == pytest.approx(100 * 0.85)  # the 10th percentile of the six ratios
     assert found.p90 == pytest.approx(100 * 1.25)
+    # A statistical band wider than those errors is kept on that side.
+    wide = {"statistical": Distribution(60.0, 100.0, 120.0, []), "b": 100.0}
+    found = combine(wide, {}, own)
+    assert isinstance(found, Distribution)
+    assert (found.p10, found.p90) == pytest.approx((60.0, 125.0))
+    # Without a statistical forecast and without errors of its own: a point forecast alone.
+    assert combine({"b": 100.0}, {}, []) == 100.0

@@ -39,8 +39,8 @@ def test_the_outlook_of_a_month_in_progress() -> None:
     assert result.p_quota is not None
     assert 0 <= result.p_quota <= 1
     assert result.lessons == 12
-    assert result.model in {"win table", "gradient boosting"}
-    assert set(result.holdout_brier) == {"win table", "gradient boosting"}
+    assert result.model in {"win table", "deal-age survival", "gradient boosting"}
+    assert set(result.holdout_brier) == {"win table", "deal-age survival", "gradient boosting"}
     assert sum(result.histogram[1]) == 4000  # every simulated period
     expected = [d.expected for d in result.deals]
     assert expected == sorted(expected, reverse=True)
@@ -104,7 +104,12 @@ def test_forecast_outlook_prints_json_for_other_tools() -> None:
         "p_quota",
         "model",
         "holdout_brier",
+        "close_dates",
         "lessons",
+    }
+    assert set(document["statistical"]["close_dates"]) == {
+        "open_deals_with_date",
+        "won_deals_closed_when_expected",
     }
     assert document["deals"]
     assert set(document["deals"][0]) == {

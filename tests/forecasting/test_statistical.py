@@ -12,8 +12,10 @@ import pytest
 from revsight.core.periods import Period
 from revsight.forecasting import statistical
 from revsight.forecasting.statistical import (
+    AgeSurvival,
     Boosted,
     Calibration,
+    CloseDates,
     Describer,
     Example,
     Lesson,
@@ -117,9 +119,58 @@ def test_the_challenger_is_used_only_when_it_wins_out_of_time() -> None:
     # band, which the boosted model (seeing the amount itself) finds and the table cannot.
     fitted = fit(_lessons(lambda d: d.amount > 1500), {1: 0, 2: 1})
     scores = fitted.holdout_brier
-    assert set(scores) == {"win table", "gradient boosting"}
+    assert set(scores) == {"win table", "deal-age survival", "gradient boosting"}
     assert fitted.model.name == min(scores, key=scores.__getitem__)
     assert fitted.model.name == "gradient boosting"
+
+
+def test_without_close_dates_the_deal_s_age_is_learnt_from() -> None:
+    # No open deal has an expected close date; deals are won within the month when they have
+    # been open under three months. The close-date table cannot see that, the survival table can.
+    rng = np.random.default_rng(5)
+    lessons = []
+    for k in range(8):
+        as_of = AS_OF - timedelta(days=31 * (8 - k))
+        target = Period(f"t{k}", "window", as_of + timedelta(days=1), as_of + timedelta(days=30))
+        deals = [
+            OpenDeal(
+                k * 1000 + i,
+                float(rng.lognormal(7, 1)),
+                int(rng.integers(1, 3)),
+                as_of - timedelta(days=int(rng.integers(1, 400))),
+                None,
+                int(rng.integers(1, 5)),
+            )
+            for i in range(80)
+        ]
+        won = {d.id for d in deals if (as_of - d.created).days < 90 and d.id % 3}
+        actual = sum(d.amount for d in deals if d.id in won)
+        lessons.append(Lesson(as_of, target, deals, won, actual, 0.0))
+    fitted = fit(lessons, {1: 0, 2: 1})
+    scores = fitted.holdout_brier
+    assert fitted.model.name == "deal-age survival"
+    assert scores["deal-age survival"] < scores["win table"]
+    assert fitted.close_dates == CloseDates(0.0, None)
+    young = OpenDeal(1, 900.0, 1, AS_OF - timedelta(days=20), None, 1)
+    old = OpenDeal(2, 900.0, 1, AS_OF - timedelta(days=300), None, 1)
+    target = Period("next", "window", AS_OF + timedelta(days=1), AS_OF + timedelta(days=30))
+    chance_young, chance_old = fitted.probabilities([young, old], AS_OF, target)
+    assert chance_young > 0.4 > 0.1 > chance_old
+    assert fitted.reason(young, AS_OF, target, "Proposal").startswith(
+        "Proposal, open under a month, in stage 2–6 weeks, "
+    )
+
+
+def test_close_dates_are_measured_by_how_often_won_deals_closed_when_expected() -> None:
+    # Deals won at random, whenever they were expected to close.
+    lessons = _lessons(lambda d: d.id % 2 == 0)
+    fitted = fit(lessons, {1: 0, 2: 1})
+    assert fitted.close_dates.dated == 1.0
+    examples = statistical._examples(lessons, fitted.describer)
+    won = [e for e in examples if e.won]
+    inside = sum(1 for e in won if e.profile.timing == 2)
+    assert fitted.close_dates.kept == round(inside / len(won), 4)
+    assert 0 < fitted.close_dates.kept < 1
 
 
 def test_calibration_leaves_few_predictions_alone_and_corrects_a_shifted_model() -> None:
@@ -184,7 +235,7 @@ def test_a_deal_s_reason_names_its_cell_and_the_owner_s_record() -> None:
     assert factor > 1.1
 
 
-@pytest.mark.parametrize("model", ["win table", "gradient boosting"])
+@pytest.mark.parametrize("model", ["win table", "deal-age survival", "gradient boosting"])
 @pytest.mark.parametrize("calibration", [Calibration(), Calibration(0.8, 1.3)])
 def test_a_deal_s_reason_ends_on_the_very_chance_it_is_given(
     model: str, calibration: Calibration
@@ -195,6 +246,10 @@ def test_a_deal_s_reason_ends_on_the_very_chance_it_is_given(
         boosted = Boosted()
         boosted.fit(statistical._examples(lessons, fitted.describer))
         fitted = dataclasses.replace(fitted, model=boosted)
+    elif model == "deal-age survival":
+        survival = AgeSurvival()
+        survival.fit(statistical._examples(lessons, fitted.describer))
+        fitted = dataclasses.replace(fitted, model=survival, table=survival)
     else:
         fitted = dataclasses.replace(fitted, model=fitted.table)
     fitted = dataclasses.replace(fitted, calibration=calibration)
@@ -268,3 +323,25 @@ def test_a_calibration_is_kept_only_when_it_improves_the_newest_period() -> None
     # whose chances were right.
     shifted = np.concatenate([overconfident[:2000], truth[2000:]])
     assert statistical._calibration(shifted, outcomes, 1000) == Calibration()
+
+
+def test_new_business_is_expected_by_the_month_s_place_in_the_quarter() -> None:
+    # A quarter that opens with a rush of quick deals: 600 of new business in each quarter's
+    # first month, 200 in the others, over a year of monthly lessons.
+    def lesson(month: int, new: float) -> Lesson:
+        start = date(2025, month, 1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        target = Period(f"2025-{month:02}", "month", start, end)
+        return Lesson(start - timedelta(days=1), target, [], set(), new, new)
+
+    lessons = [lesson(m, 600.0 if m % 3 == 1 else 200.0) for m in range(1, 13)]
+    rate = statistical.RunRate.learn(lessons, fiscal_start=1)
+    overall = (600.0 * 4 + 200.0 * 8) / 12
+    assert rate.overall == pytest.approx(overall)
+    # Four first months pulled toward the overall mean with the weight of one period.
+    assert rate.of(APRIL) == pytest.approx((600.0 * 4 + overall) / 5)
+    may = Period("2026-05", "month", date(2026, 5, 1), date(2026, 5, 31))
+    assert rate.of(may) == pytest.approx((200.0 * 4 + overall) / 5)
+    # A quarter-long target has no place in the quarter: the overall mean.
+    quarter = Period("q2", "window", date(2026, 4, 1), date(2026, 6, 30))
+    assert rate.of(quarter) == pytest.approx(overall)

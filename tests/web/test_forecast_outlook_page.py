@@ -117,7 +117,8 @@ def test_the_backtest_is_run_from_the_page_by_managers_only() -> None:
     html = after.content.decode()
     technical = re.findall(r'<details class="technical">.*?</details>', html, flags=re.S)
     plain = re.sub(r'<details class="technical">.*?</details>', "", html, flags=re.S)
-    for term in ("Brier", "WAPE", "rep_commit", "weighted_pipeline", "P50", "gradient boosting"):
+    terms = ("Brier", "WAPE", "rep_commit", "weighted_pipeline", "P50", "gradient boosting")
+    for term in (*terms, "deal-age survival", "had an expected close date"):
         assert term not in plain, term
         assert any(term in part for part in technical), term
     for words in (

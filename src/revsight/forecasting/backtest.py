@@ -181,6 +181,7 @@ def _statistical(
             else 0.0
             for d in deals
         ],
+        prediction.fitted.model.name,
     )
 
 
@@ -253,6 +254,7 @@ def _record(score: Score, origin: date, outcome: Outcome, actual: float) -> None
                 outcome.p90,
                 outcome.deals,
                 outcome.baseline,
+                outcome.model,
             )
         )
     else:

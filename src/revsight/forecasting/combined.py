@@ -9,10 +9,11 @@ median, not the plain mean, because one method far off (a pipeline with few clos
 not move the number before its record is known. A method that says nothing at an origin (no
 submissions, no close dates) drops out there.
 
-Its P10–P90 band comes from its own earlier errors once it has MIN_ERRORS of them (the
-forecast × the 10th and 90th percentiles of actual ÷ forecast); before that, from the
-statistical forecast's band around its median, when that forecast has one; else it is a point
-forecast alone.
+Its P10–P90 band is the wider of two: its own earlier errors once it has MIN_ERRORS of them
+(the forecast × the 10th and 90th percentiles of actual ÷ forecast), and the statistical
+forecast's band around its median, when that forecast has one. Either alone proved too narrow
+out of time (a dozen overlapping quarters make a poor sample of their errors); with neither,
+it is a point forecast alone.
 
 Pure arithmetic over the methods' outcomes: no database, nothing after the origin.
 """
@@ -105,10 +106,15 @@ def combine(
 def _band(
     p50: float, statistical: float | Distribution | Skip | None, own_past: Sequence[Forecast]
 ) -> tuple[float, float] | None:
+    bands = []
     ratios = [f.actual / f.value for f in own_past if f.value > 0]
     if len(ratios) >= MIN_ERRORS:
         low, high = np.quantile(np.array(ratios), [0.1, 0.9])
-        return p50 * float(low), p50 * float(high)
+        bands.append((p50 * float(low), p50 * float(high)))
     if isinstance(statistical, Distribution) and statistical.p50 > 0:
-        return p50 * statistical.p10 / statistical.p50, p50 * statistical.p90 / statistical.p50
-    return None
+        bands.append(
+            (p50 * statistical.p10 / statistical.p50, p50 * statistical.p90 / statistical.p50)
+        )
+    if not bands:
+        return None
+    return min(low for low, _ in bands), max(high for _, high in bands)

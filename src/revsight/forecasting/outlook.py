@@ -33,7 +33,7 @@ from revsight.forecasting.recommended import (
 )
 from revsight.forecasting.rollup import committed, latest_submissions
 from revsight.forecasting.scores import Distribution
-from revsight.forecasting.statistical import Lesson, forecast
+from revsight.forecasting.statistical import CloseDates, Lesson, forecast
 from revsight.org.models import User
 
 LESSON_PERIODS = 12
@@ -119,6 +119,7 @@ class Outlook:
     p_quota: float | None = None
     model: str | None = None
     holdout_brier: dict[str, float] = field(default_factory=dict)
+    close_dates: CloseDates | None = None
     lessons: int = 0
     deals: list[DealChance] = field(default_factory=list)
     histogram: tuple[list[float], list[int]] = ([], [])
@@ -150,6 +151,7 @@ class Outlook:
                 "p_quota": None if self.p_quota is None else round(self.p_quota, 4),
                 "model": self.model,
                 "holdout_brier": self.holdout_brier,
+                "close_dates": None if self.close_dates is None else self.close_dates.as_json(),
                 "lessons": self.lessons,
             },
             "deals": [d.as_json() for d in self.deals],
@@ -264,6 +266,7 @@ def _statistical(result: Outlook, history: History, target: Period, lessons: lis
         )
     result.model = prediction.fitted.model.name
     result.holdout_brier = prediction.fitted.holdout_brier
+    result.close_dates = prediction.fitted.close_dates
     result.lessons = len(lessons)
     counts, edges = np.histogram(totals, bins=HISTOGRAM_BINS)
     result.histogram = ([float(e) for e in edges], [int(c) for c in counts])

@@ -7,6 +7,7 @@ when nothing was forecast for it either.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,7 @@ class Forecast:
     deals: list[tuple[float, bool]] = field(default_factory=list)
     # The same deals' chance by the CRM's stage probabilities, the baseline of that score.
     baseline: list[float] = field(default_factory=list)
+    model: str | None = None  # the deal model chosen out of time at the origin
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Distribution:
     deals: list[tuple[float, bool]]
     # Each deal's stage probability if it is expected to close in the target, else 0.
     baseline: list[float] = field(default_factory=list)
+    model: str | None = None
 
 
 def brier(chances: list[float], outcomes: list[bool]) -> float | None:
@@ -144,6 +147,8 @@ class Score:
             if len(baseline) == len(deals)
             else None,
             "reliability": reliability(deals) if deals else None,
+            # How many origins each deal model was chosen at (out of time, at each origin).
+            "models": dict(Counter(f.model for f in self.forecasts if f.model)),
             "skipped": [
                 {"origin": origin.isoformat(), "reason": reason} for origin, reason in self.skipped
             ],

@@ -3,7 +3,7 @@ learned from the organisation's own history, simulated into a distribution of bo
 
 From earlier origins whose target periods are over, every deal open then is a lesson: how its
 close date stood against the target, its stage, its size band, how long it had sat in its stage,
-its owner, and whether it was won in the target. Two models learn from the lessons:
+its owner, and whether it was won in the target. Three models learn from the lessons:
 
 - the **win table**: the win rate of each (timing, stage, size band, days-in-stage band) cell,
   shrunk toward its parent cell (the same without the last feature) with the weight of 20 deals,
@@ -11,18 +11,27 @@ its owner, and whether it was won in the target. Two models learn from the lesso
   against what the table expected of their deals (shrunk with the weight of 8 expected wins)
   scales the probability, and so does the record of the target month's place in the fiscal
   quarter (many teams close more in a quarter's last month than in its first);
+- the **deal-age survival** table, for teams whose expected close dates are missing or say
+  little: the same, by stage, age since creation, days in stage and size instead of the close
+  date (of the deals still open at that age and stage, the share won within the target's
+  stretch ahead: a discrete-time hazard), with the same owner and season factors;
 - a **gradient-boosting** challenger on the same facts as numbers.
 
-Both are trained on the older lessons and scored on the newest ones they did not see (out of
-time); the challenger is used only when its Brier score there is lower. The chosen model's
-out-of-time probabilities also calibrate it (a logistic fit of the outcome on the logit of the
-probability) when that proves itself out of time too: fitted without the newest period, the
-correction must lower that period's Brier score. The model is then refitted on every lesson.
+How far close dates can be gone by is measured and reported (`CloseDates`): the share of open
+deals that had one, and the share of won deals that closed in the period they were expected in.
+
+All three are trained on the older lessons and scored on the newest ones they did not see (out
+of time); the one with the lowest Brier score there is used, the close-date table on a tie. The
+chosen model's out-of-time probabilities also calibrate it (a logistic fit of the outcome on the
+logit of the probability) when that proves itself out of time too: fitted without the newest
+period, the correction must lower that period's Brier score. The model is then refitted on
+every lesson.
 
 Deals not yet created contribute the run-rate of deals created and won within earlier target
-periods. The simulation draws each deal as won or not, with one shared factor per draw for the
-whole period (a good month lifts every deal), sized from how far actual bookings strayed from
-the table's expectation at earlier origins it had not learnt from; so the band is as wide as
+periods, learnt for each place of the month in the fiscal quarter (`RunRate`). The simulation
+draws each deal as won or not, with one shared factor per draw for the whole period (a good
+month lifts every deal), sized from how far actual bookings strayed from the table's
+expectation at earlier origins it had not learnt from; so the band is as wide as
 history says, not the far narrower band of independent deals. P10 / P50 / P90 are its
 quantiles, and the share of draws at or above quota is the probability of reaching it.
 """
@@ -45,10 +54,19 @@ from revsight.core.periods import Period
 PRIOR_WEIGHT = 20.0
 OWNER_WEIGHT = 8.0
 SEASON_WEIGHT = 8.0
+RUN_RATE_WEIGHT = 1.0  # earlier periods: a season's run-rate is pulled toward the overall one
 SIMULATIONS = 4000
 SIMULATION_CELLS = 2_000_000  # simulated periods × deals drawn at once
 STAGE_AGE_BANDS = (14, 45)  # days in the current stage: fresh, settled, stuck
 STAGE_AGE_NAMES = ("in stage under 2 weeks", "in stage 2–6 weeks", "in stage over 6 weeks")
+DEAL_AGE_BANDS = (30, 90, 180, 365)  # days since the deal was created
+DEAL_AGE_NAMES = (
+    "open under a month",
+    "open 1–3 months",
+    "open 3–6 months",
+    "open 6–12 months",
+    "open over a year",
+)
 SIZE_NAMES = ("small", "mid-sized", "large")
 TIMINGS = ("no close date", "close date passed", "closing in the period", "closing after it")
 SEASONS = (
@@ -86,6 +104,7 @@ class Profile:
     # The target month's place in the fiscal quarter (1–3; index into SEASONS); 0 when the
     # target is not one month. Deals close more in some months than others (a quarter's last).
     season: int = 0
+    deal_age: int = 0  # index into DEAL_AGE_NAMES
 
 
 def season(target: Period, fiscal_start: int) -> int:
@@ -144,12 +163,12 @@ class Describer:
                 float(place),
             ),
             season=place,
+            deal_age=bisect.bisect_right(DEAL_AGE_BANDS, (as_of - deal.created).days),
         )
 
 
-def cells(profile: Profile) -> list[tuple[int, ...]]:
-    """The profile's cell and its parents, most general first."""
-    full = (profile.timing, profile.stage_id, profile.size, profile.stage_age)
+def cells(full: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """A cell and its parents, most general first."""
     return [full[:n] for n in range(len(full) + 1)]
 
 
@@ -170,6 +189,9 @@ class Model(Protocol):
 
 @dataclass
 class WinTable:
+    """Win rates by the deal's expected close date against the target, stage, size and time in
+    stage, each cell shrunk toward its parent."""
+
     name: str = "win table"
     counts: dict[tuple[int, ...], list[float]] = field(
         default_factory=lambda: defaultdict(lambda: [0.0, 0.0])
@@ -177,8 +199,19 @@ class WinTable:
     owners: dict[int, float] = field(default_factory=dict)
     seasons: dict[int, float] = field(default_factory=dict)
 
+    def cell(self, profile: Profile) -> tuple[int, ...]:
+        return (profile.timing, profile.stage_id, profile.size, profile.stage_age)
+
+    def facts(self, profile: Profile) -> list[str]:
+        """The cell in words, after the stage's name."""
+        return [
+            TIMINGS[profile.timing],
+            SIZE_NAMES[profile.size],
+            STAGE_AGE_NAMES[profile.stage_age],
+        ]
+
     def learn(self, profile: Profile, won: bool) -> None:
-        for cell in cells(profile):
+        for cell in cells(self.cell(profile)):
             self.counts[cell][0] += float(won)
             self.counts[cell][1] += 1.0
 
@@ -191,7 +224,7 @@ class WinTable:
         """The shrunk win rate of the profile's cell (its own deals, pulled toward those of the
         broader cells above it: the fewer its own, the harder), its deals won and seen."""
         estimate, wins, seen = 0.0, 0.0, 0.0
-        for cell in cells(profile):
+        for cell in cells(self.cell(profile)):
             wins, seen = self.counts.get(cell, [0.0, 0.0])
             weight = PRIOR_WEIGHT if cell else 1.0
             estimate = (wins + weight * estimate) / (seen + weight)
@@ -220,6 +253,27 @@ class WinTable:
 
     def predict(self, profiles: Sequence[Profile]) -> npt.NDArray[np.float64]:
         return np.array([self.probability(p) for p in profiles], dtype=float)
+
+
+@dataclass
+class AgeSurvival(WinTable):
+    """A discrete-time survival table for teams whose expected close dates say little: of the
+    deals still open at the same age and stage at earlier origins, the share won within the same
+    stretch ahead (the target's), by stage, then age since creation, time in stage and size,
+    each cell shrunk toward its parent. A deal without a close date gets its chance from deals
+    as old as it, not from a "no close date" cell."""
+
+    name: str = "deal-age survival"
+
+    def cell(self, profile: Profile) -> tuple[int, ...]:
+        return (profile.stage_id, profile.deal_age, profile.stage_age, profile.size)
+
+    def facts(self, profile: Profile) -> list[str]:
+        return [
+            DEAL_AGE_NAMES[profile.deal_age],
+            STAGE_AGE_NAMES[profile.stage_age],
+            SIZE_NAMES[profile.size],
+        ]
 
 
 def _factors(
@@ -350,12 +404,15 @@ class Fitted:
     """The chosen model, refitted on every lesson, with what the choice was based on."""
 
     model: Model
-    table: WinTable  # always fitted: the reasons shown for each deal come from its cells
+    # Always fitted (the chosen table, else the close-date one): each deal's reason comes
+    # from its cells.
+    table: WinTable
     describer: Describer
     calibration: Calibration
-    run_rate: float
+    run_rate: RunRate
     spread: float
     holdout_brier: dict[str, float]
+    close_dates: CloseDates = field(default_factory=lambda: CloseDates(None, None))
 
     def probabilities(
         self, deals: Sequence[OpenDeal], as_of: date, target: Period
@@ -369,12 +426,7 @@ class Fitted:
         and the correction learnt from how recent chances came true."""
         profile = self.describer.profile(deal, as_of, target)
         rate, wins, seen = self.table.cell_counts(profile)
-        facts = [
-            stage_name,
-            TIMINGS[profile.timing],
-            SIZE_NAMES[profile.size],
-            STAGE_AGE_NAMES[profile.stage_age],
-        ]
+        facts = [stage_name, *self.table.facts(profile)]
         steps = [f"{', '.join(facts)}: {wins:.0f} of {seen:.0f} such deals won"]
         steps[0] += (
             f", {rate:.1%} with similar deals (too few alike to go on alone)"
@@ -400,7 +452,59 @@ class Fitted:
         return "; ".join(steps)
 
 
+@dataclass(frozen=True)
+class CloseDates:
+    """How far the team's expected close dates can be gone by, over the lessons' deals: the
+    share of open deals that had one, and the share of deals won in a target that were expected
+    to close in it (of those won that had a date). None without such deals."""
+
+    dated: float | None
+    kept: float | None
+
+    @classmethod
+    def measure(cls, examples: Sequence[Example]) -> CloseDates:
+        dated = [e for e in examples if e.profile.timing]
+        won = [e for e in dated if e.won]
+        return cls(
+            round(len(dated) / len(examples), 4) if examples else None,
+            round(sum(1 for e in won if e.profile.timing == 2) / len(won), 4) if won else None,
+        )
+
+    def as_json(self) -> dict[str, float | None]:
+        return {"open_deals_with_date": self.dated, "won_deals_closed_when_expected": self.kept}
+
+
 Residuals = dict[tuple[tuple[date, date, date], ...], float | None]
+
+
+@dataclass(frozen=True)
+class RunRate:
+    """What deals not yet created at an origin went on to win within the target: the mean over
+    earlier periods, and per place of the target month in the fiscal quarter (a team whose
+    quarter opens with a rush of quick deals wins far more new business in its first month),
+    each pulled toward the overall mean with the weight of one period."""
+
+    overall: float = 0.0
+    seasons: dict[int, float] = field(default_factory=dict)
+    fiscal_start: int = 1
+
+    @classmethod
+    def learn(cls, lessons: Sequence[Lesson], fiscal_start: int = 1) -> RunRate:
+        if not lessons:
+            return cls(fiscal_start=fiscal_start)
+        overall = sum(lesson.new_business for lesson in lessons) / len(lessons)
+        by_season: dict[int, list[float]] = defaultdict(list)
+        for lesson in lessons:
+            by_season[season(lesson.target, fiscal_start)].append(lesson.new_business)
+        seasons = {
+            place: (sum(found) + RUN_RATE_WEIGHT * overall) / (len(found) + RUN_RATE_WEIGHT)
+            for place, found in by_season.items()
+            if place
+        }
+        return cls(overall, seasons, fiscal_start)
+
+    def of(self, target: Period) -> float:
+        return self.seasons.get(season(target, self.fiscal_start), self.overall)
 
 
 def _spread(
@@ -430,8 +534,7 @@ def _residual(
     table = WinTable()
     # A smaller sample than the model's own: only the period's total is asked of this table.
     table.fit(_examples(training, describer, MAX_EXAMPLES // 4))
-    run_rate = sum(x.new_business for x in training) / len(training)
-    expected = run_rate + sum(
+    expected = RunRate.learn(training, fiscal_start).of(lesson.target) + sum(
         d.amount * table.probability(describer.profile(d, lesson.as_of, lesson.target))
         for d in lesson.deals
     )
@@ -462,12 +565,14 @@ def fit(
     residuals: Residuals | None = None,
     fiscal_start: int = 1,
 ) -> Fitted:
-    """Choose between the table and the challenger out of time, calibrate, refit on all."""
+    """Choose between the close-date table, the deal-age survival table and the challenger out
+    of time, calibrate, refit on all."""
     lessons = sorted(lessons, key=lambda lesson: lesson.as_of)
-    run_rate = sum(lesson.new_business for lesson in lessons) / len(lessons) if lessons else 0.0
+    run_rate = RunRate.learn(lessons, fiscal_start)
     holdout_size = max(2, len(lessons) // 4)
     older, newer = lessons[:-holdout_size], lessons[-holdout_size:]
     chosen: type[WinTable] | type[Boosted] = WinTable
+    candidates: tuple[type[WinTable] | type[Boosted], ...] = (WinTable, AgeSurvival, Boosted)
     calibration = Calibration()
     scores: dict[str, float] = {}
     describer = Describer.learn(older, stage_rank, fiscal_start)
@@ -477,17 +582,17 @@ def fit(
         outcomes = np.array([e.won for e in test], dtype=float)
         profiles = [e.profile for e in test]
         held_out = {}
-        for kind in (WinTable, Boosted):
+        for kind in candidates:
             candidate = kind()
             candidate.fit(train)
             held_out[kind] = candidate.predict(profiles)
             scores[candidate.name] = round(brier(held_out[kind], outcomes), 5)
-        if scores[Boosted.name] < scores[WinTable.name]:
-            chosen = Boosted
+        # The first of the lowest: a challenger must do better, not as well.
+        chosen = min(candidates, key=lambda kind: scores[kind.name])
         calibration = _calibration(held_out[chosen], outcomes, len(test_lessons[-1][1]))
     describer = Describer.learn(lessons, stage_rank, fiscal_start)
     examples = _examples(lessons, describer)
-    table = WinTable()
+    table = AgeSurvival() if chosen is AgeSurvival else WinTable()
     table.fit(examples)
     model: Model = table
     if chosen is Boosted:
@@ -501,6 +606,7 @@ def fit(
         run_rate,
         _spread(lessons, stage_rank, {} if residuals is None else residuals, fiscal_start),
         scores,
+        CloseDates.measure(examples),
     )
 
 
@@ -543,7 +649,7 @@ def forecast(
             chances[None, :] * factors[start:stop, None], 0, 1
         )
         totals[start:stop] = draws @ amounts
-    totals = totals + fitted.run_rate * factors
+    totals = totals + fitted.run_rate.of(target) * factors
     p10, p50, p90 = np.quantile(totals, [0.1, 0.5, 0.9])
     p_quota = float(np.mean(totals >= quota)) if quota else None
     return Prediction(float(p10), float(p50), float(p90), chances.tolist(), p_quota, fitted, totals)
