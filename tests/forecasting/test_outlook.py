@@ -17,7 +17,7 @@ from revsight.cli import cli
 from revsight.core.periods import parse
 from revsight.crm.models import PipelineSnapshot
 from revsight.forecasting.backtest import History
-from revsight.forecasting.outlook import LeadingForecast, lessons_for, outlook, shift
+from revsight.forecasting.outlook import LeadingForecast, lessons_for, outlook, parts_for, shift
 from revsight.forecasting.snapshots import take_snapshot
 from tests.conftest import DEMO_AS_OF
 
@@ -66,6 +66,31 @@ def test_lessons_are_the_same_moment_of_earlier_months_all_over_by_the_as_of_dat
     assert lessons[-1].target.end == date(2026, 5, 31)
     assert all(lesson.target.end < MID_JUNE for lesson in lessons)
     assert shift(date(2026, 3, 31), -1) == date(2026, 2, 28)
+
+
+def test_a_quarter_s_outlook_is_the_sum_of_its_months_ahead() -> None:
+    as_of = date(2026, 4, 10)
+    quarter = parse("2026-Q2", as_of)
+    history = History(get_engine(), as_of)
+    parts = parts_for(history, quarter, as_of)
+    assert [(p.target.start, p.target.end) for p in parts] == [
+        (date(2026, 4, 11), date(2026, 4, 30)),
+        (date(2026, 5, 1), date(2026, 5, 31)),
+        (date(2026, 6, 1), date(2026, 6, 30)),
+    ]
+    # Each month learns from the same stretch ahead of earlier months, all over by the as-of date.
+    assert [len(p.lessons) for p in parts] == [12, 11, 10]
+    # June is two months ahead: the newest such stretch over is March, seen from 10 January.
+    assert parts[2].lessons[-1].as_of == date(2026, 1, 10)
+    assert parts[2].lessons[-1].target.start == date(2026, 3, 1)
+    result = outlook(quarter, as_of, membership("company", quarter))
+    april = outlook(parse("2026-04", as_of), as_of, membership("company", quarter))
+    assert result.lessons == 10
+    assert result.p50 is not None
+    assert april.p50 is not None
+    assert result.p50 > april.p50
+    assert all(d.reason.startswith("likeliest in ") for d in result.deals)
+    assert all(d.reason.endswith("over the 3 months") for d in result.deals)
 
 
 def test_only_indicators_raise_a_shortfall_warning() -> None:

@@ -38,7 +38,7 @@ from revsight.forecasting import combined, indicators
 from revsight.forecasting.history import History, open_deals
 from revsight.forecasting.rollup import latest_submissions
 from revsight.forecasting.scores import Distribution, Forecast, Score, Skip
-from revsight.forecasting.statistical import forecast
+from revsight.forecasting.statistical import Part, forecast_parts
 
 __all__ = ["History", "open_deals"]  # read from here by the outlook and the tests
 
@@ -147,27 +147,32 @@ def _pipeline_conversion(
 def _statistical(
     history: History, origin: date, horizon: str, earlier: list[date]
 ) -> Distribution | Skip:
-    """The win-probability model trained on the earlier scored origins (see statistical.py)."""
+    """The win-probability model trained on the earlier scored origins (see statistical.py).
+    A quarter is the sum of its months, each forecast by the model of that month's horizon."""
     if len(earlier) < MIN_LESSONS:
         return Skip(
             f"{_origins(len(earlier))} with a finished target to learn from before this origin "
             f"({MIN_LESSONS} needed)"
         )
-    lessons = [
-        history.lesson(past - timedelta(days=1), target_of(past, horizon)) for past in earlier
+    as_of = origin - timedelta(days=1)
+    parts = [
+        Part(
+            target_of(origin, part),
+            [history.lesson(past - timedelta(days=1), target_of(past, part)) for past in learnt],
+        )
+        for part, learnt in _parts(origin, horizon, earlier)
     ]
     target = target_of(origin, horizon)
-    deals = history.open_deals(origin - timedelta(days=1))
-    seed = history.seed(origin - timedelta(days=1), horizon)
-    prediction = forecast(
-        lessons,
+    deals = history.open_deals(as_of)
+    prediction = forecast_parts(
+        parts,
         deals,
-        origin - timedelta(days=1),
-        target,
-        seed,
+        as_of,
+        history.seed(as_of, horizon),
         history.stage_rank,
         residuals=history.residuals,
         fiscal_start=history.fiscal_start,
+        fits=history.fits,
     )
     won = history.won_in(target)
     return Distribution(
@@ -183,6 +188,23 @@ def _statistical(
         ],
         prediction.fitted.model.name,
     )
+
+
+def _parts(origin: date, horizon: str, earlier: list[date]) -> list[tuple[str, list[date]]]:
+    """The one-month horizons a target is the sum of, each with the origins it learns from:
+    those from the first the horizon learns from whose same month ahead was over by the origin
+    (a quarter's first month learns from two more recent origins than its last)."""
+    offset, length = HORIZONS[horizon]
+    if length == 1:
+        return [(horizon, earlier)]
+    months = [name for name, (o, n) in HORIZONS.items() if n == 1 and offset <= o < offset + length]
+    found = []
+    for name in months:
+        ahead = HORIZONS[name][0]
+        last = add_months(origin, -(ahead + 1))
+        span = (last.year - earlier[0].year) * 12 + last.month - earlier[0].month
+        found.append((name, [add_months(earlier[0], i) for i in range(span + 1)]))
+    return found
 
 
 def _origins(n: int) -> str:

@@ -23,7 +23,7 @@ from revsight.core.models import Organisation
 from revsight.core.periods import Period
 from revsight.crm.models import Stage
 from revsight.forecasting import indicators
-from revsight.forecasting.statistical import Lesson, OpenDeal, Residuals
+from revsight.forecasting.statistical import Fits, Lesson, OpenDeal, Residuals
 
 
 class History:
@@ -65,6 +65,7 @@ class History:
         self.first_won = self.won[0][1] if self.won else None
         self._open: dict[date, list[OpenDeal]] = {}
         self.residuals: Residuals = {}
+        self.fits: Fits = {}
 
     @cached_property
     def series(self) -> indicators.Series:

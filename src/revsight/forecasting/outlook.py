@@ -3,9 +3,12 @@ forecast (P10 / P50 / P90, the chance of reaching quota, each open deal's probab
 beside the reps' commit and the CRM-weighted pipeline; and what the leading indicators say of
 the next two months, with a warning when they point below quota.
 
-The statistical forecast here is the one the backtest scores (`statistical.forecast`), learnt
-from the same moment of the earlier periods: on 27 November, for the rest of November, the
-lessons are the deals open on 27 October and what came of them by 31 October, and so on.
+The statistical forecast here is the one the backtest scores (`statistical.forecast_parts`),
+learnt from the same moment of the earlier periods: on 27 November, for the rest of November,
+the lessons are the deals open on 27 October and what came of them by 31 October, and so on. A
+quarter is the sum of its months still ahead, each learnt from the same stretch ahead of
+earlier months (for December, as of 27 November: the deals open on 27 October and what came of
+them in November, and so on), drawn together with the correlation of consecutive months.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from revsight.forecasting.recommended import (
 )
 from revsight.forecasting.rollup import committed, latest_submissions
 from revsight.forecasting.scores import Distribution
-from revsight.forecasting.statistical import CloseDates, Lesson, forecast
+from revsight.forecasting.statistical import CloseDates, Lesson, Part, forecast_parts
 from revsight.org.models import User
 
 LESSON_PERIODS = 12
@@ -184,6 +187,19 @@ def lessons_for(history: History, period: Period, as_of: date) -> list[Lesson]:
     return lessons
 
 
+def parts_for(history: History, period: Period, as_of: date) -> list[Part]:
+    """The months of the period still ahead of the as-of date, each with its own lessons."""
+    first = max(as_of + timedelta(days=1), period.start)
+    parts = []
+    month = first.replace(day=1)
+    while month <= period.end:
+        whole = Period(f"{month:%Y-%m}", "month", month, add_months(month, 1) - timedelta(days=1))
+        rest = Period("rest", "window", max(first, month), min(whole.end, period.end))
+        parts.append(Part(rest, lessons_for(history, whole, as_of)))
+        month = add_months(month, 1)
+    return parts
+
+
 def outlook(
     period: Period, as_of: date, members: Membership, engine: Engine | None = None
 ) -> Outlook:
@@ -212,7 +228,7 @@ def outlook(
     )
     lessons = lessons_for(history, period, as_of) if target.start <= target.end else []
     if target.start <= target.end:
-        _statistical(result, history, target, lessons)
+        _statistical(result, history, parts_for(history, period, as_of))
     _leading(result, history, members)
     _recommend(result, history, lessons)
     return result
@@ -240,21 +256,22 @@ def _recommend(result: Outlook, history: History, lessons: list[Lesson]) -> None
     result.recommended = recommend(methods_now(history, known), horizon, past)
 
 
-def _statistical(result: Outlook, history: History, target: Period, lessons: list[Lesson]) -> None:
-    if len(lessons) < MIN_LESSONS:
+def _statistical(result: Outlook, history: History, parts: list[Part]) -> None:
+    lessons = min(len(part.lessons) for part in parts)
+    if lessons < MIN_LESSONS:
         return
     deals = history.open_deals(result.as_of)
     still_needed = None if result.quota is None else result.quota - result.closed
-    prediction = forecast(
-        lessons,
+    prediction = forecast_parts(
+        parts,
         deals,
         result.as_of,
-        target,
         seed=history.seed(result.as_of, result.period.id),
         stage_rank=history.stage_rank,
         quota=still_needed if still_needed and still_needed > 0 else None,
         residuals=history.residuals,
         fiscal_start=history.fiscal_start,
+        fits=history.fits,
     )
     totals = prediction.totals + result.closed
     result.p10 = prediction.p10 + result.closed
@@ -267,21 +284,21 @@ def _statistical(result: Outlook, history: History, target: Period, lessons: lis
     result.model = prediction.fitted.model.name
     result.holdout_brier = prediction.fitted.holdout_brier
     result.close_dates = prediction.fitted.close_dates
-    result.lessons = len(lessons)
+    result.lessons = lessons
     counts, edges = np.histogram(totals, bins=HISTOGRAM_BINS)
     result.histogram = ([float(e) for e in edges], [int(c) for c in counts])
     ranked = sorted(
-        zip(deals, prediction.probabilities, strict=True),
-        key=lambda pair: -pair[0].amount * pair[1],
+        enumerate(zip(deals, prediction.probabilities, strict=True)),
+        key=lambda item: -item[1][0].amount * item[1][1],
     )[:SHOWN_DEALS]
     names = {
         o.pk: o
-        for o in Opportunity.objects.filter(pk__in=[d.id for d, _ in ranked]).select_related(
+        for o in Opportunity.objects.filter(pk__in=[d.id for _, (d, _) in ranked]).select_related(
             "account", "owner"
         )
     }
     stage_names = dict(Stage.objects.values_list("pk", "name"))
-    for deal, chance in ranked:
+    for index, (deal, chance) in ranked:
         record = names.get(deal.id)
         stage = stage_names.get(deal.stage_id, "?")
         result.deals.append(
@@ -294,7 +311,7 @@ def _statistical(result: Outlook, history: History, target: Period, lessons: lis
                 deal.amount,
                 deal.close,
                 chance,
-                prediction.fitted.reason(deal, result.as_of, target, stage),
+                prediction.reason(index, deal, result.as_of, stage),
             )
         )
 

@@ -39,6 +39,7 @@ quantiles, and the share of draws at or above quota is the probability of reachi
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -77,6 +78,7 @@ SEASONS = (
 )
 MIN_HOLDOUT_DEALS = 100
 MAX_EXAMPLES = 100_000
+CORRELATION_WEIGHT = 4.0  # pairs of consecutive months a measured correlation counts as
 
 
 @dataclass(frozen=True)
@@ -410,9 +412,13 @@ class Fitted:
     describer: Describer
     calibration: Calibration
     run_rate: RunRate
-    spread: float
+    surprises: tuple[Surprise | None, ...]  # at the lessons, out of time
     holdout_brier: dict[str, float]
     close_dates: CloseDates = field(default_factory=lambda: CloseDates(None, None))
+
+    @property
+    def spread(self) -> float:
+        return _spread(self.surprises)
 
     def probabilities(
         self, deals: Sequence[OpenDeal], as_of: date, target: Period
@@ -474,9 +480,6 @@ class CloseDates:
         return {"open_deals_with_date": self.dated, "won_deals_closed_when_expected": self.kept}
 
 
-Residuals = dict[tuple[tuple[date, date, date], ...], float | None]
-
-
 @dataclass(frozen=True)
 class RunRate:
     """What deals not yet created at an origin went on to win within the target: the mean over
@@ -507,38 +510,93 @@ class RunRate:
         return self.seasons.get(season(target, self.fiscal_start), self.overall)
 
 
-def _spread(
+@dataclass(frozen=True)
+class Surprise:
+    """How far one earlier period strayed from what a table of the lessons before it expected:
+    log(actual / expected), and the part of its square that the luck of which deals closed
+    explains alone (the variance of the period's total with each deal won independently at
+    its chance, relative to the expected total squared)."""
+
+    log_ratio: float
+    luck: float
+
+
+Residuals = dict[tuple[tuple[date, date, date], ...], Surprise | None]
+
+
+def _surprises(
     lessons: Sequence[Lesson],
     stage_rank: dict[int, int],
     residuals: Residuals,
     fiscal_start: int = 1,
-) -> float:
-    """Standard deviation of log(actual / expected) at origins the table had not learnt from:
-    each lesson is forecast by a table of the lessons before it. `residuals` keeps them, as
+) -> tuple[Surprise | None, ...]:
+    """The surprise at each lesson from the third on (so at origins the table had not learnt
+    from); None where the actual or the expected total is nothing. `residuals` keeps them, as
     a backtest asks for the same ones again from every later origin."""
-    ratios = []
+    found: list[Surprise | None] = []
     for i in range(2, len(lessons)):
         key = tuple((x.as_of, x.target.start, x.target.end) for x in lessons[: i + 1])
         if key not in residuals:
             residuals[key] = _residual(lessons[:i], lessons[i], stage_rank, fiscal_start)
-        ratio = residuals[key]
-        if ratio is not None:
-            ratios.append(ratio)
-    return max(float(np.std(ratios)) if len(ratios) >= 3 else 0.25, 0.05)
+        found.append(residuals[key])
+    return tuple(found)
+
+
+def _spread(surprises: Sequence[Surprise | None]) -> float:
+    """The spread of the shared factor: how far periods strayed from what was expected beyond
+    what the luck of which deals closed explains, since the simulation draws that luck itself.
+    The surprises' spread is read robustly (1.4826 × their median absolute deviation, the
+    standard deviation were they normal): the first surprises come from tables of two or three
+    lessons, and one wild early miss would otherwise widen every later band."""
+    found = [s for s in surprises if s is not None]
+    if len(found) < 3:
+        return 0.25
+    ratios = np.array([s.log_ratio for s in found])
+    deviation = 1.4826 * float(np.median(np.abs(ratios - np.median(ratios))))
+    variance = deviation * deviation - float(np.mean([s.luck for s in found]))
+    return max(math.sqrt(max(variance, 0.0)), 0.05)
+
+
+def month_correlation(surprises: Sequence[Surprise | None]) -> float:
+    """How much one month's surprise carries into the next: the covariance of consecutive
+    months' surprises over the shared factor's variance (the luck of single deals does not
+    carry over), shrunk toward none with the weight of CORRELATION_WEIGHT pairs, between 0 and
+    1. It makes a quarter's months good or bad together in the simulation; a quarter drawn as
+    three independent months would have too narrow a band when they are not."""
+    pairs = [
+        (a.log_ratio, b.log_ratio)
+        for a, b in itertools.pairwise(surprises)
+        if a is not None and b is not None
+    ]
+    spread = _spread(surprises)
+    if len(pairs) < 3:
+        return 0.0
+    first, second = np.array(pairs, dtype=float).T
+    covariance = float(np.mean((first - first.mean()) * (second - second.mean())))
+    r = min(max(covariance / (spread * spread), 0.0), 1.0)
+    return r * len(pairs) / (len(pairs) + CORRELATION_WEIGHT)
 
 
 def _residual(
     training: Sequence[Lesson], lesson: Lesson, stage_rank: dict[int, int], fiscal_start: int = 1
-) -> float | None:
+) -> Surprise | None:
     describer = Describer.learn(training, stage_rank, fiscal_start)
     table = WinTable()
     # A smaller sample than the model's own: only the period's total is asked of this table.
     table.fit(_examples(training, describer, MAX_EXAMPLES // 4))
-    expected = RunRate.learn(training, fiscal_start).of(lesson.target) + sum(
-        d.amount * table.probability(describer.profile(d, lesson.as_of, lesson.target))
-        for d in lesson.deals
+    chances = np.array(
+        [
+            table.probability(describer.profile(d, lesson.as_of, lesson.target))
+            for d in lesson.deals
+        ],
+        dtype=float,
     )
-    return math.log(lesson.actual / expected) if expected > 0 and lesson.actual > 0 else None
+    amounts = np.array([d.amount for d in lesson.deals], dtype=float)
+    expected = RunRate.learn(training, fiscal_start).of(lesson.target) + float(amounts @ chances)
+    if expected <= 0 or lesson.actual <= 0:
+        return None
+    luck = float((amounts * amounts) @ (chances * (1 - chances))) / (expected * expected)
+    return Surprise(math.log(lesson.actual / expected), luck)
 
 
 def _calibration(
@@ -592,6 +650,8 @@ def fit(
         calibration = _calibration(held_out[chosen], outcomes, len(test_lessons[-1][1]))
     describer = Describer.learn(lessons, stage_rank, fiscal_start)
     examples = _examples(lessons, describer)
+    kept = {} if residuals is None else residuals
+    surprises = _surprises(lessons, stage_rank, kept, fiscal_start)
     table = AgeSurvival() if chosen is AgeSurvival else WinTable()
     table.fit(examples)
     model: Model = table
@@ -604,10 +664,43 @@ def fit(
         describer,
         calibration,
         run_rate,
-        _spread(lessons, stage_rank, {} if residuals is None else residuals, fiscal_start),
+        surprises,
         scores,
         CloseDates.measure(examples),
     )
+
+
+Fits = dict[tuple[tuple[date, date, date], ...], Fitted]
+
+
+def fit_once(
+    lessons: Sequence[Lesson],
+    stage_rank: dict[int, int],
+    residuals: Residuals | None = None,
+    fiscal_start: int = 1,
+    fits: Fits | None = None,
+) -> Fitted:
+    """`fit`, kept in `fits` by the lessons it learnt from: a backtest's quarter asks again for
+    the models its months' horizons fitted at the same origin, the outlook of a quarter for
+    the month's."""
+    if fits is None:
+        return fit(lessons, stage_rank, residuals, fiscal_start)
+    key = tuple(
+        (x.as_of, x.target.start, x.target.end)
+        for x in sorted(lessons, key=lambda lesson: lesson.as_of)
+    )
+    if key not in fits:
+        fits[key] = fit(lessons, stage_rank, residuals, fiscal_start)
+    return fits[key]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One month of a forecast's target (or the whole target) and the lessons of that horizon:
+    the same stretch ahead of earlier origins."""
+
+    target: Period
+    lessons: Sequence[Lesson]
 
 
 @dataclass
@@ -615,10 +708,27 @@ class Prediction:
     p10: float
     p50: float
     p90: float
-    probabilities: list[float]
+    probabilities: list[float]  # each deal's chance of being won within the whole target
     p_quota: float | None
-    fitted: Fitted
+    fitted: Fitted  # the first part's: the model named and reported
     totals: npt.NDArray[np.float64]
+    parts: list[Part] = field(default_factory=list)
+    fits: list[Fitted] = field(default_factory=list)
+    chances: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+    correlation: float = 1.0  # of the parts' shared factors
+
+    def reason(self, index: int, deal: OpenDeal, as_of: date, stage_name: str) -> str:
+        """Why the deal at `index` gets its chance: the reason of the month it is likeliest to
+        be won in, with the whole target's chance when the target has several months."""
+        if len(self.parts) == 1:
+            return self.fitted.reason(deal, as_of, self.parts[0].target, stage_name)
+        k = int(np.argmax(self.chances[:, index]))
+        part = self.parts[k]
+        why = self.fits[k].reason(deal, as_of, part.target, stage_name)
+        return (
+            f"likeliest in {part.target.start:%B}: {why}; "
+            f"{self.probabilities[index]:.1%} over the {len(self.parts)} months"
+        )
 
 
 def forecast(
@@ -631,25 +741,87 @@ def forecast(
     quota: float | None = None,
     residuals: Residuals | None = None,
     fiscal_start: int = 1,
+    fits: Fits | None = None,
 ) -> Prediction:
     """The distribution of bookings in the target and each deal's probability."""
-    fitted = fit(lessons, stage_rank or {}, residuals, fiscal_start)
-    chances = fitted.probabilities(deals, as_of, target)
+    return forecast_parts(
+        [Part(target, lessons)],
+        deals,
+        as_of,
+        seed,
+        stage_rank,
+        quota,
+        residuals,
+        fiscal_start,
+        fits,
+    )
+
+
+def forecast_parts(
+    parts: Sequence[Part],
+    deals: Sequence[OpenDeal],
+    as_of: date,
+    seed: int,
+    stage_rank: dict[int, int] | None = None,
+    quota: float | None = None,
+    residuals: Residuals | None = None,
+    fiscal_start: int = 1,
+    fits: Fits | None = None,
+) -> Prediction:
+    """The distribution of bookings over the parts together (a quarter: its months) and each
+    deal's chance of being won within them.
+
+    Each part has its own model, learnt from its own horizon's lessons. A deal is won once at
+    most, so its chances over the parts are one draw against their sum (scaled down where
+    separately fitted months promise more than certainty). Each part's shared factor has its
+    own spread, and the parts' factors are correlated as consecutive months' surprises were
+    (`month_correlation`)."""
+    fitted = [
+        fit_once(part.lessons, stage_rank or {}, residuals, fiscal_start, fits) for part in parts
+    ]
+    chances = np.array(
+        [f.probabilities(deals, as_of, part.target) for f, part in zip(fitted, parts, strict=True)],
+        dtype=float,
+    ).reshape(len(parts), len(deals))
+    total = chances.sum(axis=0)
+    over = total > 1
+    chances[:, over] /= total[over]
     amounts = np.array([deal.amount for deal in deals], dtype=float)
     rng = np.random.default_rng(seed)
-    spread = fitted.spread
-    factors = np.exp(rng.normal(-spread * spread / 2, spread, SIMULATIONS))
+    correlation = month_correlation(fitted[0].surprises) if len(parts) > 1 else 1.0
+    common = rng.standard_normal(SIMULATIONS)
+    own = rng.standard_normal((len(parts), SIMULATIONS)) if len(parts) > 1 else np.zeros((1, 0))
+    factors = np.empty((len(parts), SIMULATIONS))
+    for k, f in enumerate(fitted):
+        z = (
+            common
+            if len(parts) == 1
+            else (math.sqrt(correlation) * common + math.sqrt(1 - correlation) * own[k])
+        )
+        factors[k] = np.exp(f.spread * z)
     totals = np.zeros(SIMULATIONS)
     # A block of simulated periods at a time: all 4,000 at once over 100,000 open deals would
     # hold several gigabytes of draws.
     block = max(1, SIMULATION_CELLS // max(len(deals), 1))
     for start in range(0, SIMULATIONS if len(deals) else 0, block):
         stop = min(start + block, SIMULATIONS)
-        draws = rng.random((stop - start, len(deals))) < np.clip(
-            chances[None, :] * factors[start:stop, None], 0, 1
-        )
+        threshold = np.einsum("kd,ks->sd", chances, factors[:, start:stop])
+        draws = rng.random((stop - start, len(deals))) < np.clip(threshold, 0, 1)
         totals[start:stop] = draws @ amounts
-    totals = totals + fitted.run_rate.of(target) * factors
+    for k, (f, part) in enumerate(zip(fitted, parts, strict=True)):
+        totals = totals + f.run_rate.of(part.target) * factors[k]
     p10, p50, p90 = np.quantile(totals, [0.1, 0.5, 0.9])
     p_quota = float(np.mean(totals >= quota)) if quota else None
-    return Prediction(float(p10), float(p50), float(p90), chances.tolist(), p_quota, fitted, totals)
+    return Prediction(
+        float(p10),
+        float(p50),
+        float(p90),
+        np.minimum(chances.sum(axis=0), 1.0).tolist(),
+        p_quota,
+        fitted[0],
+        totals,
+        list(parts),
+        fitted,
+        chances,
+        correlation,
+    )
