@@ -32,7 +32,7 @@ from revsight.analytics.engine import Engine, get_engine
 from revsight.analytics.kept import keep, kept, kept_already
 from revsight.core import periods
 from revsight.core.models import Organisation
-from revsight.core.periods import Period, add_months
+from revsight.core.periods import Period, add_months, month_index
 from revsight.core.progress import SILENT, Progress
 from revsight.forecasting import combined, indicators
 from revsight.forecasting.history import History, open_deals
@@ -202,7 +202,7 @@ def _parts(origin: date, horizon: str, earlier: list[date]) -> list[tuple[str, l
     for name in months:
         ahead = HORIZONS[name][0]
         last = add_months(origin, -(ahead + 1))
-        span = (last.year - earlier[0].year) * 12 + last.month - earlier[0].month
+        span = month_index(last) - month_index(earlier[0])
         found.append((name, [add_months(earlier[0], i) for i in range(span + 1)]))
     return found
 

@@ -257,8 +257,8 @@ def _recommend(result: Outlook, history: History, lessons: list[Lesson]) -> None
 
 
 def _statistical(result: Outlook, history: History, parts: list[Part]) -> None:
-    lessons = min(len(part.lessons) for part in parts)
-    if lessons < MIN_LESSONS:
+    learnt = min(len(part.lessons) for part in parts)
+    if learnt < MIN_LESSONS:
         return
     deals = history.open_deals(result.as_of)
     still_needed = None if result.quota is None else result.quota - result.closed
@@ -284,7 +284,7 @@ def _statistical(result: Outlook, history: History, parts: list[Part]) -> None:
     result.model = prediction.fitted.model.name
     result.holdout_brier = prediction.fitted.holdout_brier
     result.close_dates = prediction.fitted.close_dates
-    result.lessons = lessons
+    result.lessons = learnt
     counts, edges = np.histogram(totals, bins=HISTOGRAM_BINS)
     result.histogram = ([float(e) for e in edges], [int(c) for c in counts])
     ranked = sorted(

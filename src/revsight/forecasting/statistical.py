@@ -31,8 +31,10 @@ Deals not yet created contribute the run-rate of deals created and won within ea
 periods, learnt for each place of the month in the fiscal quarter (`RunRate`). The simulation
 draws each deal as won or not, with one shared factor per draw for the whole period (a good
 month lifts every deal), sized from how far actual bookings strayed from the table's
-expectation at earlier origins it had not learnt from; so the band is as wide as
-history says, not the far narrower band of independent deals. P10 / P50 / P90 are its
+expectation at earlier origins it had not learnt from, beyond what the luck of which deals
+closed explains; so the band is as wide as history says, not the far narrower band of
+independent deals. A quarter is the sum of its months (`forecast_parts`), each with its own
+model, their factors correlated as consecutive months' surprises were. P10 / P50 / P90 are its
 quantiles, and the share of draws at or above quota is the probability of reaching it.
 """
 
@@ -521,7 +523,16 @@ class Surprise:
     luck: float
 
 
-Residuals = dict[tuple[tuple[date, date, date], ...], Surprise | None]
+LessonsKey = tuple[tuple[date, date, date], ...]
+Residuals = dict[LessonsKey, Surprise | None]
+
+
+def _key(lessons: Sequence[Lesson]) -> LessonsKey:
+    """Which lessons, oldest first: what the surprises and the fitted models are kept by."""
+    return tuple(
+        (x.as_of, x.target.start, x.target.end)
+        for x in sorted(lessons, key=lambda lesson: lesson.as_of)
+    )
 
 
 def _surprises(
@@ -535,7 +546,7 @@ def _surprises(
     a backtest asks for the same ones again from every later origin."""
     found: list[Surprise | None] = []
     for i in range(2, len(lessons)):
-        key = tuple((x.as_of, x.target.start, x.target.end) for x in lessons[: i + 1])
+        key = _key(lessons[: i + 1])
         if key not in residuals:
             residuals[key] = _residual(lessons[:i], lessons[i], stage_rank, fiscal_start)
         found.append(residuals[key])
@@ -568,9 +579,9 @@ def month_correlation(surprises: Sequence[Surprise | None]) -> float:
         for a, b in itertools.pairwise(surprises)
         if a is not None and b is not None
     ]
-    spread = _spread(surprises)
     if len(pairs) < 3:
         return 0.0
+    spread = _spread(surprises)
     first, second = np.array(pairs, dtype=float).T
     covariance = float(np.mean((first - first.mean()) * (second - second.mean())))
     r = min(max(covariance / (spread * spread), 0.0), 1.0)
@@ -670,7 +681,7 @@ def fit(
     )
 
 
-Fits = dict[tuple[tuple[date, date, date], ...], Fitted]
+Fits = dict[LessonsKey, Fitted]
 
 
 def fit_once(
@@ -685,10 +696,7 @@ def fit_once(
     the month's."""
     if fits is None:
         return fit(lessons, stage_rank, residuals, fiscal_start)
-    key = tuple(
-        (x.as_of, x.target.start, x.target.end)
-        for x in sorted(lessons, key=lambda lesson: lesson.as_of)
-    )
+    key = _key(lessons)
     if key not in fits:
         fits[key] = fit(lessons, stage_rank, residuals, fiscal_start)
     return fits[key]
@@ -708,14 +716,22 @@ class Prediction:
     p10: float
     p50: float
     p90: float
-    probabilities: list[float]  # each deal's chance of being won within the whole target
     p_quota: float | None
-    fitted: Fitted  # the first part's: the model named and reported
     totals: npt.NDArray[np.float64]
-    parts: list[Part] = field(default_factory=list)
-    fits: list[Fitted] = field(default_factory=list)
-    chances: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
-    correlation: float = 1.0  # of the parts' shared factors
+    parts: list[Part]
+    fits: list[Fitted]  # each part's model
+    chances: npt.NDArray[np.float64]  # parts × deals
+    correlation: float  # of the parts' shared factors
+
+    @property
+    def fitted(self) -> Fitted:
+        """The first part's model: the one named and reported."""
+        return self.fits[0]
+
+    @property
+    def probabilities(self) -> list[float]:
+        """Each deal's chance of being won within the whole target."""
+        return np.minimum(self.chances.sum(axis=0), 1.0).tolist()
 
     def reason(self, index: int, deal: OpenDeal, as_of: date, stage_name: str) -> str:
         """Why the deal at `index` gets its chance: the reason of the month it is likeliest to
@@ -737,24 +753,10 @@ def forecast(
     as_of: date,
     target: Period,
     seed: int,
-    stage_rank: dict[int, int] | None = None,
     quota: float | None = None,
-    residuals: Residuals | None = None,
-    fiscal_start: int = 1,
-    fits: Fits | None = None,
 ) -> Prediction:
-    """The distribution of bookings in the target and each deal's probability."""
-    return forecast_parts(
-        [Part(target, lessons)],
-        deals,
-        as_of,
-        seed,
-        stage_rank,
-        quota,
-        residuals,
-        fiscal_start,
-        fits,
-    )
+    """`forecast_parts` of one target learnt from one set of lessons."""
+    return forecast_parts([Part(target, lessons)], deals, as_of, seed, quota=quota)
 
 
 def forecast_parts(
@@ -790,15 +792,10 @@ def forecast_parts(
     rng = np.random.default_rng(seed)
     correlation = month_correlation(fitted[0].surprises) if len(parts) > 1 else 1.0
     common = rng.standard_normal(SIMULATIONS)
-    own = rng.standard_normal((len(parts), SIMULATIONS)) if len(parts) > 1 else np.zeros((1, 0))
-    factors = np.empty((len(parts), SIMULATIONS))
-    for k, f in enumerate(fitted):
-        z = (
-            common
-            if len(parts) == 1
-            else (math.sqrt(correlation) * common + math.sqrt(1 - correlation) * own[k])
-        )
-        factors[k] = np.exp(f.spread * z)
+    # One target alone draws no factor of its own: its draws stay those of a month forecast.
+    own = rng.standard_normal((len(parts), SIMULATIONS)) if len(parts) > 1 else np.zeros((1, 1))
+    shared = math.sqrt(correlation) * common + math.sqrt(1 - correlation) * own
+    factors = np.exp(np.array([f.spread for f in fitted])[:, None] * shared)
     totals = np.zeros(SIMULATIONS)
     # A block of simulated periods at a time: all 4,000 at once over 100,000 open deals would
     # hold several gigabytes of draws.
@@ -816,9 +813,7 @@ def forecast_parts(
         float(p10),
         float(p50),
         float(p90),
-        np.minimum(chances.sum(axis=0), 1.0).tolist(),
         p_quota,
-        fitted[0],
         totals,
         list(parts),
         fitted,
