@@ -12,13 +12,16 @@ from click.testing import CliRunner
 from revsight.analytics import compute
 from revsight.analytics.engine import DatabaseEngine
 from revsight.cli import cli
+from revsight.core.periods import add_months
 from revsight.crm.models import Opportunity, Stage, StageChange
 from revsight.forecasting.backtest import (
     HORIZONS,
+    WARM_UP,
     History,
     _statistical,
     _trailing_mean,
     _weighted_pipeline,
+    backtest,
     target_of,
 )
 from revsight.org.models import Role, User
@@ -134,3 +137,22 @@ def test_an_origin_never_sees_what_happened_after_it() -> None:
     assert (again.p10, again.p50, again.p90) == pytest.approx(
         (distribution.p10, distribution.p50, distribution.p90)
     )
+
+
+def test_the_warm_up_origins_give_the_combination_a_record_and_are_never_scored() -> None:
+    origins, scores = backtest(DEMO_AS_OF, months=3, horizons=("month",))
+    by_method = {s.method: s for s in scores}
+    trailing = by_method["trailing_mean"]
+    assert [f.origin for f in trailing.forecasts] == origins
+    assert origins == [date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)]
+    assert [f.origin for f in trailing.warm_up] == [
+        add_months(date(2025, 7, 1), n) for n in range(WARM_UP)
+    ]
+    assert trailing.as_json()["n"] == 3
+    # The combination at the first scored origin already weighs the methods by the warm-up:
+    # it is not the methods' median there.
+    first = {m: s.forecasts[0].value for m, s in by_method.items() if s.forecasts}
+    others = sorted(v for m, v in first.items() if m != "combined")
+    middle = len(others) // 2
+    median = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
+    assert first["combined"] != pytest.approx(median)

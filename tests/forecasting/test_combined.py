@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from revsight.forecasting.combined import SHRINK, Past, combine, fit
+from revsight.forecasting.combined import HALF_LIFE, SHRINK, Past, combine, fit, trimmed
 from revsight.forecasting.scores import Distribution, Forecast, Skip
 
 
@@ -55,6 +55,47 @@ def test_a_method_with_no_record_yet_leaves_the_median_in_charge() -> None:
     trust, weights = fit(["a", "b"], past)
     assert trust == 0.0
     assert weights == {"a": 1.0, "b": 0.0}
+
+
+def test_a_record_counts_its_recent_forecasts_more() -> None:
+    # Four months off by 40, 40, 40 then 10: the last counts twice as much as the one
+    # HALF_LIFE months before it.
+    past = _past("a", (140, 100), (140, 100), (140, 100), (110, 100))
+    weights = [0.5 ** ((3 - i) / HALF_LIFE) for i in range(4)]
+    errors = [40, 40, 40, 10]
+    expected = sum(w * e for w, e in zip(weights, errors, strict=True)) / (100 * sum(weights))
+    assert past.wape == pytest.approx(expected)
+    assert past.wape < 0.325  # the plain WAPE
+    # The order of the record does not matter: the origin does.
+    assert Past(list(reversed(past.forecasts))).wape == pytest.approx(expected)
+
+
+def test_a_method_erring_more_than_twice_the_best_drops_out_of_the_fit_and_the_median() -> None:
+    # a: WAPE 10%; b: 20% (exactly twice, kept); c: 21% (dropped); d: 90% over two months
+    # only (kept: a record of fewer than three forecasts is not yet known).
+    past = {
+        "a": _past("a", (110, 100), (90, 100), (110, 100)),
+        "b": _past("b", (120, 100), (80, 100), (120, 100)),
+        "c": _past("c", (121, 100), (79, 100), (121, 100)),
+        "d": _past("d", (190, 100), (10, 100)),
+    }
+    points = {"a": 100.0, "b": 200.0, "c": 1000.0, "d": 50.0}
+    assert trimmed(points, past) == {"a": 100.0, "b": 200.0, "d": 50.0}
+    # The fit and the median are of a, b and d alone; d's two months set the trust.
+    inverse = {"a": 1 / 0.1**2, "b": 1 / 0.2**2, "d": 1 / 0.9**2}
+    fitted = sum(inverse[m] * points[m] for m in inverse) / sum(inverse.values())
+    trust = 2 / (2 + SHRINK)
+    assert combine(points, past, []) == pytest.approx(trust * fitted + (1 - trust) * 100.0)
+
+
+def test_the_best_record_is_floored_before_trimming() -> None:
+    # a was exactly right three times: the others are measured against a 2% error, not 0.
+    past = {
+        "a": _past("a", (100, 100), (100, 100), (100, 100)),
+        "b": _past("b", (103, 100), (97, 100), (103, 100)),
+        "c": _past("c", (105, 100), (95, 100), (105, 100)),
+    }
+    assert set(trimmed({"a": 1.0, "b": 2.0, "c": 3.0}, past)) == {"a", "b"}
 
 
 def test_the_band_is_the_wider_of_its_own_errors_and_the_statistical_one() -> None:

@@ -27,6 +27,8 @@ from revsight.forecasting.recommended import (
 from revsight.forecasting.scores import Distribution, Forecast, Skip
 
 MID_JUNE = date(2026, 6, 17)
+# The record's origins: the backtest's twelve scored ones and the eight of its warm-up.
+ORIGINS = 20
 JUNE = parse("2026-06", MID_JUNE)
 
 
@@ -85,12 +87,18 @@ def test_the_recommendation_is_each_figure_times_its_share() -> None:
     assert found.p50 == pytest.approx(
         100 * shares["statistical"] + 110 * shares["rep_commit"] + 80 * shares["trailing_mean"]
     )
-    # Statistical: WAPE 7.5%; commit: 15%; average: 40%. Trust 4 / (4 + 4) = 0.5, and the
-    # other half on the median, the statistical forecast's 100.
-    inverse = {"statistical": 1 / 0.075**2, "rep_commit": 1 / 0.15**2, "trailing_mean": 1 / 0.4**2}
+    # Statistical: errors 10, 10, 5, 5; commit: twice those; average: 50, 40, 40, 30, more
+    # than twice the best's, so trimmed: shown at no weight. The record's recent months count
+    # more, but the commit's WAPE stays twice the statistical one's, so their fitted weights
+    # are four fifths and one fifth. Trust 4 / (4 + 4) = 0.5, and the other half on the
+    # median of the two left, each of them halved.
+    assert record["rep_commit"].wape == pytest.approx(2 * (record["statistical"].wape or 0))
+    inverse = {"statistical": 4.0, "rep_commit": 1.0}
     total = sum(inverse.values())
-    assert shares["statistical"] == pytest.approx(0.5 * inverse["statistical"] / total + 0.5)
-    assert shares["trailing_mean"] == pytest.approx(0.5 * inverse["trailing_mean"] / total)
+    assert shares["statistical"] == pytest.approx(0.5 * inverse["statistical"] / total + 0.25)
+    assert shares["rep_commit"] == pytest.approx(0.5 * inverse["rep_commit"] / total + 0.25)
+    assert shares["trailing_mean"] == 0.0
+    assert {part.method: part.forecast for part in found.parts}["trailing_mean"] == 80.0
     assert [part.method for part in found.parts] == [
         "statistical",
         "rep_commit",
@@ -140,7 +148,7 @@ def test_the_outlook_leads_with_the_methods_weighed_by_their_backtest_record() -
     found = result.recommended
     assert found is not None
     assert found.horizon == "month"
-    assert found.origins == 12
+    assert found.origins == ORIGINS
     assert {part.method for part in found.parts} == {
         "statistical",
         "leading_indicators",
@@ -160,7 +168,7 @@ def test_the_outlook_leads_with_the_methods_weighed_by_their_backtest_record() -
     remember(day, origins, scores)
     full = record(day, "month")
     alone = {
-        s.method: [(f.origin, f.value, f.actual) for f in s.forecasts]
+        s.method: [(f.origin, f.value, f.actual) for f in (*s.warm_up, *s.forecasts)]
         for s in scores
         if s.horizon == "month"
     }
@@ -187,6 +195,7 @@ def test_forecast_outlook_json_carries_the_combined_forecast() -> None:
     table = CliRunner().invoke(cli, ["forecast", "outlook", "--as-of", MID_JUNE.isoformat()])
     assert table.exit_code == 0, table.output
     assert "Recommended (combined) P10 / P50 / P90" in table.output
-    assert "weighed by each method's record at the month horizon over 12 earlier months" in (
-        table.output
+    assert (
+        f"weighed by each method's record at the month horizon over {ORIGINS} earlier months"
+        in (table.output)
     )

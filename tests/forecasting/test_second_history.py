@@ -4,11 +4,12 @@ twice what its first does — the statistical and the combined forecasts still b
 of the last three months, at every horizon.
 
 Measured (as of 6 December 2026, 12 origins): WAPE of trailing_mean / statistical / combined —
-month 58.6% / 15.6% / 32.5%; month+1 56.4% / 19.5% / 37.8%; month+2 55.9% / 21.7% / 41.8%;
-quarter 13.2% / 7.9% / 11.6%. The test asks for a third of the smaller gap at each horizon, so
+month 58.6% / 15.6% / 22.9%; month+1 56.4% / 19.5% / 26.6%; month+2 55.9% / 21.7% / 29.9%;
+quarter 13.2% / 7.9% / 12.2%. The test asks for a third of the smaller gap at each horizon, so
 that it fails when the months' season or the deal-age table stops being learnt, not on a
-redraw. The combined forecast trails the statistical one here: over its first origins it leans
-on the methods' median, and three of its four methods are far off on this history.
+redraw. The combined forecast trails the statistical one here: the statistical forecast's
+record starts with the poor forecasts it made from three or four months of history, and its
+weight grows only as its recent months outweigh them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from tests.people import Cast
 
 AS_OF = date(2026, 12, 6)
 FIRST_MONTH = date(2024, 7, 1)
-MARGIN = {"month": 0.08, "month+1": 0.06, "month+2": 0.045, "quarter": 0.005}
+MARGIN = {"month": 0.12, "month+1": 0.1, "month+2": 0.085, "quarter": 0.003}
 
 
 def _at(day: date) -> datetime:

@@ -8,6 +8,10 @@ then. Horizons: the origin's month (`month`), the next (`month+1`), the one afte
 about 60 days out) and the three months from the origin (`quarter`). A forecast is scored only
 once its whole target period is over.
 
+Before the scored origins, WARM_UP earlier ones are forecast too but not scored: they give the
+combination a record to weigh the methods by from the first scored origin on, as a leader
+using Revsight for a year would have.
+
 A method that cannot forecast at an origin says why (`Skip`): the backtest lists those origins
 with the reason instead of scoring them. Origins before the first won deal are not scored at all,
 nor learnt from: there is nothing yet to forecast from.
@@ -59,6 +63,7 @@ METHODS = (
 )
 MIN_LESSONS = 3
 TRAINING_MONTHS = 12
+WARM_UP = 8
 CONVERSION_HISTORY = 6
 
 
@@ -261,11 +266,15 @@ def forecasts_at(
     }
 
 
-def _record(score: Score, origin: date, outcome: Outcome, actual: float) -> None:
+def _record(
+    score: Score, origin: date, outcome: Outcome, actual: float, scored: bool = True
+) -> None:
+    forecasts = score.forecasts if scored else score.warm_up
     if isinstance(outcome, Skip):
-        score.skipped.append((origin, outcome.reason))
+        if scored:
+            score.skipped.append((origin, outcome.reason))
     elif isinstance(outcome, Distribution):
-        score.forecasts.append(
+        forecasts.append(
             Forecast(
                 origin,
                 score.horizon,
@@ -280,7 +289,7 @@ def _record(score: Score, origin: date, outcome: Outcome, actual: float) -> None
             )
         )
     else:
-        score.forecasts.append(Forecast(origin, score.horizon, score.method, outcome, actual))
+        forecasts.append(Forecast(origin, score.horizon, score.method, outcome, actual))
 
 
 def backtest(
@@ -291,11 +300,14 @@ def backtest(
     horizons: Sequence[str] = tuple(HORIZONS),
 ) -> tuple[list[date], list[Score]]:
     """Scores of every method at each horizon over the last `months` monthly origins whose
-    target periods are over by the as-of date. `progress` hears each origin of each horizon
+    target periods are over by the as-of date, after up to WARM_UP earlier origins forecast for
+    the combination's record alone. `progress` hears each scored origin of each horizon
     (`months` × 4 of them at most)."""
     history = History(engine or get_engine(), as_of)
     current = as_of.replace(day=1)
-    # Earlier origins are kept as training history for the methods that learn from it.
+    # Earlier origins are kept as training history for the methods that learn from it; the
+    # warm-up origins are the last of them, so the kept ones learn from the same history with
+    # or without a warm-up.
     candidates = [add_months(current, -n) for n in range(months + TRAINING_MONTHS, 0, -1)]
     scores = {(m, h): Score(m, h) for h in horizons for m in METHODS}
     used: set[date] = set()
@@ -303,8 +315,11 @@ def backtest(
     for horizon in horizons:
         scored_origins = [o for o in candidates if target_of(o, horizon).end < current]
         kept = scored_origins[-months:]
-        # Only the kept origins are forecast; the earlier ones are what the methods learn from.
-        for origin in kept:
+        warm_up = scored_origins[-(months + WARM_UP) : -months]
+        # The kept origins and the warm-up before them are forecast; the earlier ones are only
+        # learnt from.
+        for origin in warm_up + kept:
+            scored = origin in kept
             target = target_of(origin, horizon)
             actual = history.bookings(target.start, target.end)
             # Earlier origins count as history only once their own target is over.
@@ -312,8 +327,9 @@ def backtest(
             outcomes = forecasts_at(history, origin, horizon, earlier)
             outcomes["combined"] = _combined(scores, horizon, origin, outcomes)
             for method, outcome in outcomes.items():
-                _record(scores[(method, horizon)], origin, outcome, actual)
-            progress.advance(1)
+                _record(scores[(method, horizon)], origin, outcome, actual, scored)
+            if scored:
+                progress.advance(1)
         used |= set(kept)
     return sorted(used), list(scores.values())
 
@@ -330,7 +346,7 @@ def _combined(
     def over(method: str) -> list[Forecast]:
         return [
             f
-            for f in scores[(method, horizon)].forecasts
+            for f in (*scores[(method, horizon)].warm_up, *scores[(method, horizon)].forecasts)
             if target_of(f.origin, horizon).end < origin
         ]
 
@@ -351,7 +367,7 @@ def _record_json(scores: list[Score]) -> dict[str, RecordJson]:
     found: dict[str, RecordJson] = {}
     for score in scores:
         found.setdefault(score.horizon, {})[score.method] = [
-            (f.origin.isoformat(), f.value, f.actual) for f in score.forecasts
+            (f.origin.isoformat(), f.value, f.actual) for f in (*score.warm_up, *score.forecasts)
         ]
     return found
 
@@ -375,7 +391,7 @@ def remembered(as_of: date) -> dict[str, Any] | None:
 
 
 def record(as_of: date, horizon: str, engine: Engine | None = None) -> dict[str, combined.Past]:
-    """What each method forecast at the horizon from the last twelve origins, on the whole
+    """What each method forecast at the horizon from the last twenty origins, on the whole
     organisation: from the backtest kept for the current data when there is one, else from a
     backtest of that horizon alone, kept for the data's version."""
     found = remembered(as_of)

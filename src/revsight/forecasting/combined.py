@@ -2,12 +2,17 @@
 forecast at an origin, with weights learnt out of time.
 
 At each origin, each method that can forecast there is weighted by how well it did on the
-earlier origins whose targets were over by then (the inverse of its squared WAPE on them), and
+earlier origins whose targets were over by then (the inverse of its squared WAPE on them, each
+earlier forecast counting half as much as one HALF_LIFE origins more recent: a method improves
+as it has more history to learn from, and a team changes), and
 that weighted mean is shrunk toward the median of the methods while the history is short:
 with k earlier forecasts of every method in the mix, the fit counts k / (k + SHRINK). The
 median, not the plain mean, because one method far off (a pipeline with few close dates) must
-not move the number before its record is known. A method that says nothing at an origin (no
-submissions, no close dates) drops out there.
+not move the number before its record is known. Once it is known, a method whose record is
+more than TRIM times the error of the best record (each of at least MIN_RECORD forecasts) drops
+out of both the fit and the median: a pipeline weighted by stage probabilities two months out
+is a poor forecast, and a median of many poor ones stays poor. A method that says nothing at
+an origin (no submissions, no close dates) drops out there.
 
 Its P10–P90 band is the wider of two: its own earlier errors once it has MIN_ERRORS of them
 (the forecast × the 10th and 90th percentiles of actual ÷ forecast), and the statistical
@@ -28,7 +33,10 @@ import numpy as np
 from revsight.forecasting.scores import Distribution, Forecast, Skip
 
 SHRINK = 4
+HALF_LIFE = 3  # origins
 MIN_ERRORS = 6
+TRIM = 2.0
+MIN_RECORD = 3
 # A method that was exactly right on every earlier origin would otherwise take all the weight.
 FLOOR_WAPE = 0.02
 NOTHING = "no method forecast at this origin"
@@ -42,10 +50,15 @@ class Past:
 
     @property
     def wape(self) -> float | None:
-        actual = sum(f.actual for f in self.forecasts)
-        if not self.forecasts or actual <= 0:
+        """The WAPE of its forecasts, the recent ones counting more (HALF_LIFE)."""
+        ordered = sorted(self.forecasts, key=lambda f: f.origin)
+        weights = [0.5 ** ((len(ordered) - 1 - i) / HALF_LIFE) for i in range(len(ordered))]
+        actual = sum(w * f.actual for w, f in zip(weights, ordered, strict=True))
+        if not ordered or actual <= 0:
             return None
-        return sum(abs(f.value - f.actual) for f in self.forecasts) / actual
+        return (
+            sum(w * abs(f.value - f.actual) for w, f in zip(weights, ordered, strict=True)) / actual
+        )
 
 
 def fit(available: Sequence[str], past: Mapping[str, Past]) -> tuple[float, dict[str, float]]:
@@ -61,6 +74,20 @@ def fit(available: Sequence[str], past: Mapping[str, Past]) -> tuple[float, dict
     # A method with no history of its own is not fitted, and the trust is then nil.
     history = min(len(past[m].forecasts) if m in known else 0 for m in available)
     return history / (history + SHRINK), {m: inverse.get(m, 0.0) / total for m in available}
+
+
+def trimmed(points: Mapping[str, float], past: Mapping[str, Past]) -> dict[str, float]:
+    """The points of the methods whose record is not far worse than the best record's; a
+    method without a record of MIN_RECORD forecasts is kept (its record is not yet known)."""
+    errors = {
+        m: past[m].wape if m in past and len(past[m].forecasts) >= MIN_RECORD else None
+        for m in points
+    }
+    known = [e for e in errors.values() if e is not None]
+    if not known:
+        return dict(points)
+    limit = TRIM * max(min(known), FLOOR_WAPE)
+    return {m: v for m, v in points.items() if errors[m] is None or errors[m] <= limit}
 
 
 def weights(points: Mapping[str, float], past: Mapping[str, Past]) -> dict[str, float]:
@@ -96,6 +123,7 @@ def combine(
     points = points_of(outcomes)
     if not points:
         return Skip(NOTHING)
+    points = trimmed(points, past)
     # Shrunk toward the median of the methods, which one method far off cannot move.
     shares = weights(points, past)
     p50 = sum(shares[m] * value for m, value in points.items())

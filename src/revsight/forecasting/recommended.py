@@ -202,7 +202,8 @@ def recommend(
     if isinstance(found, Skip):
         return None
     points = combined.points_of(methods)
-    shares = combined.weights(points, record)
+    # A method trimmed for its poor record keeps its figure on the page, at no weight.
+    shares = dict.fromkeys(points, 0.0) | combined.weights(combined.trimmed(points, record), record)
     parts = sorted(
         (Part(method, value, shares[method]) for method, value in points.items()),
         key=lambda part: (-part.weight, part.method),

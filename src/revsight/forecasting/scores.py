@@ -94,6 +94,9 @@ class Score:
     horizon: str
     forecasts: list[Forecast] = field(default_factory=list)
     skipped: list[tuple[date, str]] = field(default_factory=list)  # (origin, reason)
+    # Forecasts at the warm-up origins before the scored ones: never scored, only part of the
+    # record the combination weighs the methods by.
+    warm_up: list[Forecast] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         actual = sum(f.actual for f in self.forecasts)
