@@ -64,6 +64,7 @@ class History:
         self.stage_rank = {pk: rank for rank, (pk, _) in enumerate(stages)}
         self.first_won = self.won[0][1] if self.won else None
         self._open: dict[date, list[OpenDeal]] = {}
+        self._lessons: dict[tuple[date, Period], Lesson] = {}
         self.residuals: Residuals = {}
         self.fits: Fits = {}
 
@@ -115,15 +116,19 @@ class History:
 
     def lesson(self, as_of: date, target: Period) -> Lesson:
         """The deals open at the end of `as_of` and what came of them in `target` (which must
-        be over): the statistical model learns from it."""
-        return Lesson(
-            as_of,
-            target,
-            self.open_deals(as_of),
-            self.won_in(target),
-            self.bookings(target.start, target.end),
-            self.new_business(as_of + timedelta(days=1), target),
-        )
+        be over): the statistical model learns from it. Kept: every later origin of a backtest
+        learns from it again."""
+        key = (as_of, target)
+        if key not in self._lessons:
+            self._lessons[key] = Lesson(
+                as_of,
+                target,
+                self.open_deals(as_of),
+                self.won_in(target),
+                self.bookings(target.start, target.end),
+                self.new_business(as_of + timedelta(days=1), target),
+            )
+        return self._lessons[key]
 
     def won_in(self, target: Period) -> set[int]:
         return {pk for pk, day, _, _ in self.won if target.start <= day <= target.end}

@@ -44,10 +44,11 @@ import bisect
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -95,9 +96,9 @@ class OpenDeal:
     pushes: int = 0  # times the close date was moved later
 
 
-@dataclass(frozen=True)
-class Profile:
-    """What the models know of one open deal at one origin."""
+class Profile(NamedTuple):
+    """What the models know of one open deal at one origin (a named tuple: hundreds of
+    thousands are made in one backtest)."""
 
     timing: int  # index into TIMINGS
     stage_id: int
@@ -144,6 +145,29 @@ class Describer:
         return cls(edges, stage_rank, fiscal_start)
 
     def profile(self, deal: OpenDeal, as_of: date, target: Period) -> Profile:
+        return self._sized(self._unsized(deal, as_of, target), deal.amount)
+
+    def profiles(self, lesson: Lesson, chosen: Sequence[bool] | None = None) -> list[Profile]:
+        """The profile of each of the lesson's deals (those `chosen`, if given). All but the
+        size band are kept on the lesson: a backtest describes the same lessons again at every
+        later origin, with size bands learnt afresh each time."""
+        key = (self.fiscal_start, tuple(sorted(self.stage_rank.items())))
+        unsized = lesson.unsized.get(key)
+        if unsized is None:
+            unsized = lesson.unsized[key] = [
+                self._unsized(d, lesson.as_of, lesson.target) for d in lesson.deals
+            ]
+        pairs: Iterable[tuple[Profile, OpenDeal]] = zip(unsized, lesson.deals, strict=True)
+        if chosen is not None:
+            pairs = itertools.compress(pairs, chosen)
+        return [self._sized(fields, deal.amount) for fields, deal in pairs]
+
+    def _sized(self, unsized: Profile, amount: float) -> Profile:
+        u = unsized  # built field by field: _replace costs three times as much
+        size = bisect.bisect_right(self.size_edges, amount)
+        return Profile(u[0], u[1], size, u[3], u[4], u[5], u[6], u[7])
+
+    def _unsized(self, deal: OpenDeal, as_of: date, target: Period) -> Profile:
         in_stage = (as_of - (deal.stage_entered or deal.created)).days
         rank = self.stage_rank.get(deal.stage_id, 0)
         to_close = (deal.close - as_of).days if deal.close else 999
@@ -152,7 +176,7 @@ class Describer:
         return Profile(
             timing=when,
             stage_id=deal.stage_id,
-            size=bisect.bisect_right(self.size_edges, deal.amount),
+            size=0,
             stage_age=bisect.bisect_right(STAGE_AGE_BANDS, in_stage),
             owner_id=deal.owner_id,
             numbers=(
@@ -202,6 +226,10 @@ class WinTable:
     )
     owners: dict[int, float] = field(default_factory=dict)
     seasons: dict[int, float] = field(default_factory=dict)
+    # Each full cell's shrunk rate, wins and deals, kept until the next deal is learnt.
+    rates: dict[tuple[int, ...], tuple[float, float, float]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def cell(self, profile: Profile) -> tuple[int, ...]:
         return (profile.timing, profile.stage_id, profile.size, profile.stage_age)
@@ -215,9 +243,13 @@ class WinTable:
         ]
 
     def learn(self, profile: Profile, won: bool) -> None:
-        for cell in cells(self.cell(profile)):
-            self.counts[cell][0] += float(won)
-            self.counts[cell][1] += 1.0
+        self.learn_cell(self.cell(profile), float(won), 1.0)
+
+    def learn_cell(self, full: tuple[int, ...], wins: float, seen: float) -> None:
+        self.rates.clear()
+        for cell in cells(full):
+            self.counts[cell][0] += wins
+            self.counts[cell][1] += seen
 
     def cell_rate(self, profile: Profile) -> tuple[float, float]:
         """The shrunk win rate of the profile's cell, and how many deals its own cell holds."""
@@ -227,16 +259,26 @@ class WinTable:
     def cell_counts(self, profile: Profile) -> tuple[float, float, float]:
         """The shrunk win rate of the profile's cell (its own deals, pulled toward those of the
         broader cells above it: the fewer its own, the harder), its deals won and seen."""
-        estimate, wins, seen = 0.0, 0.0, 0.0
-        for cell in cells(self.cell(profile)):
-            wins, seen = self.counts.get(cell, [0.0, 0.0])
-            weight = PRIOR_WEIGHT if cell else 1.0
-            estimate = (wins + weight * estimate) / (seen + weight)
-        return estimate, wins, seen
+        full = self.cell(profile)
+        found = self.rates.get(full)
+        if found is None:
+            estimate, wins, seen = 0.0, 0.0, 0.0
+            for cell in cells(full):
+                wins, seen = self.counts.get(cell, [0.0, 0.0])
+                weight = PRIOR_WEIGHT if cell else 1.0
+                estimate = (wins + weight * estimate) / (seen + weight)
+            found = self.rates[full] = (estimate, wins, seen)
+        return found
 
     def fit(self, examples: Sequence[Example]) -> None:
+        # Counted by cell first: a few hundred cells, not one update per deal and parent.
+        tally: dict[tuple[int, ...], list[float]] = defaultdict(lambda: [0.0, 0.0])
         for example in examples:
-            self.learn(example.profile, example.won)
+            counts = tally[self.cell(example.profile)]
+            counts[0] += float(example.won)
+            counts[1] += 1.0
+        for full, (wins, seen) in tally.items():
+            self.learn_cell(full, wins, seen)
         rates = [self.cell_rate(example.profile)[0] for example in examples]
         self.owners = _factors(examples, rates, lambda p: p.owner_id, OWNER_WEIGHT)
         self.seasons = _factors(examples, rates, lambda p: p.season, SEASON_WEIGHT)
@@ -296,6 +338,14 @@ def _factors(
     return {value: (wins[value] + weight) / (expected[value] + weight) for value in expected}
 
 
+def _one_thread() -> AbstractContextManager[object]:
+    """OpenMP held to one thread: on a few thousand deals its threads cost more to start and
+    wait for than they save (a backtest took 19 s with two, 12 s with one, the same figures)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="openmp")
+
+
 @dataclass
 class Boosted:
     """The gradient-boosting challenger: the profile's numbers plus the owner's shrunk record."""
@@ -330,13 +380,15 @@ class Boosted:
         model = HistGradientBoostingClassifier(
             max_depth=3, learning_rate=0.1, max_iter=60, min_samples_leaf=30, random_state=0
         )
-        model.fit(self._matrix([e.profile for e in examples]), outcomes)
+        with _one_thread():
+            model.fit(self._matrix([e.profile for e in examples]), outcomes)
         self.model = model
 
     def predict(self, profiles: Sequence[Profile]) -> npt.NDArray[np.float64]:
         if self.model is None or not profiles:
             return np.full(len(profiles), self.prior)
-        chances = self.model.predict_proba(self._matrix(profiles))[:, 1]  # type: ignore[attr-defined]
+        with _one_thread():
+            chances = self.model.predict_proba(self._matrix(profiles))[:, 1]  # type: ignore[attr-defined]
         return np.asarray(chances, dtype=np.float64)
 
 
@@ -381,6 +433,10 @@ class Lesson:
     won: set[int]
     actual: float
     new_business: float  # bookings from deals created after the origin
+    # Its deals' profiles but for the size band, by what describes them (Describer.profiles).
+    unsized: dict[tuple[object, ...], list[Profile]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 def _examples(
@@ -392,13 +448,15 @@ def _examples(
     keep = min(1.0, cap / total) if total else 1.0
     examples: list[Example] = []
     for lesson in lessons:
-        deals = lesson.deals
+        deals: Iterable[OpenDeal] = lesson.deals
+        chosen = None
         if keep < 1.0:  # the same sample every time for the same lesson
             rng = np.random.default_rng(lesson.as_of.toordinal())
-            deals = [d for d, u in zip(deals, rng.random(len(deals)), strict=True) if u < keep]
+            chosen = (rng.random(len(lesson.deals)) < keep).tolist()
+            deals = itertools.compress(deals, chosen)
+        profiles = describer.profiles(lesson, chosen)
         examples.extend(
-            Example(describer.profile(d, lesson.as_of, lesson.target), d.amount, d.id in lesson.won)
-            for d in deals
+            Example(p, d.amount, d.id in lesson.won) for p, d in zip(profiles, deals, strict=True)
         )
     return examples
 
@@ -596,10 +654,7 @@ def _residual(
     # A smaller sample than the model's own: only the period's total is asked of this table.
     table.fit(_examples(training, describer, MAX_EXAMPLES // 4))
     chances = np.array(
-        [
-            table.probability(describer.profile(d, lesson.as_of, lesson.target))
-            for d in lesson.deals
-        ],
+        [table.probability(profile) for profile in describer.profiles(lesson)],
         dtype=float,
     )
     amounts = np.array([d.amount for d in lesson.deals], dtype=float)
