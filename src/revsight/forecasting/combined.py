@@ -87,7 +87,7 @@ def trimmed(points: Mapping[str, float], past: Mapping[str, Past]) -> dict[str, 
     if not known:
         return dict(points)
     limit = TRIM * max(min(known), FLOOR_WAPE)
-    return {m: v for m, v in points.items() if errors[m] is None or errors[m] <= limit}
+    return {m: v for m, v in points.items() if (e := errors[m]) is None or e <= limit}
 
 
 def weights(points: Mapping[str, float], past: Mapping[str, Past]) -> dict[str, float]:
