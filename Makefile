@@ -50,10 +50,11 @@ test: $(STAMP_DEV)
 ## test-postgres: the suite on PostgreSQL (DATABASE_URL=postgresql://…), less what never reaches
 ## it: Spark (it reads the facts' Parquet export), the browser, the crawl of every link and the
 ## pages that only read (their services and queries are tested here; the pages' own code is the
-## same on either database) and the tests that start revsight on the embedded database
+## same on either database), the backtests (they read through the replica, built from either
+## database in tests/analytics) and the tests that start revsight on the embedded database
 test-postgres: $(STAMP_DEV)
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "test-postgres needs DATABASE_URL=postgresql://…" >&2; exit 2;; esac
-	REVSIGHT_HOME=$(CURDIR)/.revsight-test-postgres $(BIN)/pytest $(XDIST) -m "not spark and not browser and not embedded and not crawl and not views" $(PYTEST_ARGS)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-test-postgres $(BIN)/pytest $(XDIST) -m "not spark and not browser and not embedded and not crawl and not views and not backtest" $(PYTEST_ARGS)
 
 ## test-fast: the inner loop: no demo organisation, browser, Spark or public data sets
 test-fast: $(STAMP_DEV)

@@ -27,7 +27,7 @@ from revsight.forecasting.backtest import (
 from revsight.org.models import Role, User
 from tests.conftest import DEMO_AS_OF
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.backtest]
 
 ORIGIN = date(2026, 4, 1)
 

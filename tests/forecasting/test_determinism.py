@@ -16,7 +16,7 @@ from revsight.forecasting.services import submit_forecast
 from revsight.org.models import Role, User
 from tests.conftest import DEMO_AS_OF
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.backtest]
 
 ORIGIN = date(2026, 4, 1)
 EARLIER = [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]

@@ -21,7 +21,7 @@ from revsight.forecasting.outlook import LeadingForecast, lessons_for, outlook, 
 from revsight.forecasting.snapshots import take_snapshot
 from tests.conftest import DEMO_AS_OF
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.backtest]
 
 MID_JUNE = date(2026, 6, 17)
 JUNE = parse("2026-06", MID_JUNE)

@@ -26,6 +26,8 @@ from revsight.forecasting.recommended import (
 )
 from revsight.forecasting.scores import Distribution, Forecast, Skip
 
+pytestmark = pytest.mark.backtest
+
 MID_JUNE = date(2026, 6, 17)
 # The record's origins: the backtest's twelve scored ones and the eight of its warm-up.
 ORIGINS = 20

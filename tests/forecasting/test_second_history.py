@@ -25,6 +25,8 @@ from revsight.crm.models import Opportunity, Stage, StageChange
 from revsight.forecasting.backtest import backtest
 from tests.people import Cast
 
+pytestmark = pytest.mark.backtest
+
 AS_OF = date(2026, 12, 6)
 FIRST_MONTH = date(2024, 7, 1)
 MARGIN = {"month": 0.12, "month+1": 0.1, "month+2": 0.085, "quarter": 0.003}

@@ -19,7 +19,7 @@ from revsight.forecasting.outlook import outlook
 from revsight.org.models import User
 from revsight.web.templatetags.humanize_money import money
 
-pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db, pytest.mark.backtest]
 
 TODAY = datetime(2026, 6, 17, 10, 0, tzinfo=UTC)
 
