@@ -37,7 +37,7 @@ def test_the_progress_bar_of_an_upload_reaches_done(page: Any, tmp_path: Path) -
         capture_output=True,
         text=True,
     )
-    # Large enough for the page to poll it running a few times (about 20 s on a busy core).
+    # Large enough for the page to poll it running a few times; 20,000 took 139 s of the suite.
     export = write_export(tmp_path / "export", 8_000)
     with serving(env) as (url, _):
         page.goto(f"{url}/login/")

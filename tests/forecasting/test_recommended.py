@@ -26,8 +26,6 @@ from revsight.forecasting.recommended import (
 )
 from revsight.forecasting.scores import Distribution, Forecast, Skip
 
-pytestmark = pytest.mark.backtest
-
 MID_JUNE = date(2026, 6, 17)
 # The record's origins: the backtest's twelve scored ones and the eight of its warm-up.
 ORIGINS = 20
@@ -125,6 +123,7 @@ def test_without_a_record_the_recommendation_is_the_methods_median() -> None:
 
 @pytest.mark.usefixtures("demo_org")
 @pytest.mark.django_db
+@pytest.mark.backtest
 def test_each_method_forecasts_the_whole_period_as_known_that_day() -> None:
     history = History(get_engine(), MID_JUNE)
     closed = history.bookings(JUNE.start, MID_JUNE)
@@ -143,6 +142,7 @@ def test_each_method_forecasts_the_whole_period_as_known_that_day() -> None:
 
 @pytest.mark.usefixtures("demo_org")
 @pytest.mark.django_db
+@pytest.mark.backtest
 def test_the_outlook_leads_with_the_methods_weighed_by_their_backtest_record() -> None:
     day = date(2026, 6, 30)
     july = parse("2026-07", day)
@@ -184,6 +184,7 @@ def test_the_outlook_leads_with_the_methods_weighed_by_their_backtest_record() -
 
 @pytest.mark.usefixtures("demo_org")
 @pytest.mark.django_db
+@pytest.mark.backtest
 def test_forecast_outlook_json_carries_the_combined_forecast() -> None:
     result = CliRunner().invoke(
         cli, ["forecast", "outlook", "--as-of", MID_JUNE.isoformat(), "--format", "json"]

@@ -26,8 +26,8 @@ from bench.traffic import Log, Visitor, keep_going, missing, revsight_python, th
 from tests.serving import REVSIGHT, environment, serving
 
 # Large enough that the import works for tens of seconds beside the traffic (its staging
-# replays for about a second of them; 40,000 took 160 s of a CI run's 30 minutes);
-# `make loadtest` imports 100,000 beside 20 clients.
+# replays for about a second of them; 40,000 took 161 s of a 30-minute suite); `make loadtest`
+# imports 100,000 beside 20 clients.
 pytestmark = pytest.mark.slow
 
 DEALS = 12_000

@@ -94,8 +94,8 @@ def _kept(ctx: Context, name: str, build: Build) -> Compiled | None:
         compiled = _compile(ctx, build)
         with _LOCK:
             _KEPT.setdefault(key, compiled)
-        _first_check(key, ctx)
-    elif _KEPT[key] is not None and _first_check(key, ctx) and _compile(ctx, build) != _KEPT[key]:
+        _compare_again(key, ctx)
+    elif _KEPT[key] is not None and _compare_again(key, ctx) and _compile(ctx, build) != _KEPT[key]:
         raise ShapeMismatch(f"measure {name}, shape {key}: the query differs")
     return _KEPT[key]
 
@@ -111,7 +111,7 @@ FIRST = 3
 EVERY = 10
 
 
-def _first_check(key: Shape, ctx: Context) -> bool:
+def _compare_again(key: Shape, ctx: Context) -> bool:
     """Whether to compare again: checking, and a context unlike those seen for `key` that is
     among the first FIRST of them or one in EVERY after those."""
     if not env_bool("REVSIGHT_CHECK_COMPILED", False):
