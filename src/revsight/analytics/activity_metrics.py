@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from revsight.analytics.measures import ACTIVITY_TYPES
 from revsight.analytics.metric import Measures, Metric, count, num, ratio
 from revsight.crm.models import ActivityType
 
@@ -80,7 +79,7 @@ ACTIVITY_COUNTS = [
         "the as-of date).",
         accumulates=True,
     )
-    for kind in ACTIVITY_TYPES
+    for kind in ActivityType.values
 ]
 
 AGAINST_STANDARD = [

@@ -20,7 +20,6 @@ the one kept for its shape.
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,7 +28,6 @@ from typing import Any
 
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
-import pyarrow as pa
 import sqlglot.expressions as sge
 
 from revsight.analytics.context import PARAMETERS, Context
@@ -39,12 +37,13 @@ Rows = list[dict[str, Any]]
 Shape = tuple[str, str | None, bool, str, str]
 Build = Callable[[Context], Any]
 
-ARROW = {
-    "int64": pa.int64(),
-    "string": pa.string(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us"),
-    "float64": pa.float64(),
+# The DuckDB type of each kind of parameter column (`context.PARAMETERS`).
+DUCKDB_TYPES = {
+    "int64": "BIGINT",
+    "string": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "float64": "DOUBLE",
 }
 
 # The tables of one row (a lone span's, the as-of values) whose columns a query may read as
@@ -138,8 +137,7 @@ def _compare_again(key: Shape, ctx: Context) -> bool:
 def _connection(ctx: Context) -> Any:
     if ctx.engine.name != "duckdb":
         return None
-    backend = getattr(ctx.engine, "backend", None)
-    return getattr(backend, "con", None)
+    return getattr(ctx.engine, "connection", None)
 
 
 def _through_ibis(produced: Any) -> Rows | dict[Any, Any]:
@@ -197,22 +195,12 @@ def _holds_values(expression: ir.Table) -> bool:
     )
 
 
-def _arrow(parameters: dict[str, Any]) -> dict[str, pa.Table]:
-    """A context's parameters (`Context.parameter_columns`) as Arrow tables."""
-    tables = {}
-    for name, columns in parameters.items():
-        schema = pa.schema([(column, ARROW[kind]) for column, kind in PARAMETERS[name].items()])
-        tables[name] = pa.table(columns, schema=schema)
-    return tables
-
-
 def _execute(connection: Any, query: Compiled, ctx: Context) -> Rows:
-    columns, suffix = _register(connection, ctx)
-    sql = query.sql
-    for name in PARAMETERS:
-        sql = sql.replace(f'"{name}"', f'"{name}{suffix}"')
+    if "_parameters" not in ctx.cache:  # the measures of one computation share a context
+        ctx.cache["_parameters"] = ctx.parameter_columns()
+    columns: dict[str, Any] = ctx.cache["_parameters"]
     values = {column: columns[table][column][0] for table, column in query.parameters}
-    cursor = connection.execute(sql, values)
+    cursor = connection.execute(_with_parameters(query.sql, columns, values), values)
     names = [column[0] for column in cursor.description]
     return [
         {name: _plain(value) for name, value in zip(names, row, strict=True)}
@@ -220,27 +208,26 @@ def _execute(connection: Any, query: Compiled, ctx: Context) -> Rows:
     ]
 
 
-_ENGINES = itertools.count(1)
-
-
-def _register(connection: Any, ctx: Context) -> tuple[dict[str, Any], str]:
-    """Put the context's parameter tables on the connection, unless they are there already
-    (the measures of one computation share a context, so they are registered once for all),
-    and give their columns and the suffix of their names. Each engine's names are its own:
-    connections to one build share a DuckDB instance, and with shared names 8 threads
-    computing at once lost their tables (tests/analytics/test_replica_concurrency.py)."""
-    if "_parameters" not in ctx.cache:
-        ctx.cache["_parameters"] = ctx.parameter_columns()
-    columns: dict[str, Any] = ctx.cache["_parameters"]
-    engine: Any = ctx.engine
-    if not getattr(engine, "parameter_suffix", ""):
-        engine.parameter_suffix = f"_{next(_ENGINES)}"
-    suffix: str = engine.parameter_suffix
-    if engine.registered is not columns:
-        for name, table in _arrow(columns).items():
-            connection.register(f"{name}{suffix}", table)
-        engine.registered = columns
-    return columns, suffix
+def _with_parameters(sql: str, columns: dict[str, Any], values: dict[str, Any]) -> str:
+    """The kept SQL with each parameter table it reads defined in front of it, from the
+    context's columns passed as list parameters (added to `values`). Not Arrow tables registered
+    on the connection: building those imports pandas (a quarter of a second for a command), and
+    registered names are shared by every connection to the build."""
+    tables = []
+    for name, schema in PARAMETERS.items():
+        if f'"{name}"' not in sql:
+            continue
+        unnested = []
+        for column, kind in schema.items():
+            placeholder = f"{name.lstrip('_')}__{column}"
+            values[placeholder] = columns[name][column]
+            unnested.append(f'UNNEST(${placeholder}::{DUCKDB_TYPES[kind]}[]) AS "{column}"')
+        tables.append(f'"{name}" AS (SELECT {", ".join(unnested)})')
+    if not tables:
+        return sql
+    if sql.startswith("WITH "):
+        return f"WITH {', '.join(tables)}, {sql[len('WITH ') :]}"
+    return f"WITH {', '.join(tables)} {sql}"
 
 
 def _plain(value: Any) -> Any:

@@ -8,14 +8,17 @@ keeps DecimalField as REAL anyway) and metric results are rounded to the cent on
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
 from django.db.models import Model
 
 from revsight.crm import models as crm
 from revsight.crm.models import ForecastSubmission
 from revsight.org import models as org
+
+if TYPE_CHECKING:  # Ibis is imported by the engines, not by every command that names a fact.
+    import ibis
+    import ibis.expr.types as ir
 
 MONEY = "float64"
 

@@ -20,7 +20,7 @@ from revsight.analytics.context import Context, end_of_day_utc
 from revsight.analytics.staffing import staffing
 from revsight.crm.models import ActivityType
 
-ACTIVITY_TYPES = [t.value for t in ActivityType]
+ACTIVITY_TYPES = ActivityType.values
 
 
 def median_by(table: ir.Table, value: str, name: str, keys: list[str]) -> ir.Table:

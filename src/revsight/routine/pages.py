@@ -18,12 +18,8 @@ from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from revsight.analytics.dashboard import dashboard
-from revsight.analytics.dashboard_scope import dashboard_period
 from revsight.analytics.kept import cost, kept_already, version_stamp
-from revsight.analytics.session import session
 from revsight.core.progress import Progress
-from revsight.forecasting.page import forecast_periods, outlook_for, scope_math, team_forecasts
 from revsight.jobs import services as jobs
 from revsight.jobs.models import Job, State
 from revsight.routine.prewarm import scope_of
@@ -99,6 +95,12 @@ def _label(view: dict[str, Any]) -> str:
 
 
 def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, Any]:
+    # The pages' modules bring pandas, Ibis and the forecasts: imported when a page is
+    # computed, since every command and request loads this module at start-up.
+    from revsight.analytics.dashboard import dashboard
+    from revsight.analytics.dashboard_scope import dashboard_period
+    from revsight.analytics.session import session
+
     scope = scope_of(params["scope"]) if params["scope"] else None
     today = date.fromisoformat(params["today"])
     with session():
@@ -117,6 +119,8 @@ def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, An
 def _forecast(
     scope: Any, params: dict[str, Any], actor: Any, today: date, progress: Progress
 ) -> dict[str, Any]:
+    from revsight.forecasting.page import forecast_periods, outlook_for, scope_math, team_forecasts
+
     targets = forecast_periods(today)
     # As the page chooses it (`forecasting.page.scope_outlook`).
     period = next((p for p in targets if p.id == params["period"]), targets[0])

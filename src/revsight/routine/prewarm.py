@@ -10,16 +10,12 @@ from typing import Any
 
 from django.core.cache import cache
 
-from revsight.analytics.dashboard import dashboard
-from revsight.analytics.dashboard_person import person_dashboard
 from revsight.analytics.dashboard_scope import Scope, company_scope, dashboard_period, period_of
 from revsight.analytics.kept import version_stamp
-from revsight.analytics.session import session
 from revsight.analytics.viewed import Viewed, recent
 from revsight.core import clock, periods
 from revsight.core.models import Organisation
 from revsight.core.progress import Progress
-from revsight.forecasting.page import outlook_for, scope_math
 from revsight.jobs import services as jobs
 from revsight.jobs.models import Job
 from revsight.org.models import Team, User
@@ -43,6 +39,12 @@ def scope_of(path: str) -> Scope | None:
 
 
 def _warm(view: Viewed) -> bool:
+    # The pages' modules (pandas, Ibis, the forecasts) are imported when a worker warms them:
+    # every command loads this module at start-up.
+    from revsight.analytics.dashboard import dashboard
+    from revsight.analytics.dashboard_person import person_dashboard
+    from revsight.forecasting.page import outlook_for, scope_math
+
     page, path, option, day_text = view
     scope = scope_of(path)
     if scope is None:
@@ -66,6 +68,8 @@ def _run(params: dict[str, Any], actor: Any, progress: Progress) -> dict[str, An
     views = recent()
     progress.start(len(views), unit="pages")
     warmed = 0
+    from revsight.analytics.session import session
+
     with session():
         for view in views:
             warmed += _warm(view)

@@ -3,29 +3,38 @@ brought up to date once, when the engine opens, and read as that build until it 
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
-
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING, Any
 
 from revsight.analytics.engines.base import FactTables
 from revsight.analytics.facts import FACTS
 from revsight.analytics.replica import open_current
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 
 class DuckDBEngine(FactTables):
     name = "duckdb"
-    registered: object | None = None  # whose parameters the connection holds (`compiled`)
-    parameter_suffix = ""  # the names of its parameter tables end with it (`compiled`)
 
     def __init__(self) -> None:
         super().__init__()
-        self.backend = open_current()
+        # Plain DuckDB: kept queries (`compiled`) run on it without Ibis' backend.
+        self.connection = open_current()
+
+    @cached_property
+    def backend(self) -> Any:
+        """Ibis on the same connection, made when an expression is first read or compiled."""
+        import ibis
+
+        return ibis.duckdb.from_connection(self.connection)
 
     def read(self, fact: str) -> ir.Table:
         return self.backend.table(fact)
 
     def close(self) -> None:
-        self.backend.disconnect()
+        self.connection.close()
 
 
 def export_parquet(directory: str) -> dict[str, int]:
