@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,10 @@ from revsight.org.models import Role, User
 pytestmark = pytest.mark.slow
 
 AS_OF = date(2026, 6, 30)
+
+
+class Rebuilding(Exception):
+    """Raised in place of simulating a history: the demo was about to be rebuilt."""
 
 
 def fingerprint() -> str:
@@ -60,8 +65,16 @@ def test_reuse_keeps_a_demo_built_with_the_same_settings() -> None:
     assert kept.reused
     assert kept.as_of == AS_OF
     assert User.objects.get(email="rep@example.com").name == "Changed by hand"
-    assert not build_demo(seed=1, as_of=date(2026, 7, 31), reuse=True).reused
-    assert not build_demo(seed=2, as_of=date(2026, 7, 31), reuse=True).reused
+    # Another date or seed simulates a new history: stopped there, rather than building two more
+    # whole demos (20 s) to see that they are not the one kept.
+    with mock.patch("revsight.demo.build.simulate", side_effect=Rebuilding):
+        with pytest.raises(Rebuilding):
+            build_demo(seed=1, as_of=date(2026, 7, 31), reuse=True)
+        with pytest.raises(Rebuilding):
+            build_demo(seed=2, as_of=AS_OF, reuse=True)
+        with pytest.raises(Rebuilding):
+            build_demo(seed=1, as_of=AS_OF, scale="large", reuse=True)
+    assert User.objects.get(email="rep@example.com").name == "Changed by hand"
 
 
 @pytest.mark.django_db

@@ -250,12 +250,17 @@ def _build(
         shutil.copyfile(previous, build)
     target = connect(build, read_only=False)
     try:
+        from revsight.analytics.columnar import committed_source, copy_fact
         from revsight.analytics.connection import database_backend
 
+        columnar = committed_source()
         source = database_backend()
         progress.start(len(stale), unit="tables", note="Copying the fact tables")
         for fact in stale:
-            target.create_table(fact, shaped(source, fact).to_pyarrow(), overwrite=True)
+            if columnar is not None:
+                copy_fact(target, columnar, fact)
+            else:
+                target.create_table(fact, shaped(source, fact).to_pyarrow(), overwrite=True)
             progress.advance()
         _write_meta(target, state, time.perf_counter() - started)
     finally:

@@ -1,0 +1,69 @@
+"""The replica's tables read through ADBC (analytics/columnar.py) are the tables the copy
+through Django's connection makes: the same columns, types and rows, on the demo organisation,
+on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from revsight.analytics import columnar
+from revsight.analytics.columnar import Source, committed_source, copy_fact
+from revsight.analytics.connection import database_backend
+from revsight.analytics.facts import FACTS, shaped
+from revsight.analytics.replica import connect
+from tests.databases import Snapshot
+
+pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]
+
+
+def source_of_the_test_database(demo: Snapshot, scratch: Path) -> Source:
+    """What ADBC can open of the demo this test sees: on SQLite the session's in-memory copy of
+    it written to a file (the test's own connection is inside the test's transaction), on
+    PostgreSQL the test database itself."""
+    if connection.vendor == "sqlite":
+        copy = scratch / "source.sqlite3"
+        target = sqlite3.connect(copy)
+        try:
+            demo.copy.backup(target)
+        finally:
+            target.close()
+        return Source("sqlite", str(copy))
+    return Source("postgresql", columnar._postgres_uri(connection.settings_dict))
+
+
+def contents(backend: Any, fact: str) -> tuple[list[Any], list[Any]]:
+    raw = backend.con
+    described = raw.execute(f'DESCRIBE "{fact}"').fetchall()
+    rows = raw.execute(f'SELECT * FROM "{fact}" ORDER BY ALL').fetchall()
+    return [(name, kind) for name, kind, *_ in described], rows
+
+
+def test_every_fact_table_read_through_adbc_equals_the_copy_through_django(
+    demo_snapshots: tuple[Snapshot, Snapshot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(columnar, "BATCH", 1_000)  # several batches for the larger tables
+    source = source_of_the_test_database(demo_snapshots[1], tmp_path)
+    through_django = connect(tmp_path / "django.duckdb", read_only=False)
+    through_adbc = connect(tmp_path / "adbc.duckdb", read_only=False)
+    backend = database_backend()
+    for fact in FACTS:
+        through_django.create_table(fact, shaped(backend, fact).to_pyarrow(), overwrite=True)
+        copy_fact(through_adbc, source, fact)
+    differing = [f for f in FACTS if contents(through_django, f) != contents(through_adbc, f)]
+    counts = {f: len(contents(through_adbc, f)[1]) for f in ("opportunities", "activities")}
+    through_django.disconnect()
+    through_adbc.disconnect()
+    assert differing == []
+    assert counts["activities"] > 10_000
+    assert counts["opportunities"] > 1_000
+
+
+def test_inside_a_transaction_the_replica_is_copied_through_django_s_connection() -> None:
+    # ADBC's own connection would not see the transaction's writes (a test runs in one).
+    with transaction.atomic():
+        assert committed_source() is None
