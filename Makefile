@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED ?= 1
 export REVSIGHT_HOME ?= $(CURDIR)/.revsight
 
-.PHONY: demo test test-postgres test-fast lint bench loadtest serve install install-dev install-spark clean
+.PHONY: demo test test-postgres test-fast lint bench bench-large loadtest serve install install-dev install-spark clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Revsight needs Python 3.11 or newer")'
@@ -70,10 +70,14 @@ lint: $(STAMP_DEV)
 bench: $(STAMP_DEV)
 	REVSIGHT_HOME=$(CURDIR)/.revsight-bench $(BIN)/python -m bench
 
+## bench-large: issue 19's figures on the large demo (built once into .revsight-bench-large, ~8 min)
+bench-large: $(STAMP_DEV)
+	REVSIGHT_HOME=$(CURDIR)/.revsight-bench-large $(BIN)/python -m bench.large
+
 ## loadtest: 20 clients for 60 s on loopback (gunicorn) beside an import of 100,000 deals; fails on
 ## any 5xx or a lost write (docs/reliability.md)
 loadtest: $(STAMP_DEV)
 	REVSIGHT_HOME=$(CURDIR)/.revsight-loadtest $(BIN)/python -m bench.loadtest
 
 clean:
-	rm -rf $(VENV) .revsight-test .revsight-test-postgres .revsight-bench .revsight-loadtest .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .revsight-test .revsight-test-postgres .revsight-bench .revsight-bench-large .revsight-loadtest .pytest_cache .mypy_cache .ruff_cache
