@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from revsight.analytics import columnar
-from revsight.analytics.columnar import Source, committed_source, copy_fact
+from revsight.analytics.columnar import Source, committed_source, copy_fact, opens
 from revsight.analytics.connection import database_backend
 from revsight.analytics.facts import FACTS, shaped
 from revsight.analytics.replica import connect
@@ -67,3 +67,29 @@ def test_inside_a_transaction_the_replica_is_copied_through_django_s_connection(
     # ADBC's own connection would not see the transaction's writes (a test runs in one).
     with transaction.atomic():
         assert committed_source() is None
+
+
+def test_postgresql_connection_options_reach_the_adbc_uri() -> None:
+    uri = columnar._postgres_uri(
+        {
+            "NAME": "revsight",
+            "USER": "sales ops",
+            "PASSWORD": "p@ss/word",
+            "HOST": "db.internal",
+            "PORT": 5432,
+            "OPTIONS": {"sslmode": "require", "connect_timeout": 10, "pool": True},
+        }
+    )
+    assert uri == (
+        "postgresql://sales%20ops:p%40ss%2Fword@db.internal:5432/revsight"
+        "?sslmode=require&connect_timeout=10"
+    )
+
+
+def test_a_database_adbc_cannot_open_is_copied_through_django(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = Source("sqlite", str(tmp_path / "no such folder" / "revsight.sqlite3"))
+    assert not opens(missing)
+    assert "ADBC could not open the database" in caplog.text
+    assert opens(Source("sqlite", str(tmp_path / "revsight.sqlite3")))

@@ -9,6 +9,7 @@ database, which no other connection can open."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Any
 from django.db import connection
 
 from revsight.analytics.facts import FACTS
+
+logger = logging.getLogger(__name__)
 
 # Rows read per batch: each is one Arrow batch, so a column's type is inferred from the whole
 # batch, and memory holds one batch of a table at a time (a million-deal table is not read whole).
@@ -55,25 +58,41 @@ def committed_source() -> Source | None:
         source = Source("postgresql", _postgres_uri(params))
     else:
         return None
+    return source if opens(source) else None
+
+
+def opens(source: Source) -> bool:
+    """Whether ADBC opens the database: where its driver is missing or the server refuses it
+    (an option libpq does not take), the replica is copied through Django's connection."""
     try:
-        if source.vendor == "sqlite":
-            import adbc_driver_sqlite.dbapi  # noqa: F401
-        else:
-            import adbc_driver_postgresql.dbapi  # noqa: F401
-    except ImportError:
-        return None
-    return source
+        with closing(source.connect()):
+            return True
+    except Exception as problem:  # whatever the driver raises, Django's way still works
+        logger.warning(
+            "The replica is copied through Django's connection: ADBC could not open the "
+            "database (%s)",
+            problem,
+        )
+        return False
 
 
 def _postgres_uri(params: dict[str, Any]) -> str:
-    from urllib.parse import quote
+    """Django's PostgreSQL settings as a libpq URI, its connection options (`sslmode`, …) in
+    the query string."""
+    from urllib.parse import quote, urlencode
 
     user = quote(str(params.get("USER") or ""), safe="")
     password = quote(str(params.get("PASSWORD") or ""), safe="")
     login = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host = params.get("HOST") or "localhost"
     port = f":{params['PORT']}" if params.get("PORT") else ""
-    return f"postgresql://{login}{host}{port}/{quote(str(params['NAME']), safe='')}"
+    options = {
+        name: value
+        for name, value in (params.get("OPTIONS") or {}).items()
+        if isinstance(value, str | int) and not isinstance(value, bool)
+    }
+    query = f"?{urlencode(options)}" if options else ""
+    return f"postgresql://{login}{host}{port}/{quote(str(params['NAME']), safe='')}{query}"
 
 
 def copy_fact(target: Any, source: Source, fact: str) -> None:
