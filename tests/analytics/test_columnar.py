@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from revsight.analytics import columnar
-from revsight.analytics.columnar import Source, committed_source, copy_fact, opens
+from revsight.analytics.columnar import Source, committed_source, copy_fact, in_memory, opens
 from revsight.analytics.connection import database_backend
 from revsight.analytics.facts import FACTS, shaped
 from revsight.analytics.replica import connect
@@ -69,21 +69,32 @@ def test_inside_a_transaction_the_replica_is_copied_through_django_s_connection(
         assert committed_source() is None
 
 
-def test_postgresql_connection_options_reach_the_adbc_uri() -> None:
-    uri = columnar._postgres_uri(
+def test_postgresql_settings_become_a_libpq_connection_string() -> None:
+    conninfo = columnar._postgres_uri(
         {
             "NAME": "revsight",
             "USER": "sales ops",
-            "PASSWORD": "p@ss/word",
-            "HOST": "db.internal",
+            "PASSWORD": "it's\\secret",
+            "HOST": "/var/run/postgresql",
             "PORT": 5432,
-            "OPTIONS": {"sslmode": "require", "connect_timeout": 10, "pool": True},
+            "OPTIONS": {
+                "sslmode": "require",
+                "options": "-c search_path=sales",
+                "isolation_level": 1,  # psycopg's, not libpq's
+            },
         }
     )
-    assert uri == (
-        "postgresql://sales%20ops:p%40ss%2Fword@db.internal:5432/revsight"
-        "?sslmode=require&connect_timeout=10"
+    assert conninfo == (
+        "host='/var/run/postgresql' port='5432' user='sales ops' password='it\\'s\\\\secret' "
+        "dbname='revsight' sslmode='require' options='-c search_path=sales'"
     )
+    assert "host=" not in columnar._postgres_uri({"NAME": "revsight", "HOST": ""})
+
+
+def test_in_memory_databases_are_copied_through_django() -> None:
+    assert in_memory(":memory:")
+    assert in_memory("file:memorydb_default?mode=memory&cache=shared")
+    assert not in_memory("/srv/revsight/revsight.sqlite3")
 
 
 def test_a_database_adbc_cannot_open_is_copied_through_django(

@@ -41,3 +41,13 @@ def test_rows_added_after_a_read_are_found_and_the_first_of_two_alike_wins() -> 
     assert result.value("bookings", "rep@example.com") == 1.0
     result.rows = [row("bookings", "rep@example.com", 5.0)]
     assert result.value("bookings", "rep@example.com") == 5.0
+
+
+def test_a_result_kept_in_the_cache_is_read_as_before() -> None:
+    import pickle
+
+    result = a_result(row("bookings", "rep@example.com", 628_100.0))
+    assert result.value("bookings", "rep@example.com") == 628_100.0
+    again = pickle.loads(pickle.dumps(result))
+    assert "_by_cell" not in again.__dict__
+    assert again.value("bookings", "rep@example.com") == 628_100.0

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 # Rows read per batch: each is one Arrow batch, so a column's type is inferred from the whole
 # batch, and memory holds one batch of a table at a time (a million-deal table is not read whole).
 BATCH = 250_000
+BUSY_TIMEOUT_MS = 20_000
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Source:
     location: str
 
     def connect(self) -> Any:
+        """A DB-API connection of the ADBC driver (closed by the caller)."""
         if self.vendor == "sqlite":
             import adbc_driver_sqlite.dbapi
 
@@ -46,12 +48,12 @@ class Source:
 def committed_source() -> Source | None:
     """The source ADBC may read, or None where it would not see what Django's connection sees
     (inside a transaction, an in-memory database) or where its driver is not installed."""
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or not connection.get_autocommit():
         return None
     params = connection.settings_dict
     if connection.vendor == "sqlite":
         name = str(params["NAME"])
-        if name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
+        if in_memory(name):
             return None
         source = Source("sqlite", name)
     elif connection.vendor == "postgresql":
@@ -59,6 +61,12 @@ def committed_source() -> Source | None:
     else:
         return None
     return source if opens(source) else None
+
+
+def in_memory(name: str) -> bool:
+    """Whether a SQLite database name is one no other connection can open (Django's test
+    database is `file:memorydb_default?mode=memory&cache=shared`)."""
+    return name == ":memory:" or name.startswith("file:") or "mode=memory" in name
 
 
 def opens(source: Source) -> bool:
@@ -76,23 +84,54 @@ def opens(source: Source) -> bool:
         return False
 
 
-def _postgres_uri(params: dict[str, Any]) -> str:
-    """Django's PostgreSQL settings as a libpq URI, its connection options (`sslmode`, …) in
-    the query string."""
-    from urllib.parse import quote, urlencode
-
-    user = quote(str(params.get("USER") or ""), safe="")
-    password = quote(str(params.get("PASSWORD") or ""), safe="")
-    login = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = params.get("HOST") or "localhost"
-    port = f":{params['PORT']}" if params.get("PORT") else ""
-    options = {
-        name: value
-        for name, value in (params.get("OPTIONS") or {}).items()
-        if isinstance(value, str | int) and not isinstance(value, bool)
+# libpq's own connection keywords: psycopg's options (isolation_level, …) are not libpq's.
+LIBPQ_OPTIONS = frozenset(
+    {
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "sslpassword",
+        "sslcrl",
+        "sslnegotiation",
+        "connect_timeout",
+        "options",
+        "application_name",
+        "target_session_attrs",
+        "gssencmode",
+        "channel_binding",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "service",
+        "passfile",
+        "require_auth",
     }
-    query = f"?{urlencode(options)}" if options else ""
-    return f"postgresql://{login}{host}{port}/{quote(str(params['NAME']), safe='')}{query}"
+)
+
+
+def _postgres_uri(params: dict[str, Any]) -> str:
+    """Django's PostgreSQL settings as a libpq connection string (`key='value' …`), which also
+    takes a socket directory as the host and values with spaces (`options='-c …'`). Without
+    a host, libpq's own default applies (ADBC's may look for the socket elsewhere than
+    psycopg's: then `opens` fails and Django's connection is used)."""
+    given = {
+        "host": params.get("HOST"),
+        "port": params.get("PORT"),
+        "user": params.get("USER"),
+        "password": params.get("PASSWORD"),
+        "dbname": params.get("NAME"),
+        **{k: v for k, v in (params.get("OPTIONS") or {}).items() if k in LIBPQ_OPTIONS},
+    }
+    return " ".join(
+        f"{key}={_quoted(value)}" for key, value in given.items() if value not in (None, "")
+    )
+
+
+def _quoted(value: object) -> str:
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
 
 
 def copy_fact(target: Any, source: Source, fact: str) -> None:
@@ -101,29 +140,33 @@ def copy_fact(target: Any, source: Source, fact: str) -> None:
     then shaped there as `facts.FACTS` shapes it."""
     model, shape = FACTS[fact]
     table = model._meta.db_table
-    columns = _columns(table, shape)
+    key = str(model._meta.pk.column)
+    columns = _columns(table, key, shape)
     raw = f"_source_{fact}"
+    # A temporary table: rows written into the build's file and dropped would leave it larger.
     target.con.execute(
-        f'CREATE OR REPLACE TABLE "{raw}" ('
+        f'CREATE OR REPLACE TEMP TABLE "{raw}" ('
         + ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
         + ")"
     )
     casts = ", ".join(_duckdb_cast(source.vendor, name, kind) for name, kind in columns.items())
     try:
-        for batch in _batches(source, table, columns):
+        for batch in _batches(source, table, key, columns):
             target.con.register("_source_batch", batch)
-            target.con.execute(f'INSERT INTO "{raw}" SELECT {casts} FROM _source_batch')
-            target.con.unregister("_source_batch")
-        target.create_table(fact, shape(target.table(raw)), overwrite=True)
+            try:
+                target.con.execute(f'INSERT INTO "{raw}" SELECT {casts} FROM _source_batch')
+            finally:
+                target.con.unregister("_source_batch")
+        target.create_table(fact, shape(target.table(raw, database="temp")), overwrite=True)
     finally:
-        target.con.execute(f'DROP TABLE IF EXISTS "{raw}"')
+        target.con.execute(f'DROP TABLE IF EXISTS temp."{raw}"')
 
 
-def _columns(table: str, shape: Any) -> dict[str, str]:
+def _columns(table: str, table_key: str, shape: Any) -> dict[str, str]:
     """The columns of the source table that the fact reads (and `id`, by which it is read),
     each with its DuckDB type as Ibis reads the source: the fact tables come out as the copy
     through Ibis makes them. Decimals are doubles (every fact casts them to float64; SQLite keeps
-    them as REAL anyway)."""
+    them as REAL, or INTEGER for a whole number)."""
     import ibis
     import ibis.expr.operations as ops
     from ibis.backends.sql.datatypes import DuckDBType
@@ -133,31 +176,38 @@ def _columns(table: str, shape: Any) -> dict[str, str]:
     schema = database_backend().table(table).schema()
     base = ibis.table(schema, name=table)
     read = {field.name for field in shape(base).op().find(ops.Field) if field.rel == base.op()}
+    if not read:  # a shape reading the whole table (or none of it) by no named column
+        raise ValueError(f"the fact of {table} names none of its columns")
     return {
         name: "DOUBLE" if dtype.is_decimal() else DuckDBType.from_ibis(dtype).sql("duckdb")
         for name, dtype in schema.items()
-        if name in read or name == "id"
+        if name in read or name == table_key
     }
 
 
-def _batches(source: Source, table: str, columns: dict[str, str]) -> Iterator[Any]:
+def _batches(source: Source, table: str, key: str, columns: dict[str, str]) -> Iterator[Any]:
     """The table's rows in primary-key order, BATCH at a time, as Arrow tables (the SQLite
     driver infers each batch's types from its values)."""
     selected = ", ".join(_source_cast(source.vendor, name, kind) for name, kind in columns.items())
     with closing(source.connect()) as adbc, closing(adbc.cursor()) as cursor:
         if source.vendor == "sqlite":
             cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH)})
+            # Wait out a writer as Django's connection does, rather than fail the refresh.
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.fetchall()
         last = None
         while True:
-            after = "" if last is None else f' WHERE "id" > {int(last)}'
-            cursor.execute(f'SELECT {selected} FROM "{table}"{after} ORDER BY "id" LIMIT {BATCH}')
+            after = "" if last is None else f' WHERE "{key}" > {int(last)}'
+            cursor.execute(
+                f'SELECT {selected} FROM "{table}"{after} ORDER BY "{key}" LIMIT {BATCH}'
+            )
             batch = cursor.fetch_arrow_table()
             if batch.num_rows == 0:
                 return
             yield batch
             if batch.num_rows < BATCH:
                 return
-            last = batch.column("id")[-1].as_py()
+            last = batch.column(key)[-1].as_py()
 
 
 def _source_cast(vendor: str, name: str, kind: str) -> str:

@@ -6,8 +6,8 @@ besides values: the measure, the split, whether there is a trend, the kind of pe
 scope (`shape`). So the measure is built once per shape from a `compiling` context, which names
 its parameters (the spans, the members, the months' shares, the as-of values) as tables
 instead of holding them; the SQL compiled from it is kept, and every later context of that
-shape runs it after registering its own parameter tables on the connection. A single value
-read from a one-row parameter table (the as-of date, a lone span's first day) becomes a
+shape runs it with its own parameter tables defined in front of it (`_with_parameters`). A
+single value read from a one-row parameter table (the as-of date, a lone span's first day) becomes a
 parameter of the statement instead (`$as_of`), so DuckDB plans with the value, as it would
 with a literal: a scalar subquery there cost the pipeline query a third more.
 

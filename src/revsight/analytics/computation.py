@@ -69,15 +69,18 @@ class Result:
     def _index(self) -> dict[tuple[str, str, str | None], Row]:
         # Pages call value() per key and metric: scanning the rows each time cost 11 s for the
         # nine core metrics of 2,000 salespeople. Made again when the rows list changed.
-        mark = (id(self.rows), len(self.rows))
         kept = self.__dict__.get("_by_cell")
-        if kept is None or kept[0] != mark:
+        if kept is None or kept[0] is not self.rows or kept[1] != len(self.rows):
             index: dict[tuple[str, str, str | None], Row] = {}
             for row in self.rows:
                 index.setdefault((row.metric, row.key, row.split), row)  # the first, as before
-            kept = (mark, index)
+            kept = (self.rows, len(self.rows), index)
             self.__dict__["_by_cell"] = kept
-        return kept[1]
+        return kept[2]
+
+    def __getstate__(self) -> dict[str, object]:
+        # Kept results are pickled into the cache: the index is made again when read.
+        return {name: value for name, value in self.__dict__.items() if name != "_by_cell"}
 
 
 def _rounded(metric: Metric, value: float | int | None) -> float | int | None:

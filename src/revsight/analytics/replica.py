@@ -12,6 +12,7 @@ so readers never see half a replica and keep the build they opened until they cl
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import threading
@@ -31,6 +32,8 @@ from revsight.analytics import facts as facts_module
 from revsight.analytics.facts import FACTS, shaped
 from revsight.core.progress import SILENT, Progress
 from revsight.core.versions import table_versions
+
+logger = logging.getLogger(__name__)
 
 try:
     import fcntl
@@ -117,8 +120,9 @@ def _stale(
 # DuckDB instance and registers the Python scan functions in it; a second thread connecting in
 # that moment was handed the instance before the registration was visible to it, and its first
 # query over a registered Arrow table failed ("python_arrow_scan does not exist"): seen with
-# eight requests arriving just after a refresh. Opening takes milliseconds, reading does not
-# wait on this.
+# eight requests arriving just after a refresh, when kept queries still registered their
+# parameters (they pass them as lists now; Ibis still registers in-memory tables). Opening
+# takes milliseconds, reading does not wait on this.
 _OPENING = threading.Lock()
 
 
@@ -250,16 +254,14 @@ def _build(
         shutil.copyfile(previous, build)
     target = connect(build, read_only=False)
     try:
-        from revsight.analytics.columnar import committed_source, copy_fact
+        from revsight.analytics.columnar import committed_source
         from revsight.analytics.connection import database_backend
 
         columnar = committed_source()
         source = database_backend()
         progress.start(len(stale), unit="tables", note="Copying the fact tables")
         for fact in stale:
-            if columnar is not None:
-                copy_fact(target, columnar, fact)
-            else:
+            if columnar is None or not _copied_columnar(target, columnar, fact):
                 target.create_table(fact, shaped(source, fact).to_pyarrow(), overwrite=True)
             progress.advance()
         _write_meta(target, state, time.perf_counter() - started)
@@ -270,6 +272,19 @@ def _build(
     for old in path.parent.glob(f"{path.stem}-*{path.suffix}"):
         if old not in keep:
             old.unlink(missing_ok=True)
+
+
+def _copied_columnar(target: Any, source: Any, fact: str) -> bool:
+    """Whether ADBC copied the fact; when it failed partway (a type its driver does not read,
+    a lock held past the timeout), the fact is copied through Django's connection instead."""
+    from revsight.analytics.columnar import copy_fact
+
+    try:
+        copy_fact(target, source, fact)
+    except Exception as problem:  # whatever the driver raises, Django's way still works
+        logger.warning("The %s table is copied through Django's connection: %s", fact, problem)
+        return False
+    return True
 
 
 def _point_at(path: Path, build: Path) -> None:
