@@ -12,7 +12,14 @@ import pytest
 from django.db import connection, transaction
 
 from revsight.analytics import columnar
-from revsight.analytics.columnar import Source, committed_source, copy_fact, in_memory, opens
+from revsight.analytics.columnar import (
+    Reader,
+    Source,
+    committed_source,
+    copy_fact,
+    in_memory,
+    opened,
+)
 from revsight.analytics.connection import database_backend
 from revsight.analytics.facts import FACTS, shaped
 from revsight.analytics.replica import connect
@@ -51,11 +58,14 @@ def test_every_fact_table_read_through_adbc_equals_the_copy_through_django(
     through_django = connect(tmp_path / "django.duckdb", read_only=False)
     through_adbc = connect(tmp_path / "adbc.duckdb", read_only=False)
     backend = database_backend()
+    adbc = opened(source)
+    reader = Reader(source.vendor, adbc)
     for fact in FACTS:
         through_django.create_table(fact, shaped(backend, fact).to_pyarrow(), overwrite=True)
-        copy_fact(through_adbc, source, fact)
+        copy_fact(through_adbc, reader, backend, fact)
     differing = [f for f in FACTS if contents(through_django, f) != contents(through_adbc, f)]
     counts = {f: len(contents(through_adbc, f)[1]) for f in ("opportunities", "activities")}
+    adbc.close()
     through_django.disconnect()
     through_adbc.disconnect()
     assert differing == []
@@ -101,6 +111,8 @@ def test_a_database_adbc_cannot_open_is_copied_through_django(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     missing = Source("sqlite", str(tmp_path / "no such folder" / "revsight.sqlite3"))
-    assert not opens(missing)
+    assert opened(missing) is None
     assert "ADBC could not open the database" in caplog.text
-    assert opens(Source("sqlite", str(tmp_path / "revsight.sqlite3")))
+    found = opened(Source("sqlite", str(tmp_path / "revsight.sqlite3")))
+    assert found is not None
+    found.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,20 +47,37 @@ class Source:
 
 def committed_source() -> Source | None:
     """The source ADBC may read, or None where it would not see what Django's connection sees
-    (inside a transaction, an in-memory database) or where its driver is not installed."""
+    (inside a transaction, an in-memory database)."""
     if connection.in_atomic_block or not connection.get_autocommit():
         return None
     params = connection.settings_dict
     if connection.vendor == "sqlite":
         name = str(params["NAME"])
-        if in_memory(name):
-            return None
-        source = Source("sqlite", name)
-    elif connection.vendor == "postgresql":
-        source = Source("postgresql", _postgres_uri(params))
-    else:
-        return None
-    return source if opens(source) else None
+        return None if in_memory(name) else Source("sqlite", name)
+    if connection.vendor == "postgresql":
+        return Source("postgresql", _postgres_uri(params))
+    return None
+
+
+@contextmanager
+def reading() -> Iterator[Reader | None]:
+    """One ADBC connection for a whole build (closed after it), or None where the copy goes
+    through Django's connection: no committed source, or one ADBC cannot open."""
+    source = committed_source()
+    adbc = opened(source) if source is not None else None
+    if source is None or adbc is None:
+        yield None
+        return
+    try:
+        yield Reader(source.vendor, adbc)
+    finally:
+        adbc.close()
+
+
+@dataclass(frozen=True)
+class Reader:
+    vendor: str
+    adbc: Any  # an open DB-API connection of the ADBC driver
 
 
 def in_memory(name: str) -> bool:
@@ -69,19 +86,24 @@ def in_memory(name: str) -> bool:
     return name == ":memory:" or name.startswith("file:") or "mode=memory" in name
 
 
-def opens(source: Source) -> bool:
-    """Whether ADBC opens the database: where its driver is missing or the server refuses it
-    (an option libpq does not take), the replica is copied through Django's connection."""
+def opened(source: Source) -> Any:
+    """ADBC's connection to the database, or None where its driver is missing or the server
+    refuses it (an option libpq does not take)."""
     try:
-        with closing(source.connect()):
-            return True
+        adbc = source.connect()
     except Exception as problem:  # whatever the driver raises, Django's way still works
         logger.warning(
             "The replica is copied through Django's connection: ADBC could not open the "
             "database (%s)",
             problem,
         )
-        return False
+        return None
+    if source.vendor == "sqlite":
+        # Wait out a writer as Django's connection does, rather than fail the refresh.
+        with closing(adbc.cursor()) as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.fetchall()
+    return adbc
 
 
 # libpq's own connection keywords: psycopg's options (isolation_level, …) are not libpq's.
@@ -115,7 +137,7 @@ def _postgres_uri(params: dict[str, Any]) -> str:
     """Django's PostgreSQL settings as a libpq connection string (`key='value' …`), which also
     takes a socket directory as the host and values with spaces (`options='-c …'`). Without
     a host, libpq's own default applies (ADBC's may look for the socket elsewhere than
-    psycopg's: then `opens` fails and Django's connection is used)."""
+    psycopg's: then `opened` fails and Django's connection is used)."""
     given = {
         "host": params.get("HOST"),
         "port": params.get("PORT"),
@@ -134,14 +156,14 @@ def _quoted(value: object) -> str:
     return f"'{text}'"
 
 
-def copy_fact(target: Any, source: Source, fact: str) -> None:
+def copy_fact(target: Any, reader: Reader, backend: Any, fact: str) -> None:
     """The fact table `fact` written into `target` (an Ibis DuckDB backend on a build): the
-    source table's columns read batch by batch into a table typed as Ibis types the source,
-    then shaped there as `facts.FACTS` shapes it."""
+    source table's columns read batch by batch into a table typed as `backend` (Ibis on
+    Django's connection) types the source, then shaped there as `facts.FACTS` shapes it."""
     model, shape = FACTS[fact]
     table = model._meta.db_table
     key = str(model._meta.pk.column)
-    columns = _columns(table, key, shape)
+    columns = _columns(backend.table(table).schema(), key, shape)
     raw = f"_source_{fact}"
     # A temporary table: rows written into the build's file and dropped would leave it larger.
     target.con.execute(
@@ -149,9 +171,9 @@ def copy_fact(target: Any, source: Source, fact: str) -> None:
         + ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
         + ")"
     )
-    casts = ", ".join(_duckdb_cast(source.vendor, name, kind) for name, kind in columns.items())
+    casts = ", ".join(_duckdb_cast(reader.vendor, name, kind) for name, kind in columns.items())
     try:
-        for batch in _batches(source, table, key, columns):
+        for batch in _batches(reader, table, key, columns):
             target.con.register("_source_batch", batch)
             try:
                 target.con.execute(f'INSERT INTO "{raw}" SELECT {casts} FROM _source_batch')
@@ -162,7 +184,7 @@ def copy_fact(target: Any, source: Source, fact: str) -> None:
         target.con.execute(f'DROP TABLE IF EXISTS temp."{raw}"')
 
 
-def _columns(table: str, table_key: str, shape: Any) -> dict[str, str]:
+def _columns(schema: Any, table_key: str, shape: Any) -> dict[str, str]:
     """The columns of the source table that the fact reads (and `id`, by which it is read),
     each with its DuckDB type as Ibis reads the source: the fact tables come out as the copy
     through Ibis makes them. Decimals are doubles (every fact casts them to float64; SQLite keeps
@@ -171,13 +193,10 @@ def _columns(table: str, table_key: str, shape: Any) -> dict[str, str]:
     import ibis.expr.operations as ops
     from ibis.backends.sql.datatypes import DuckDBType
 
-    from revsight.analytics.connection import database_backend
-
-    schema = database_backend().table(table).schema()
-    base = ibis.table(schema, name=table)
+    base = ibis.table(schema)
     read = {field.name for field in shape(base).op().find(ops.Field) if field.rel == base.op()}
     if not read:  # a shape reading the whole table (or none of it) by no named column
-        raise ValueError(f"the fact of {table} names none of its columns")
+        raise ValueError("the fact names none of its source table's columns")
     return {
         name: "DOUBLE" if dtype.is_decimal() else DuckDBType.from_ibis(dtype).sql("duckdb")
         for name, dtype in schema.items()
@@ -185,16 +204,13 @@ def _columns(table: str, table_key: str, shape: Any) -> dict[str, str]:
     }
 
 
-def _batches(source: Source, table: str, key: str, columns: dict[str, str]) -> Iterator[Any]:
+def _batches(reader: Reader, table: str, key: str, columns: dict[str, str]) -> Iterator[Any]:
     """The table's rows in primary-key order, BATCH at a time, as Arrow tables (the SQLite
     driver infers each batch's types from its values)."""
-    selected = ", ".join(_source_cast(source.vendor, name, kind) for name, kind in columns.items())
-    with closing(source.connect()) as adbc, closing(adbc.cursor()) as cursor:
-        if source.vendor == "sqlite":
+    selected = ", ".join(_source_cast(reader.vendor, name, kind) for name, kind in columns.items())
+    with closing(reader.adbc.cursor()) as cursor:
+        if reader.vendor == "sqlite":
             cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH)})
-            # Wait out a writer as Django's connection does, rather than fail the refresh.
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.fetchall()
         last = None
         while True:
             after = "" if last is None else f' WHERE "{key}" > {int(last)}'

@@ -254,16 +254,16 @@ def _build(
         shutil.copyfile(previous, build)
     target = connect(build, read_only=False)
     try:
-        from revsight.analytics.columnar import committed_source
+        from revsight.analytics.columnar import reading
         from revsight.analytics.connection import database_backend
 
-        columnar = committed_source()
         source = database_backend()
         progress.start(len(stale), unit="tables", note="Copying the fact tables")
-        for fact in stale:
-            if columnar is None or not _copied_columnar(target, columnar, fact):
-                target.create_table(fact, shaped(source, fact).to_pyarrow(), overwrite=True)
-            progress.advance()
+        with reading() as reader:
+            for fact in stale:
+                if reader is None or not _copied_columnar(target, reader, source, fact):
+                    target.create_table(fact, shaped(source, fact).to_pyarrow(), overwrite=True)
+                progress.advance()
         _write_meta(target, state, time.perf_counter() - started)
     finally:
         target.disconnect()
@@ -274,13 +274,13 @@ def _build(
             old.unlink(missing_ok=True)
 
 
-def _copied_columnar(target: Any, source: Any, fact: str) -> bool:
+def _copied_columnar(target: Any, reader: Any, source: Any, fact: str) -> bool:
     """Whether ADBC copied the fact; when it failed partway (a type its driver does not read,
     a lock held past the timeout), the fact is copied through Django's connection instead."""
     from revsight.analytics.columnar import copy_fact
 
     try:
-        copy_fact(target, source, fact)
+        copy_fact(target, reader, source, fact)
     except Exception as problem:  # whatever the driver raises, Django's way still works
         logger.warning("The %s table is copied through Django's connection: %s", fact, problem)
         return False
