@@ -17,12 +17,12 @@ from revsight.analytics.columnar import (
     Source,
     committed_source,
     copy_fact,
-    in_memory,
     opened,
 )
 from revsight.analytics.connection import database_backend
 from revsight.analytics.facts import FACTS, shaped
 from revsight.analytics.replica import connect
+from revsight.core.config import sqlite_in_memory as in_memory
 from tests.databases import Snapshot
 
 pytestmark = [pytest.mark.usefixtures("demo_org"), pytest.mark.django_db]

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection
 
 from revsight.analytics.facts import FACTS
+from revsight.core.config import sqlite_in_memory
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def committed_source() -> Source | None:
     params = connection.settings_dict
     if connection.vendor == "sqlite":
         name = str(params["NAME"])
-        return None if in_memory(name) else Source("sqlite", name)
+        return None if sqlite_in_memory(name) else Source("sqlite", name)
     if connection.vendor == "postgresql":
         return Source("postgresql", _postgres_uri(params))
     return None
@@ -78,12 +79,6 @@ def reading() -> Iterator[Reader | None]:
 class Reader:
     vendor: str
     adbc: Any  # an open DB-API connection of the ADBC driver
-
-
-def in_memory(name: str) -> bool:
-    """Whether a SQLite database name is one no other connection can open (Django's test
-    database is `file:memorydb_default?mode=memory&cache=shared`)."""
-    return name == ":memory:" or name.startswith("file:") or "mode=memory" in name
 
 
 def opened(source: Source) -> Any:

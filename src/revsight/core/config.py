@@ -62,6 +62,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def sqlite_in_memory(name: str) -> bool:
+    """Whether a SQLite database name is one no other connection can open (Django's test
+    database is `file:memorydb_default?mode=memory&cache=shared`)."""
+    return name == ":memory:" or name.startswith("file:") or "mode=memory" in name
+
+
 def data_home() -> Path:
     """The data directory holding the database, the secret key and generated files."""
     return Path(env_str("REVSIGHT_HOME", ".revsight")).expanduser().resolve()

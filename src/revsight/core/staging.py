@@ -45,6 +45,7 @@ from typing import Any, Protocol
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
+from revsight.core.config import sqlite_in_memory
 from revsight.core.journal import Journal
 
 log = logging.getLogger("revsight.staging")
@@ -204,7 +205,7 @@ def _directory(main: Any) -> str | None:
     """Where the copy goes: beside the database (same disk, same space), or the temporary
     directory for an in-memory database."""
     name = str(main.settings_dict["NAME"])
-    if name.startswith("file:") or name == ":memory:":
+    if sqlite_in_memory(name):
         return None
     return str(Path(name).resolve().parent)
 
