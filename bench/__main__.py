@@ -65,14 +65,19 @@ def machine() -> dict[str, object]:
     }
 
 
-def save(ran_on: dict[str, object]) -> None:
-    """`bench/results/latest.json`, and its table in docs/performance.md."""
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+def save(
+    ran_on: dict[str, object],
+    results: Path = RESULTS,
+    marks: tuple[str, str] = ("<!-- bench:start -->", "<!-- bench:end -->"),
+) -> None:
+    """The figures into `results` (`bench/results/latest.json`), and their table between
+    `marks` in docs/performance.md."""
+    results.parent.mkdir(parents=True, exist_ok=True)
     document = {"date": date.today().isoformat(), "machine": ran_on, "figures": FIGURES}
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
+    results.write_text(json.dumps(document, indent=2) + "\n")
     if PERFORMANCE.exists():
         text = PERFORMANCE.read_text()
-        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        start, end = marks
         if start in text and end in text:
             head, _, rest = text.partition(start)
             _, _, tail = rest.partition(end)

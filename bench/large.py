@@ -12,13 +12,12 @@ from pathlib import Path
 
 from bench.__main__ import (
     AS_OF,
-    FIGURES,
-    PERFORMANCE,
     bench_limit,
     figure,
     machine,
     median_seconds,
     report,
+    save,
 )
 
 RESULTS = Path(__file__).parent / "results" / "large.json"
@@ -127,10 +126,6 @@ def bench_dashboards() -> None:
 
 
 def main() -> None:
-    import json
-
-    from bench.__main__ import table
-
     home = Path(os.environ.setdefault("REVSIGHT_HOME", ".revsight-bench-large")).resolve()
     home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revsight.settings")
@@ -153,17 +148,7 @@ def main() -> None:
     bench_all_metrics()
     bench_dashboards()
     ran_on["load_average"] = [round(load, 2) for load in os.getloadavg()]
-    from datetime import date
-
-    document = {"date": date.today().isoformat(), "machine": ran_on, "figures": FIGURES}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
-    text = PERFORMANCE.read_text()
-    start, end = MARKS
-    if start in text and end in text:
-        head, _, rest = text.partition(start)
-        _, _, tail = rest.partition(end)
-        PERFORMANCE.write_text(f"{head}{start}\n{table(document)}{end}{tail}")
+    save(ran_on, RESULTS, MARKS)
     print(f"\nKept in {RESULTS} and docs/performance.md.")
 
 
