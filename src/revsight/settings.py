@@ -19,6 +19,7 @@ from revsight.core.config import (
     jobs_cache,
     queue_settings,
     secret_key,
+    static_root,
 )
 
 REVSIGHT_HOME = data_home()
@@ -193,8 +194,9 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = REVSIGHT_HOME / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collected by `revsight serve`
+# Collected by `revsight serve` (web/collect.py); a front server may serve it from elsewhere.
+STATIC_ROOT = static_root(REVSIGHT_HOME)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -168,13 +168,13 @@ def serve(host: str, port: int, workers: int | None, no_worker: bool) -> None:
     """Serve the web application with a production WSGI server (gunicorn), and one worker for
     the background jobs beside it."""
     from django.conf import settings
-    from django.core.management import call_command
 
     from revsight.demo.build import existing_demo
+    from revsight.web.collect import collect_static
 
     if pending_migrations():
         raise CommandError("The database is not initialised: run `revsight init` first.")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(f"Revsight is serving {data_location()} at {address}")
     if existing_demo() is not None:

@@ -73,6 +73,13 @@ def data_home() -> Path:
     return Path(env_str("REVSIGHT_HOME", ".revsight")).expanduser().resolve()
 
 
+def static_root(home: Path) -> Path:
+    """Where `revsight serve` collects the static files: the data directory's `static/`
+    unless REVSIGHT_STATIC_ROOT names another (several data directories may share one)."""
+    chosen = env_str("REVSIGHT_STATIC_ROOT").strip()
+    return Path(chosen).expanduser().resolve() if chosen else home / "static"
+
+
 def secret_key(home: Path) -> str:
     """SECRET_KEY from the environment, else one generated once into the data directory."""
     given = env_str("SECRET_KEY")
