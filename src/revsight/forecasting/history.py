@@ -4,6 +4,7 @@ simulation (the as-of date and the data's version)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from hashlib import sha256
@@ -11,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from revsight.analytics import measures
+from revsight.analytics import compiled, measures
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine
 from revsight.analytics.kept import version_stamp
@@ -146,43 +147,59 @@ class History:
         )
 
 
+OPEN_DEAL_COLUMNS = (
+    "id",
+    "amount",
+    "stage_id",
+    "created_date",
+    "close_date",
+    "owner_id",
+    "stage_entered",
+    "pushes",
+)
+
+
 def open_deals(ctx: Context) -> list[OpenDeal]:
-    """Every deal in the context's members open at the end of its as-of date, as it stood."""
+    """Every deal in the context's members open at the end of its as-of date, as it stood.
+    A backtest reads the open deals of dozens of days: on the replica the query is compiled
+    once per shape (`analytics.compiled`) instead of once a day (60% of each read)."""
+    rows = compiled.run(ctx, "forecasting.open_deals", _open_deals_query)
+    assert isinstance(rows, list)
+    # By id, whatever order the engine returned them in: the simulation draws deal by deal and
+    # the models sample and learn in this order, so it must be the same on every run.
+    deals = [
+        OpenDeal(
+            int(row["id"]),
+            _amount(row["amount"]),
+            int(row["stage_id"]),
+            _as_date(row["created_date"]),
+            _day(row["close_date"]),
+            int(row["owner_id"]),
+            _day(row["stage_entered"]),
+            0 if _missing(row["pushes"]) else int(row["pushes"]),
+        )
+        for row in rows
+    ]
+    return sorted(deals, key=lambda deal: deal.id)
+
+
+def _open_deals_query(ctx: Context) -> Any:
     state = ctx.by_member(measures.pipeline_state(ctx), "owner_id")
     state = state.filter(state.is_open)
     history = measures.deal_history(ctx, state.id)
     joined = state.left_join(history, state.id == history.opportunity_id)
-    frame = joined.select(
-        "id",
-        "amount",
-        "stage_id",
-        "created_date",
-        "close_date",
-        "owner_id",
-        "stage_entered",
-        "pushes",
-    ).execute()
-    # Whole columns converted at once: a large organisation has 100,000 open deals a day.
-    columns = (
-        frame["id"].astype("int64").tolist(),
-        frame["amount"].astype("float64").fillna(0.0).tolist(),
-        frame["stage_id"].astype("int64").tolist(),
-        _dates(frame["created_date"]),
-        _dates(frame["close_date"]),
-        frame["owner_id"].astype("int64").tolist(),
-        _dates(frame["stage_entered"]),
-        frame["pushes"].fillna(0).astype("int64").tolist(),
-    )
-    # By id, whatever order the engine returned them in: the simulation draws deal by deal and
-    # the models sample and learn in this order, so it must be the same on every run.
-    deals = [OpenDeal(*values) for values in zip(*columns, strict=True)]
-    return sorted(deals, key=lambda deal: deal.id)
+    return joined.select(*OPEN_DEAL_COLUMNS)
 
 
-def _dates(column: Any) -> list[date | None]:
-    """A column of dates or timestamps as plain dates, None where missing."""
-    values = pd.to_datetime(column)
-    return [None if pd.isna(v) else v.date() for v in values]
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _day(value: Any) -> date | None:
+    """A plain date from a date or timestamp an engine returns, None where missing."""
+    if _missing(value):
+        return None
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _as_date(value: Any) -> date:

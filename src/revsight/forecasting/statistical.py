@@ -48,7 +48,8 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple, Protocol
+from functools import cache
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -341,9 +342,17 @@ def _factors(
 def _one_thread() -> AbstractContextManager[object]:
     """OpenMP held to one thread: on a few thousand deals its threads cost more to start and
     wait for than they save (a backtest took 19 s with two, 12 s with one, the same figures)."""
-    from threadpoolctl import threadpool_limits
+    return _threadpools().limit(limits=1, user_api="openmp")
 
-    return threadpool_limits(limits=1, user_api="openmp")
+
+@cache
+def _threadpools() -> Any:
+    """The process's thread pools, found once: finding them walks every loaded library, and a
+    backtest limits them around each of its hundreds of fits (5% of its time)."""
+    import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime the controller must see)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 @dataclass
