@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -100,10 +100,12 @@ def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iter
 
 class _Writes:
     """Notices a statement that changes the organisation's data (sessions, login times and
-    the login throttle's records, which logging in writes, are not its data)."""
+    the login throttle's records, which logging in writes, are not its data; nor are the jobs
+    that pages being computed queue: forgetting what was kept at each of them had every role's
+    crawl compute its Forecast page and the replica again)."""
 
     CHANGES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
-    NOT_DATA = ("django_session", '"last_login"', '"axes_')
+    NOT_DATA = ("django_session", '"last_login"', '"axes_', '"jobs_job"')
 
     def __init__(self) -> None:
         self.seen = False
@@ -152,6 +154,33 @@ def demo_snapshots(
         databases.discard(demo)
         databases.discard(empty)
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_days(demo_snapshots: tuple[Snapshot, Snapshot]) -> Iterator[dict[date, Snapshot]]:
+    """The demo organisation as of each day a test asked for, built once per session."""
+    kept = {DEMO_AS_OF: demo_snapshots[1]}
+    yield kept
+    for day, snapshot in kept.items():
+        if day != DEMO_AS_OF:
+            databases.discard(snapshot)
+
+
+@pytest.fixture
+def committed_demo(_demo_days: dict[date, Snapshot], transactional_db: None) -> Callable[..., None]:
+    """For tests whose data must be committed (a live server in a thread, a browser): puts the
+    demo organisation (seed 1) as of a day in the database, as `build_demo` would, from a copy
+    kept per day (each build costs about 10 s)."""
+    from revsight.demo.build import build_demo
+
+    def put(as_of: date = DEMO_AS_OF) -> None:
+        if as_of in _demo_days:
+            databases.restore(_demo_days[as_of])
+            return
+        build_demo(seed=1, as_of=as_of)
+        _demo_days[as_of] = databases.take(f"demo_{as_of:%Y%m%d}")
+
+    return put
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,12 @@ browser reports no violation of the policy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from revsight.core import clock
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.org.models import Role
 from tests.browser.test_dashboards_flow import log_in
@@ -23,10 +25,10 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-def test_charts_forecast_and_forms_work_under_the_policy(live_server: Any, page: Any) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1)  # as of today: the Forecast page forecasts from today
+def test_charts_forecast_and_forms_work_under_the_policy(
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
+) -> None:
+    committed_demo(clock.today())  # as of today: the Forecast page forecasts from today
     messages: list[str] = []
     page.on("console", lambda m: messages.append(m.text))
     page.add_init_script(LISTEN)

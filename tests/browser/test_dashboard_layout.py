@@ -5,6 +5,7 @@ navigation can be reached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -104,10 +105,10 @@ def nav_reachable(page: Any, label: str) -> None:
         menu.click()
 
 
-def test_the_dashboard_holds_at_every_width_and_on_paper(live_server: Any, page: Any) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+def test_the_dashboard_holds_at_every_width_and_on_paper(
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
+) -> None:
+    committed_demo(AS_OF)
     log_in(page, live_server.url, DEMO_LOGINS[Role.MANAGER])
     page.wait_for_url(f"{live_server.url}/dashboard/**")
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -143,10 +144,10 @@ def test_the_dashboard_holds_at_every_width_and_on_paper(live_server: Any, page:
     page.emulate_media(media="screen")
 
 
-def test_a_salesperson_on_a_phone_moves_to_the_month_before(live_server: Any, page: Any) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+def test_a_salesperson_on_a_phone_moves_to_the_month_before(
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
+) -> None:
+    committed_demo(AS_OF)
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server.url, DEMO_LOGINS[Role.SALESPERSON])
     page.wait_for_url(f"{live_server.url}/dashboard/**")

@@ -3,6 +3,7 @@ the period switched, a CSV downloaded. Screenshots are kept for people to look a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,9 @@ def log_in(page: Any, base: str, email: str) -> None:
 
 
 def test_every_role_opens_its_dashboard_and_follows_a_number(
-    live_server: Any, page: Any, tmp_path: Path
+    live_server: Any, page: Any, tmp_path: Path, committed_demo: Callable[..., None]
 ) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+    committed_demo(AS_OF)
     for role in (Role.EXECUTIVE, Role.MANAGER, Role.SALESPERSON):
         email = DEMO_LOGINS[role]
         page.context.clear_cookies()
@@ -85,10 +84,10 @@ def test_every_role_opens_its_dashboard_and_follows_a_number(
     assert saved.read_text().splitlines()[0].startswith("name,account,owner_email,stage")
 
 
-def test_a_stage_bar_opens_its_deals(live_server: Any, page: Any) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+def test_a_stage_bar_opens_its_deals(
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
+) -> None:
+    committed_demo(AS_OF)
     log_in(page, live_server.url, DEMO_LOGINS[Role.MANAGER])
     page.wait_for_url(f"{live_server.url}/dashboard/**")
     page.goto(f"{page.url}?period=quarter&as_of={AS_OF}")

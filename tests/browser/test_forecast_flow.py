@@ -3,10 +3,12 @@ heading (the distribution drawn), and a salesperson reads their own pipeline cov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from revsight.core import clock
 from revsight.demo.organisation import DEMO_LOGINS
 from revsight.org.models import Role
 from tests.browser.conftest import SCREENSHOTS
@@ -16,11 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_manager_reads_the_forecast_and_a_salesperson_their_coverage(
-    live_server: Any, page: Any
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
 ) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1)  # as of today: the page forecasts from today
+    committed_demo(clock.today())  # as of today: the page forecasts from today
     log_in(page, live_server.url, DEMO_LOGINS[Role.MANAGER])
     page.wait_for_url(f"{live_server.url}/dashboard/**")
     page.goto(f"{live_server.url}/forecast/")

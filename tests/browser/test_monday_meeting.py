@@ -4,6 +4,7 @@ page of A4 and of Letter; its PDF is one page with the page's bookings figure.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,11 +22,9 @@ WEEK = "2026-W25"  # Monday 15 June, figures at the end of Sunday 14 June
 
 
 def test_a_manager_prints_the_monday_agenda_on_one_page_and_downloads_its_pdf(
-    live_server: Any, page: Any, tmp_path: Any
+    live_server: Any, page: Any, tmp_path: Any, committed_demo: Callable[..., None]
 ) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+    committed_demo(AS_OF)
     log_in(page, live_server.url, DEMO_LOGINS[Role.MANAGER])
     page.wait_for_url(f"{live_server.url}/dashboard/**")
     page.get_by_role("link", name="Monday meeting").first.click()

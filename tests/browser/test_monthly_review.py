@@ -4,6 +4,7 @@ writes their reply and acknowledges it; the page says so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,11 +21,9 @@ MONTH = f"{AS_OF:%Y-%m}"  # the demo's current month: a draft
 
 
 def test_a_manager_holds_a_monthly_review_and_the_salesperson_acknowledges_it(
-    live_server: Any, page: Any
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
 ) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+    committed_demo(AS_OF)
     log_in(page, live_server.url, DEMO_LOGINS[Role.MANAGER])
     page.wait_for_url(f"{live_server.url}/dashboard/**")
     page.get_by_role("link", name="Reviews").first.click()

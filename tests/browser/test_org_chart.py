@@ -5,6 +5,7 @@ not widen (the chart scrolls inside its card)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -68,11 +69,9 @@ def check_chart(page: Any, width: int, label: str, teams: int) -> None:
 
 
 def test_the_org_chart_holds_at_1280_and_390_px_for_the_executive_and_the_manager(
-    live_server: Any, page: Any
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
 ) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+    committed_demo(AS_OF)
     company = CapacityScenario.objects.filter(team__isnull=True, as_of=AS_OF).get()
     leaf_teams = Team.objects.filter(members__role=Role.SALESPERSON).distinct().count()
     manager = User.objects.get(email=DEMO_LOGINS[Role.MANAGER])

@@ -5,6 +5,7 @@ opens the records behind it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -33,11 +34,14 @@ def holds(page: Any, label: str) -> None:
     ],
 )
 def test_a_persons_page_holds_at_1440_and_390_px(
-    live_server: Any, page: Any, role: str, first: str, records: str
+    live_server: Any,
+    page: Any,
+    role: str,
+    first: str,
+    records: str,
+    committed_demo: Callable[..., None],
 ) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+    committed_demo(AS_OF)
     log_in(page, live_server.url, DEMO_LOGINS[role])
     page.wait_for_url(f"{live_server.url}/dashboard/person/**")
     page.set_viewport_size({"width": 1440, "height": 900})

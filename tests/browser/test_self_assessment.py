@@ -4,6 +4,7 @@ and sees the quarter join the trend of the four before it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,12 +19,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_executive_completes_an_assessment_from_the_suggestions(
-    live_server: Any, page: Any
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
 ) -> None:
     from revsight.assessments.self_models import SelfAssessment
-    from revsight.demo.build import build_demo
 
-    build_demo(seed=1, as_of=AS_OF)
+    committed_demo(AS_OF)
     log_in(page, live_server.url, DEMO_LOGINS[Role.EXECUTIVE])
     page.wait_for_url(f"{live_server.url}/dashboard/**")
     page.get_by_role("link", name="Assessments").first.click()

@@ -4,6 +4,7 @@ day's cell, on the day and at the local time the plan gives, readable at 1280 px
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,11 +35,9 @@ CHIPS = """() => [...document.querySelectorAll(".session-chip")].map(chip => {
 
 
 def test_the_training_calendar_places_each_session_on_its_day_at_1280_and_390_px(
-    live_server: Any, page: Any
+    live_server: Any, page: Any, committed_demo: Callable[..., None]
 ) -> None:
-    from revsight.demo.build import build_demo
-
-    build_demo(seed=1, as_of=AS_OF)
+    committed_demo(AS_OF)
     plan = TrainingPlan.objects.get()
     zone = clock.zone()
     expected = sorted(

@@ -60,8 +60,9 @@ def pending(view: dict[str, Any], actor: Any, names: list[str]) -> Job | None:
         "computing:"
         + hashlib.sha1(repr((sorted(view.items()), actor.pk, version_stamp())).encode()).hexdigest()
     )
-    last = Job.objects.filter(pk=cache.get(key) or 0).first()
-    if last is not None and _standing(last):
+    last = Job.objects.filter(pk=cache.get(key) or 0, kind=KIND, started_by=actor).first()
+    # The same page's job: after a restore (or a rolled-back write) the id may be another's.
+    if last is not None and last.params == view and _standing(last):
         return last
     try:
         with transaction.atomic():
