@@ -9,7 +9,7 @@ utilisation `measures.time_in_period`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from revsight.analytics import measures
@@ -54,7 +54,7 @@ def listed(
         table = ctx.by_member(measures.open_in_period(ctx), "owner_id")
         rows = table.select("id", "stage_id", "amount", "close_date").execute()
         return [
-            Listed(int(r.id), int(r.stage_id), number(r.amount), _day(r.close_date))
+            Listed(int(r.id), int(r.stage_id), number(r.amount), day(r.close_date))
             for r in rows.itertuples()
         ]
     if kind == "activities":
@@ -74,7 +74,9 @@ def number(value: Any) -> float | None:
     return None if value is None or value != value else float(value)
 
 
-def _day(value: Any) -> date | None:
+def day(value: Any) -> date | None:
+    """A plain date from the date or timestamp an engine returns; None for NULL or NaT."""
     if value is None or value != value:
         return None
-    return value.date() if hasattr(value, "date") and not isinstance(value, date) else value
+    # A timestamp (a datetime, or pandas' Timestamp, both dates too) is cut to its day.
+    return value.date() if isinstance(value, datetime) else value

@@ -4,15 +4,12 @@ simulation (the as-of date and the data's version)."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from hashlib import sha256
 from typing import Any
 
-import pandas as pd
-
-from revsight.analytics import compiled, measures
+from revsight.analytics import compiled, measures, records
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine
 from revsight.analytics.kept import version_stamp
@@ -173,10 +170,10 @@ def open_deals(ctx: Context) -> list[OpenDeal]:
             _amount(row["amount"]),
             int(row["stage_id"]),
             _as_date(row["created_date"]),
-            _day(row["close_date"]),
+            records.day(row["close_date"]),
             int(row["owner_id"]),
-            _day(row["stage_entered"]),
-            0 if _missing(row["pushes"]) else int(row["pushes"]),
+            records.day(row["stage_entered"]),
+            int(number(row["pushes"]) or 0),
         )
         for row in rows
     ]
@@ -189,17 +186,6 @@ def _open_deals_query(ctx: Context) -> Any:
     history = measures.deal_history(ctx, state.id)
     joined = state.left_join(history, state.id == history.opportunity_id)
     return joined.select(*OPEN_DEAL_COLUMNS)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
-
-
-def _day(value: Any) -> date | None:
-    """A plain date from a date or timestamp an engine returns, None where missing."""
-    if _missing(value):
-        return None
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _as_date(value: Any) -> date:
