@@ -70,6 +70,11 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     ]
 
 
+# What `_kept_results` watches in a test, and whether `committed_demo` put a demo day there.
+_WRITES = pytest.StashKey["_Writes"]()
+_ON_A_DEMO_DAY = pytest.StashKey[bool]()
+
+
 @pytest.fixture(autouse=True)
 def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iterator[None]:
     """Results are kept (cached) under the data's version, and tests build different data that
@@ -77,18 +82,24 @@ def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iter
     replica. Tests on the demo organisation share what they computed, from module to module,
     while none of them writes, as people would: every module starts from the same demo, so
     the same versions."""
+    from django.conf import settings
     from django.core.cache import cache
 
     if "demo_org" not in request.fixturenames:
         # Nor the replica: its freshness is each fact table's change counter and largest id,
         # and tests that build other rows to the same counts (rolled back, ids reused; or in an
         # earlier run, in the same data directory) would read the last one's copy.
-        from django.conf import settings
-
         cache.clear()
         _forget_replica(Path(settings.REVSIGHT_HOME))
-        yield
-        cache.clear()
+        writes = request.node.stash[_WRITES] = _Writes()
+        with connection.execute_wrapper(writes):
+            yield
+        # A committed demo moved the test to its day's data directory (`committed_demo`),
+        # whose results are kept for the next test on that day unless this one wrote.
+        on_a_demo_day = request.node.stash.get(_ON_A_DEMO_DAY, False)
+        if not on_a_demo_day or writes.seen or not _writes_are_seen_from_every_thread():
+            cache.clear()
+            _forget_replica(Path(settings.REVSIGHT_HOME))
         return
     writes = _Writes()
     with connection.execute_wrapper(writes):
@@ -96,6 +107,12 @@ def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iter
     if writes.seen:
         cache.clear()
         _forget_replica(request.getfixturevalue("demo_home"))
+
+
+def _writes_are_seen_from_every_thread() -> bool:
+    """On the in-memory SQLite test database a live server's threads share the test's
+    connection, so its statement watcher sees their writes too; elsewhere it could not."""
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
 
 
 class _Writes:
@@ -108,6 +125,10 @@ class _Writes:
     NOT_DATA = ("django_session", '"last_login"', '"axes_', '"jobs_job"')
 
     def __init__(self) -> None:
+        self.seen = False
+
+    def forget(self) -> None:
+        """From here on: what was written before (a demo being built) is the data itself."""
         self.seen = False
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -123,12 +144,7 @@ def _demo_data_home(request: pytest.FixtureRequest, settings: Any) -> None:
     """Tests on the demo organisation share a data directory of their own, and so the analytics
     replica built from the demo and the results kept for it (other tests empty theirs)."""
     if "demo_org" in request.fixturenames:
-        home = request.getfixturevalue("demo_home")
-        settings.REVSIGHT_HOME = home
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {**settings.CACHES["default"], "LOCATION": str(home / "cache")},
-        }
+        _work_in(settings, request.getfixturevalue("demo_home"))
 
 
 @pytest.fixture
@@ -167,20 +183,54 @@ def _demo_days(demo_snapshots: tuple[Snapshot, Snapshot]) -> Iterator[dict[date,
 
 
 @pytest.fixture
-def committed_demo(_demo_days: dict[date, Snapshot], transactional_db: None) -> Callable[..., None]:
+def committed_demo(
+    _demo_days: dict[date, Snapshot],
+    _demo_day_homes: Callable[[date], Path],
+    transactional_db: None,
+    settings: Any,
+    request: pytest.FixtureRequest,
+) -> Callable[..., None]:
     """For tests whose data must be committed (a live server in a thread, a browser): puts the
     demo organisation (seed 1) as of a day in the database, as `build_demo` would, from a copy
-    kept per day (each build costs about 10 s)."""
+    kept per day (each build costs about 10 s). The test then works in that day's data
+    directory, so that its replica and kept results serve the next test on the same day, as
+    `demo_org`'s do, unless a test writes (`_kept_results`)."""
     from revsight.demo.build import build_demo
 
     def put(as_of: date = DEMO_AS_OF) -> None:
         if as_of in _demo_days:
             databases.restore(_demo_days[as_of])
-            return
-        build_demo(seed=1, as_of=as_of)
-        _demo_days[as_of] = databases.take(f"demo_{as_of:%Y%m%d}")
+        else:
+            build_demo(seed=1, as_of=as_of)
+            _demo_days[as_of] = databases.take(f"demo_{as_of:%Y%m%d}")
+        request.node.stash[_WRITES].forget()  # the build's rows are the day's data
+        _work_in(settings, _demo_day_homes(as_of))
+        request.node.stash[_ON_A_DEMO_DAY] = True
 
     return put
+
+
+@pytest.fixture(scope="session")
+def _demo_day_homes(
+    demo_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[date], Path]:
+    """Each demo day's data directory; the usual day's is `demo_org`'s, the same data."""
+    homes = {DEMO_AS_OF: demo_home}
+
+    def home(day: date) -> Path:
+        if day not in homes:
+            homes[day] = tmp_path_factory.mktemp(f"demo-home-{day:%Y%m%d}")
+        return homes[day]
+
+    return home
+
+
+def _work_in(settings: Any, home: Path) -> None:
+    settings.REVSIGHT_HOME = home
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": str(home / "cache")},
+    }
 
 
 @pytest.fixture(scope="session")
