@@ -234,6 +234,18 @@ def _work_in(settings: Any, home: Path) -> None:
 
 
 @pytest.fixture(scope="session")
+def demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory built by `revsight demo --as-of 2026-06-30` on the embedded database,
+    once per session, for the tests that run revsight in processes of its own to copy
+    (`tests.serving.copy_demo`)."""
+    from tests.serving import environment, revsight
+
+    home = tmp_path_factory.mktemp("demo-directory")
+    revsight(environment(home), "demo", "--as-of", DEMO_AS_OF.isoformat())
+    return home
+
+
+@pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("demo-home")
 

@@ -87,18 +87,19 @@ def test_a_reader_still_open_on_the_old_replica_does_not_hide_the_new_one() -> N
 
 @pytest.mark.slow
 @pytest.mark.embedded
-def test_processes_sharing_a_data_directory_build_the_replica_once(tmp_path: Any) -> None:
+def test_processes_sharing_a_data_directory_build_the_replica_once(
+    tmp_path: Any, demo_directory: Any
+) -> None:
     import os
     import subprocess
     import sys
 
+    from tests.serving import copy_demo
+
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["REVSIGHT_HOME"] = str(tmp_path)
     command = [sys.executable, "-m", "revsight.cli"]
-    built = subprocess.run(
-        [*command, "demo", "--as-of", "2026-06-30"], env=env, capture_output=True, text=True
-    )
-    assert built.returncode == 0, built.stderr
+    copy_demo(demo_directory, tmp_path)
     (tmp_path / "analytics.duckdb").unlink(missing_ok=True)
     metrics = [*command, "metrics", "--metric", "bookings", "--as-of", "2026-06-30"]
     running = [

@@ -16,16 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import environment, revsight, serving
+from tests.serving import copy_demo, environment, revsight, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, demo_directory: Path
+) -> Iterator[tuple[str, Path, str]]:
     home = tmp_path_factory.mktemp("busy-home")
     env = environment(home, REVSIGHT_SQLITE_BUSY_TIMEOUT="2")
-    revsight(env, "demo", "--as-of", "2026-06-30")
+    copy_demo(demo_directory, home)
     created = revsight(env, "token", "create", "--user", "rep@example.com")
     secret = re.search(r"rs_\S+", created.stdout).group(0)  # type: ignore[union-attr]
     with serving(env) as (url, _):

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import environment, revsight, serving
+from tests.serving import copy_demo, environment, serving
 
 # Slow: builds a demo and starts gunicorn.
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_directory: Path) -> Iterator[str]:
     home = tmp_path_factory.mktemp("home")
     # Always the embedded database: this exercises serving, not the database engine.
     env = environment(home)
-    revsight(env, "demo", "--as-of", "2026-06-30")
+    copy_demo(demo_directory, home)
     with serving(env) as (url, _):
         yield url
     output = (Path(home) / "serve.log").read_text()
