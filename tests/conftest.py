@@ -81,32 +81,29 @@ def _kept_results(request: pytest.FixtureRequest, _demo_data_home: None) -> Iter
     can share a version: each test starts and ends with an empty cache, and starts with no
     replica. Tests on the demo organisation share what they computed, from module to module,
     while none of them writes, as people would: every module starts from the same demo, so
-    the same versions."""
+    the same versions. So do the tests on a committed demo of the same day."""
     from django.conf import settings
     from django.core.cache import cache
 
-    if "demo_org" not in request.fixturenames:
+    on_the_demo = "demo_org" in request.fixturenames
+    if not on_the_demo:
         # Nor the replica: its freshness is each fact table's change counter and largest id,
         # and tests that build other rows to the same counts (rolled back, ids reused; or in an
         # earlier run, in the same data directory) would read the last one's copy.
         cache.clear()
         _forget_replica(Path(settings.REVSIGHT_HOME))
-        writes = request.node.stash[_WRITES] = _Writes()
-        with connection.execute_wrapper(writes):
-            yield
-        # A committed demo moved the test to its day's data directory (`committed_demo`),
-        # whose results are kept for the next test on that day unless this one wrote.
-        on_a_demo_day = request.node.stash.get(_ON_A_DEMO_DAY, False)
-        if not on_a_demo_day or writes.seen or not _writes_are_seen_from_every_thread():
-            cache.clear()
-            _forget_replica(Path(settings.REVSIGHT_HOME))
-        return
-    writes = _Writes()
+    writes = request.node.stash[_WRITES] = _Writes()
     with connection.execute_wrapper(writes):
         yield
-    if writes.seen:
+    # A committed demo moved the test to its day's data directory (`committed_demo`), whose
+    # results, like the demo's, are kept for the next test unless this one wrote.
+    shared = on_the_demo or (
+        request.node.stash.get(_ON_A_DEMO_DAY, False) and _writes_are_seen_from_every_thread()
+    )
+    if writes.seen or not shared:
         cache.clear()
-        _forget_replica(request.getfixturevalue("demo_home"))
+        demo_home = request.getfixturevalue("demo_home") if on_the_demo else None
+        _forget_replica(demo_home or Path(settings.REVSIGHT_HOME))
 
 
 def _writes_are_seen_from_every_thread() -> bool:

@@ -14,7 +14,7 @@ import pytest
 
 from tests.serving import copy_demo, environment, serving
 
-# Slow: builds a demo and starts gunicorn.
+# Slow: starts gunicorn on a copy of the session's demo data directory.
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 

@@ -13,7 +13,6 @@ from revsight.analytics import compiled, measures, records
 from revsight.analytics.context import Context
 from revsight.analytics.engine import Engine
 from revsight.analytics.kept import version_stamp
-from revsight.analytics.records import number
 from revsight.analytics.scopes import Membership, membership
 from revsight.analytics.weighting import weighted_total
 from revsight.core import clock
@@ -173,7 +172,7 @@ def open_deals(ctx: Context) -> list[OpenDeal]:
             records.day(row["close_date"]),
             int(row["owner_id"]),
             records.day(row["stage_entered"]),
-            int(number(row["pushes"]) or 0),
+            int(records.number(row["pushes"]) or 0),
         )
         for row in rows
     ]
@@ -195,4 +194,4 @@ def _as_date(value: Any) -> date:
 
 def _amount(value: Any) -> float:
     """An engine's amount as a float; a missing one (None or NaN) is 0."""
-    return number(value) or 0.0
+    return records.number(value) or 0.0
